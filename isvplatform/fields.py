@@ -1,0 +1,123 @@
+"""Model fields shared by the apps."""
+
+from django.core import checks
+from django.db import models
+
+from isvplatform import crypto
+from isvplatform.crypto import Secret
+
+
+class Ciphertext(str):
+    """A value as stored in the database: encrypted, not yet decrypted."""
+
+
+class _EncryptedDescriptor:
+    def __init__(self, field: "EncryptedTextField") -> None:
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, Ciphertext):
+            secret = Secret(crypto.decrypt(value, aad=self.field.aad(instance)))
+            instance.__dict__[self.field.attname] = secret
+            instance.__dict__[self.field.cache_name] = (secret, value)
+            return secret
+        return value
+
+    def __set__(self, instance, value) -> None:
+        if value is None or value == "":
+            value = None
+        elif isinstance(value, str) and not isinstance(value, Ciphertext):
+            value = Secret(value)
+        elif not isinstance(value, (Secret, Ciphertext)):
+            raise TypeError(f"{self.field.name} takes a str or Secret, not {type(value)!r}")
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.TextField):
+    """A secret encrypted with AES-256-GCM, bound to its row and field.
+
+    Reading the attribute returns a `Secret` (call `.reveal()` at the last moment);
+    assigning a str encrypts it on save. The model needs its primary key before the
+    first save (a UUID primary key), because the key is part of the associated data.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["editable"] = False
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    @property
+    def cache_name(self) -> str:
+        return f"_{self.attname}_sealed"
+
+    def contribute_to_class(self, cls, name, private_only=False) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _EncryptedDescriptor(self))
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        pk = self.model._meta.pk
+        if pk is not None and not isinstance(pk, models.UUIDField):
+            errors.append(
+                checks.Error(
+                    "Models with encrypted fields need a UUID primary key.",
+                    obj=self,
+                    id="isvplatform.E001",
+                )
+            )
+        return errors
+
+    def aad(self, instance) -> str:
+        if instance.pk is None:
+            raise ValueError(f"{instance._meta.label} needs a primary key before encrypting")
+        return f"{instance._meta.label_lower}:{instance.pk}:{self.name}"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Ciphertext(value)
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, Ciphertext):
+            return value
+        cached = model_instance.__dict__.get(self.cache_name)
+        if (
+            cached
+            and cached[0] == value
+            and crypto.key_id_of(cached[1]) == crypto.keyring().primary_id
+        ):
+            return cached[1]
+        sealed = Ciphertext(crypto.encrypt(value.reveal(), aad=self.aad(model_instance)))
+        model_instance.__dict__[self.cache_name] = (value, sealed)
+        return sealed
+
+    def get_prep_value(self, value):
+        if isinstance(value, Secret):
+            raise TypeError("encrypted fields can't be used in lookups")
+        return super().get_prep_value(value)
+
+    def value_to_string(self, obj) -> str:
+        value = obj.__dict__.get(self.attname)
+        if isinstance(value, Ciphertext):
+            return str(value)
+        return self.pre_save(obj, add=False) or ""
+
+
+def encrypted_fields() -> list[EncryptedTextField]:
+    """Every encrypted field of every installed model (for key rotation)."""
+    from django.apps import apps
+
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]

@@ -1,0 +1,21 @@
+"""Test settings: the real settings with fast hashing, a local cache and eager tasks.
+
+Integration tests start a real worker on `isvplatform.settings` against the same test
+database (a file for SQLite, so the worker can open it).
+"""
+
+import os
+
+from isvplatform.settings import *
+from isvplatform.settings import DATABASES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TWILIO_RETRY_BASE_DELAY = 0.0
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"tenant": "100000/min"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{worker}.sqlite3")}

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from isvplatform import health
+from isvplatform.api.errors import json_error_view
+
+api_v1 = [
+    path("", include("tenants.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("sandbox/", include("sandbox.urls")),
+    path("", include("tenants.urls")),
+]
+
+handler500 = "isvplatform.urls.server_error"
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return json_error_view(500, "server_error", "Something went wrong on our side.")(request)
+    from django.views.defaults import server_error as html_server_error
+
+    return html_server_error(request)

@@ -1,0 +1,33 @@
+from django.utils.functional import SimpleLazyObject
+
+from tenants.selectors import membership_for, memberships_for_user
+
+SESSION_TENANT_KEY = "tenant_id"
+
+
+def _resolve_membership(request):
+    """The signed-in person's membership in the tenant chosen in the session (or the first)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    membership = membership_for(user, request.session.get(SESSION_TENANT_KEY))
+    if membership is None:
+        memberships = memberships_for_user(user)
+        membership = memberships[0] if memberships else None
+        if membership is not None:
+            request.session[SESSION_TENANT_KEY] = membership.tenant_id
+    return membership
+
+
+class TenantMiddleware:
+    """Sets `request.membership` and `request.tenant` for portal requests (lazily)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = SimpleLazyObject(lambda: _resolve_membership(request))
+        request.tenant = SimpleLazyObject(
+            lambda: request.membership.tenant if request.membership else None
+        )
+        return self.get_response(request)
