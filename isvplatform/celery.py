@@ -7,3 +7,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
 app = Celery("isvplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _prepare_embedded_broker(sender, **kwargs) -> None:
+    """The filesystem transport needs its folders to exist before anyone connects."""
+    for folder in (sender.conf.broker_transport_options or {}).values():
+        if isinstance(folder, str) and os.path.isabs(folder):
+            os.makedirs(folder, exist_ok=True)

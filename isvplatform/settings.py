@@ -31,7 +31,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+PORT = env.int("PORT", default=8000)
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -183,6 +184,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -196,7 +198,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="isvplatform")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "heartbeat": {"task": "isvplatform.heartbeat", "schedule": 30.0},
+}
 
 # --- Twilio -----------------------------------------------------------------------------
 TWILIO_MODE = env("TWILIO_MODE", default="sandbox")  # "sandbox" or "live"
@@ -206,6 +210,8 @@ TWILIO_SANDBOX_URL = env("TWILIO_SANDBOX_URL", default="")  # empty: in-process 
 TWILIO_TIMEOUT = env.float("TWILIO_TIMEOUT", default=15.0)
 TWILIO_MAX_RETRIES = env.int("TWILIO_MAX_RETRIES", default=4)
 TWILIO_RETRY_BASE_DELAY = env.float("TWILIO_RETRY_BASE_DELAY", default=0.5)
+# Retry a POST after a 5xx or a dropped connection (Twilio may have done it already).
+TWILIO_RETRY_AMBIGUOUS_POSTS = env.bool("TWILIO_RETRY_AMBIGUOUS_POSTS", default=False)
 TWILIO_MASTER_FALLBACK = env.bool("TWILIO_MASTER_FALLBACK", default=False)
 TWILIO_TOKEN_ROTATION_DAYS = env.int("TWILIO_TOKEN_ROTATION_DAYS", default=0)
 

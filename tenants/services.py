@@ -106,10 +106,13 @@ def tenant_create(
     actor: Actor,
     is_demo: bool = False,
     profile: dict[str, Any] | None = None,
+    slug: str | None = None,
 ) -> Tenant:
     """Create a tenant with its business profile and, when given, its owner."""
     with transaction.atomic():
-        tenant = Tenant.objects.create(name=name, slug=_unique_slug(name), is_demo=is_demo)
+        tenant = Tenant.objects.create(
+            name=name, slug=slug or _unique_slug(name), is_demo=is_demo
+        )
         BusinessProfile.objects.create(tenant=tenant, legal_name=name, **(profile or {}))
         if owner is not None:
             Membership.objects.create(tenant=tenant, user=owner, role=Membership.Role.OWNER)

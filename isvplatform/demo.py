@@ -1,0 +1,89 @@
+"""Demo data for `make run`: a staff superuser and a demo tenant with its owner.
+
+Created once; the generated passwords are printed then and kept in a git-ignored file.
+Later capabilities add their own steps to `DEMO_STEPS` (dotted paths of callables that
+take the demo tenant and are idempotent).
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from tenants.models import Tenant
+from tenants.services import Actor, tenant_create
+
+DEMO_TENANT_SLUG = "demo-coffee"
+DEMO_STEPS: list[str] = []
+
+
+def credentials_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-credentials.json"
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def ensure_demo_data() -> dict:
+    """Create the demo users and tenant if missing; return the credentials to show."""
+    User = get_user_model()
+    path = credentials_file()
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    created = False
+    with transaction.atomic():
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            saved["admin"] = _password()
+            User.objects.create_superuser("admin", "admin@example.com", saved["admin"])
+            created = True
+        tenant = Tenant.objects.filter(slug=DEMO_TENANT_SLUG).first()
+        if tenant is None:
+            owner = User.objects.filter(username="owner@demo.example").first()
+            if owner is None:
+                saved["owner@demo.example"] = _password()
+                owner = User.objects.create_user(
+                    "owner@demo.example", "owner@demo.example", saved["owner@demo.example"]
+                )
+            tenant = tenant_create(
+                name="Demo Coffee Co",
+                owner=owner,
+                actor=Actor.system(),
+                is_demo=True,
+                slug=DEMO_TENANT_SLUG,
+                profile={
+                    "dba_name": "Demo Coffee",
+                    "website": "https://demo-coffee.example.com",
+                    "business_type": "llc",
+                    "industry": "retail",
+                    "registration_number": "12-3456789",
+                    "address_street": "1 Market St",
+                    "address_city": "San Francisco",
+                    "address_region": "CA",
+                    "address_postal_code": "94105",
+                    "owner_first_name": "Dana",
+                    "owner_last_name": "Demo",
+                    "owner_email": "owner@demo.example",
+                    "owner_phone": "+14155550100",
+                    "contact_email": "hello@demo-coffee.example.com",
+                    "contact_phone": "+14155550101",
+                    "monthly_volume": 5000,
+                    "use_case": "Order updates and loyalty offers for our coffee shop customers.",
+                    "opt_in_language": "Text JOIN to subscribe. Msg&data rates may apply. "
+                    "Reply STOP to opt out, HELP for help.",
+                    "tcpa_compliant": True,
+                },
+            )
+            created = True
+    if created:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(saved, indent=2))
+        os.chmod(path, 0o600)
+    for step in DEMO_STEPS:
+        import_string(step)(tenant)
+    return {"created": created, "credentials": saved, "tenant": tenant}

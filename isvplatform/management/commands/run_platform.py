@@ -1,0 +1,108 @@
+"""Start the whole platform: web (gunicorn), a Celery worker and Celery beat.
+
+`make run` calls this after installing. It migrates, creates the demo data once, starts
+the three processes, prints where everything is, and stops them all together on Ctrl-C
+or when any of them exits.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from isvplatform.demo import credentials_file, ensure_demo_data
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed demo data, and run web + worker + beat until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+        parser.add_argument("--no-demo", action="store_true", help="Don't create demo data.")
+
+    def handle(self, *args, host, port, web_workers, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        demo = None if no_demo else ensure_demo_data()
+
+        python = sys.executable
+        commands = {
+            "web": [
+                python, "-m", "gunicorn", "isvplatform.wsgi:application",
+                "--bind", f"{host}:{port}", "--workers", str(web_workers),
+                "--access-logfile", "-", "--graceful-timeout", "5",
+            ],
+            "worker": [
+                python, "-m", "celery", "-A", "isvplatform", "worker",
+                "--loglevel", "INFO", "--concurrency", "2",
+                "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+            ],
+            "beat": [
+                python, "-m", "celery", "-A", "isvplatform", "beat",
+                "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+        }  # fmt: skip
+        local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
+        env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
+        processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        self._print_banner(host, port, demo)
+
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        try:
+            while not stopping:
+                for name, proc in processes.items():
+                    if proc.poll() is not None:
+                        self.stderr.write(f"{name} exited with {proc.returncode}; stopping.")
+                        exit_code = proc.returncode or 1
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            for proc in processes.values():
+                if proc.poll() is None:
+                    proc.terminate()
+            deadline = time.monotonic() + 10
+            for proc in processes.values():
+                try:
+                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        sys.exit(exit_code)
+
+    def _print_banner(self, host: str, port: int, demo: dict | None) -> None:
+        base = f"http://{host}:{port}"
+        lines = [
+            "",
+            "isvplatform is running (web + worker + beat). Ctrl-C stops everything.",
+            f"  portal            {base}/",
+            f"  admin (staff)     {base}/admin/",
+            f"  API docs          {base}/api/docs/",
+            f"  health            {base}/healthz",
+        ]
+        if settings.TWILIO_MODE == "sandbox":
+            lines += [
+                f"  handset simulator {base}/sandbox/handset/",
+                f"  Twilio sandbox    {base}/sandbox/twilio/  (TWILIO_MODE=sandbox)",
+                f"  sandbox master    TWILIO_ACCOUNT_SID={settings.TWILIO_ACCOUNT_SID}",
+                f"                    TWILIO_AUTH_TOKEN={settings.TWILIO_AUTH_TOKEN}",
+            ]
+        if demo is not None:
+            lines.append(f"  demo sign-ins (kept in {credentials_file()}):")
+            lines += [f"    {user:<22} {pw}" for user, pw in demo["credentials"].items()]
+        self.stdout.write("\n".join(lines) + "\n")
+        self.stdout.flush()
