@@ -1,0 +1,76 @@
+"""Which Twilio credentials act for a tenant, and which tokens sign an account's callbacks."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from isvplatform import gateway
+from isvplatform.crypto import Secret
+from provisioning.models import TwilioSubaccount
+from provisioning.selectors import active_subaccount, open_subaccount
+from tenants.models import Tenant
+
+
+class NoTwilioAccount(Exception):
+    """The tenant has no active subaccount and master fallback is off (or it is closed)."""
+
+    def __init__(self, message: str, *, status: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class TenantAccount:
+    account_sid: str
+    via_master: bool
+    subaccount: TwilioSubaccount | None
+
+    def client(self):
+        if self.subaccount is None:
+            return gateway.master_client()
+        return gateway.account_client(self.subaccount.sid, self.subaccount.auth_token)
+
+
+def tenant_account(tenant: Tenant) -> TenantAccount:
+    """The account a tenant's traffic goes through: its subaccount, or the master account
+    when `TWILIO_MASTER_FALLBACK` allows and the tenant has none active."""
+    if tenant.status != Tenant.Status.ACTIVE:
+        raise NoTwilioAccount(f"This tenant is {tenant.status}.", status=tenant.status)
+    sub = active_subaccount(tenant)
+    if sub is not None:
+        return TenantAccount(account_sid=sub.sid, via_master=False, subaccount=sub)
+    current = open_subaccount(tenant)
+    if settings.TWILIO_MASTER_FALLBACK and (
+        current is None or current.status != TwilioSubaccount.Status.SUSPENDED
+    ):
+        return TenantAccount(
+            account_sid=settings.TWILIO_ACCOUNT_SID, via_master=True, subaccount=None
+        )
+    status = current.status if current else "missing"
+    raise NoTwilioAccount(
+        f"No active Twilio subaccount (it is {status}); sending is not possible until it is "
+        "provisioned.",
+        status=status,
+    )
+
+
+def signing_tokens(account_sid: str) -> list[str | Secret]:
+    """Auth tokens whose signatures are accepted on callbacks for `account_sid`.
+
+    During a token rotation both the new and the previous token are accepted until the
+    previous one's validity ends, so no callback is rejected in the switch.
+    """
+    if account_sid and account_sid == settings.TWILIO_ACCOUNT_SID:
+        return [settings.TWILIO_AUTH_TOKEN]
+    sub = TwilioSubaccount.objects.filter(sid=account_sid).first() if account_sid else None
+    if sub is None or sub.auth_token is None:
+        return []
+    tokens: list[str | Secret] = [sub.auth_token]
+    if (
+        sub.previous_auth_token is not None
+        and sub.previous_token_valid_until is not None
+        and sub.previous_token_valid_until > timezone.now()
+    ):
+        tokens.append(sub.previous_auth_token)
+    return tokens
