@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("sandbox/", include("sandbox.urls")),
+    path("accounts/", include("tenants.auth_urls")),
     path("", include("tenants.urls")),
 ]
 
@@ -28,3 +29,15 @@ def server_error(request):
     from django.views.defaults import server_error as html_server_error
 
     return html_server_error(request)
+
+
+handler404 = "isvplatform.urls.not_found"
+
+
+def not_found(request, exception=None):
+    """A URL no route matches: the API's error format under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error_view(404, "not_found", "Not found.")(request)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -1,8 +1,17 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from tenants import views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="portal/dashboard.html"), name="dashboard"),
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("profile/", views.BusinessProfileView.as_view(), name="profile"),
+    path("team/", views.TeamView.as_view(), name="team"),
+    path("team/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
+    path("team/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("api-keys/", views.APIKeysView.as_view(), name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", views.APIKeyRevokeView.as_view(), name="api_key_revoke"),
+    path("audit/", views.AuditLogView.as_view(), name="audit"),
+    path("switch-tenant/", views.SwitchTenantView.as_view(), name="switch_tenant"),
 ]
