@@ -20,9 +20,10 @@ class _EncryptedDescriptor:
             return self
         value = instance.__dict__.get(self.field.attname)
         if isinstance(value, Ciphertext):
-            secret = Secret(crypto.decrypt(value, aad=self.field.aad(instance)))
+            aad = self.field.aad(instance)
+            secret = Secret(crypto.decrypt(value, aad=aad))
             instance.__dict__[self.field.attname] = secret
-            instance.__dict__[self.field.cache_name] = (secret, value)
+            instance.__dict__[self.field.cache_name] = (secret, value, aad)
             return secret
         return value
 
@@ -88,15 +89,19 @@ class EncryptedTextField(models.TextField):
         value = model_instance.__dict__.get(self.attname)
         if value is None or isinstance(value, Ciphertext):
             return value
+        aad = self.aad(model_instance)
         cached = model_instance.__dict__.get(self.cache_name)
+        # Reuse the last ciphertext only for the same value, row and current key: a
+        # copied instance (new pk) or a rotated key gets a fresh encryption.
         if (
             cached
             and cached[0] == value
+            and cached[2] == aad
             and crypto.key_id_of(cached[1]) == crypto.keyring().primary_id
         ):
             return cached[1]
-        sealed = Ciphertext(crypto.encrypt(value.reveal(), aad=self.aad(model_instance)))
-        model_instance.__dict__[self.cache_name] = (value, sealed)
+        sealed = Ciphertext(crypto.encrypt(value.reveal(), aad=aad))
+        model_instance.__dict__[self.cache_name] = (value, sealed, aad)
         return sealed
 
     def get_prep_value(self, value):

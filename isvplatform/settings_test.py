@@ -19,3 +19,7 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"tenant": "100000
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{worker}.sqlite3")}
+
+INSTALLED_APPS = [*INSTALLED_APPS, "isvplatform.testing.secretsapp"]
+SANDBOX_CALLBACKS_INPROCESS = True
+TWILIO_A2P_REQUESTS_PER_SECOND = 0  # no pacing sleeps in tests

@@ -74,6 +74,9 @@ class TenantScopedMixin:
             raise TypeError(f"{cls.__name__}: override tenant_queryset(), not get_queryset()")
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation: no request, no tenant, only the model is wanted.
+            return self.model.objects.none()
         return self.tenant_queryset(self.model.objects.for_tenant(self.tenant))
 
     def tenant_queryset(self, queryset):

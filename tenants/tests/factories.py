@@ -1,7 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from tenants.models import BusinessProfile, Membership, Tenant
+from isvplatform.testing.tenancy import register_tenant_factory
+from tenants.models import APIKey, BusinessProfile, Membership, Tenant
 from tenants.services import Actor, api_key_create
 
 TEST_PASSWORD = "pw-for-tests-1"
@@ -42,3 +43,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def make_api_key(tenant, scopes=None):
     """Create a key for `tenant` and return (APIKey, plaintext)."""
     return api_key_create(tenant=tenant, name="test key", scopes=scopes, actor=Actor.system())
+
+
+# The tenancy walk (tenants/tests/test_tenancy_walk.py) makes objects through these.
+register_tenant_factory(Tenant, lambda tenant: tenant)
+register_tenant_factory(
+    Membership, lambda tenant: MembershipFactory(tenant=tenant, role=Membership.Role.MEMBER)
+)
+register_tenant_factory(APIKey, lambda tenant: make_api_key(tenant)[0])
