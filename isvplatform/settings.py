@@ -46,11 +46,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "isvplatform",
     "tenants",
     "provisioning",
     "sandbox",
+    "messaging",
+    "webhooks",
+    "compliance",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +175,9 @@ SPECTACULAR_SETTINGS = {
     "SMS and WhatsApp messages for your business customers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
@@ -229,3 +236,98 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# --- onboarding: subaccounts, numbers, subscriptions (provisioning/) ---------------------
+NUMBER_LIMIT_PER_TENANT = env.int("NUMBER_LIMIT_PER_TENANT", default=5)
+# Monthly price shown before buying, per number type (Twilio's US list prices by default).
+NUMBER_MONTHLY_PRICES = {
+    "local": env("NUMBER_PRICE_LOCAL", default="1.15"),
+    "toll_free": env("NUMBER_PRICE_TOLL_FREE", default="2.15"),
+    "mobile": env("NUMBER_PRICE_MOBILE", default="1.15"),
+}
+NUMBER_PRICE_CURRENCY = env("NUMBER_PRICE_CURRENCY", default="USD")
+# Where a bought number's SMS webhooks point (under PUBLIC_BASE_URL).
+TWILIO_INBOUND_WEBHOOK_PATH = env("TWILIO_INBOUND_WEBHOOK_PATH", default="/webhooks/twilio/inbound")
+TWILIO_STATUS_WEBHOOK_PATH = env("TWILIO_STATUS_WEBHOOK_PATH", default="/webhooks/twilio/status")
+# After a token rotation, callbacks signed with the previous token still verify this long.
+TWILIO_TOKEN_GRACE_MINUTES = env.int("TWILIO_TOKEN_GRACE_MINUTES", default=60)
+PROVISIONING_STUCK_MINUTES = env.int("PROVISIONING_STUCK_MINUTES", default=15)
+RECONCILE_INTERVAL_MINUTES = env.int("RECONCILE_INTERVAL_MINUTES", default=60)
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# A deleted subscription closes the subaccount (for good) after this many days.
+SUBSCRIPTION_CLOSE_GRACE_DAYS = env.int("SUBSCRIPTION_CLOSE_GRACE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "provisioning-reconcile": {
+            "task": "provisioning.reconcile_all",
+            "schedule": RECONCILE_INTERVAL_MINUTES * 60.0,
+        },
+        "provisioning-token-rotation": {
+            "task": "provisioning.rotate_due_tokens",
+            "schedule": 3600.0,
+        },
+    }
+)
+
+# --- messaging and tenant webhooks (messaging/, webhooks/) -----------------------------
+# Sender of a tenant without numbers while TWILIO_MASTER_FALLBACK sends through the master.
+TWILIO_FALLBACK_FROM_NUMBER = env("TWILIO_FALLBACK_FROM_NUMBER", default="")
+# The outbox sweeper re-enqueues messages still queued (never handed to Twilio) after this.
+MESSAGING_OUTBOX_SWEEP_SECONDS = env.int("MESSAGING_OUTBOX_SWEEP_SECONDS", default=60)
+# The reconciler fetches messages whose status has not moved for this long (lost callbacks).
+MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=900)
+MESSAGING_SEND_MAX_RETRIES = env.int("MESSAGING_SEND_MAX_RETRIES", default=8)
+# Tenant webhooks: first retry after this many seconds, doubling up to an hour, for a day.
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_WINDOW_HOURS = env.float("WEBHOOK_RETRY_WINDOW_HOURS", default=24.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Tenant endpoints on private/loopback addresses are refused unless this is on (local demos).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "messaging-sweep-outbox": {"task": "messaging.sweep_outbox", "schedule": 30.0},
+        "messaging-reconcile": {"task": "messaging.reconcile_stale", "schedule": 300.0},
+        "messaging-purge-idempotency": {"task": "messaging.purge_idempotency", "schedule": 3600.0},
+        "webhooks-retry-due": {"task": "webhooks.retry_due", "schedule": 60.0},
+    }
+)
+
+# --- Twilio sandbox (sandbox/) -----------------------------------------------------------
+# Deliver sandbox callbacks whose URL starts with PUBLIC_BASE_URL through Django in-process
+# (tests) instead of over HTTP.
+SANDBOX_CALLBACKS_INPROCESS = env.bool("SANDBOX_CALLBACKS_INPROCESS", default=False)
+# Refuse request parameter names Twilio's OpenAPI spec doesn't list (when the spec is present).
+SANDBOX_STRICT_PARAMS = env.bool("SANDBOX_STRICT_PARAMS", default=True)
+if TWILIO_MODE == "sandbox":
+    CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
+        "task": "sandbox.tasks.advance_clock_task",
+        "schedule": env.float("SANDBOX_ADVANCE_SECONDS", default=3.0),
+    }
+
+# --- A2P 10DLC compliance (compliance/) --------------------------------------------------
+# TrustHub, brand and campaign calls per account and second (Twilio advises 1; 0 = unpaced).
+TWILIO_A2P_REQUESTS_PER_SECOND = env.float("TWILIO_A2P_REQUESTS_PER_SECOND", default=1.0)
+# The vendor's approved primary customer profile (BU...). Empty: found in the master account
+# (in sandbox mode the platform registers one itself).
+TWILIO_PRIMARY_CUSTOMER_PROFILE_SID = env("TWILIO_PRIMARY_CUSTOMER_PROFILE_SID", default="")
+# The vendor's address Twilio writes to about TrustHub reviews (not the tenant's).
+A2P_ISV_EMAIL = env("A2P_ISV_EMAIL", default="compliance@isvplatform.example.com")
+# Polling of objects under review: first after this many seconds, doubling up to the cap.
+A2P_POLL_BASE_SECONDS = env.float("A2P_POLL_BASE_SECONDS", default=60.0)
+A2P_POLL_MAX_SECONDS = env.float("A2P_POLL_MAX_SECONDS", default=6 * 3600.0)
+# A version waiting on a review is re-checked this often even without a poll result.
+A2P_CHAIN_RECHECK_SECONDS = env.float("A2P_CHAIN_RECHECK_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "compliance-poll-due": {"task": "compliance.poll_due", "schedule": 60.0},
+        "compliance-run-due": {"task": "compliance.run_due", "schedule": 60.0},
+    }
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "SubaccountStatusEnum": "provisioning.models.TwilioSubaccount.Status",
+    "PhoneNumberStatusEnum": "provisioning.models.PhoneNumber.Status",
+    "PooledNumberStatusEnum": "provisioning.models.PooledNumber.Status",
+    "TenantStatusEnum": "tenants.models.Tenant.Status",
+}

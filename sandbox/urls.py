@@ -1,1 +1,22 @@
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from sandbox import views
+
+app_name = "sandbox"
+
+urlpatterns = [
+    re_path(r"^twilio/(?P<sub>[a-z0-9-]+)/(?P<path>.+)$", views.twilio_api, name="twilio"),
+    path("handsets/messages", views.handset_send, name="handset-send"),
+    path("handsets/numbers", views.handset_numbers, name="handset-numbers"),
+    path("handsets/<str:number>/messages", views.handset_messages, name="handset-messages"),
+    path(
+        "handsets/<str:number>/conversation",
+        views.handset_conversation,
+        name="handset-conversation",
+    ),
+    path("handset/", views.handset_page, name="handset"),
+    path("handset/thread", views.handset_thread, name="handset-thread"),
+    path("clock", views.clock_view, name="clock"),
+    path("faults", views.faults_view, name="faults"),
+    path("callbacks", views.callback_log, name="callbacks"),
+]

@@ -1,0 +1,94 @@
+"""HTTP Basic auth with account SID + auth token, and who may act on which account."""
+
+from __future__ import annotations
+
+import copy
+import hmac
+
+from django.conf import settings
+
+from sandbox.core import cache
+from sandbox.core.errors import TwilioError, not_found
+from sandbox.core.models import Account
+from sandbox.core.request import SandboxRequest
+
+_AUTH_HEADERS = {"WWW-Authenticate": 'Basic realm="Twilio API"'}
+
+
+def _auth_failed(message: str = "Authenticate") -> TwilioError:
+    return TwilioError(20003, 401, message, headers=_AUTH_HEADERS)
+
+
+def ensure_master_account(now=None) -> Account:
+    """The master account named by TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, created on first use."""
+    from sandbox.core.state import load_state
+
+    sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
+    master = Account.objects.filter(sid=sid).first()
+    if master is not None:
+        return master
+    now = now or load_state().now
+    master, _ = Account.objects.get_or_create(
+        sid=sid,
+        defaults={
+            "friendly_name": "Sandbox master account",
+            "auth_token": token,
+            "auth_token_created": now,
+            "date_created": now,
+            "date_updated": now,
+        },
+    )
+    return master
+
+
+def _tokens_match(given: str, account: Account) -> bool:
+    if hmac.compare_digest(given.encode(), account.auth_token.encode()):
+        return True
+    secondary = account.secondary_auth_token
+    return bool(secondary) and hmac.compare_digest(given.encode(), secondary.encode())
+
+
+def _load_account(sid: str) -> Account | None:
+    return Account.objects.select_related("owner").filter(sid=sid).first()
+
+
+def authenticate(req: SandboxRequest) -> Account:
+    """The account whose credentials signed the request; raises 20003 / 10001."""
+    if not req.credentials:
+        raise _auth_failed("Authentication Error - No credentials provided")
+    sid, token = req.credentials
+    account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
+    if account is None and sid == settings.TWILIO_ACCOUNT_SID:
+        account = ensure_master_account(req.now)
+    if account is not None:
+        account = copy.copy(account)
+    if account is None or not _tokens_match(token or "", account):
+        raise _auth_failed()
+    if account.status == Account.Status.CLOSED:
+        raise _auth_failed("Authentication Error - Account is closed")
+    if account.status == Account.Status.SUSPENDED or (
+        account.owner_id and account.owner.status != Account.Status.ACTIVE
+    ):
+        raise TwilioError(10001, 401, "Account is not active")
+    return account
+
+
+def account_for_path(req: SandboxRequest, sid: str, *, account_resource: bool = False) -> Account:
+    """The account a v2010 path names, if the caller may act on it.
+
+    A parent acts on its subaccounts; a subaccount only on itself. Other accounts are
+    answered 20404, as Twilio does. Only the Account resource itself stays reachable
+    once a subaccount is suspended or closed.
+    """
+    caller = req.account
+    if sid == caller.sid:
+        return caller
+    target = Account.objects.filter(sid=sid, owner=caller).first()
+    if target is None:
+        raise not_found(req.path)
+    if not account_resource:
+        if target.status == Account.Status.CLOSED:
+            raise not_found(req.path)
+        if target.status == Account.Status.SUSPENDED:
+            raise TwilioError(10001, 401, "Account is not active")
+    return target

@@ -1,0 +1,116 @@
+"""The handset simulator: play the end customer who texts platform numbers.
+
+`send_from_handset("+15551230001", "+14155550100", "Hi")` makes Twilio receive that SMS
+(`channel="whatsapp"` for WhatsApp); the inbound webhook goes out on the next clock advance.
+`messages_received("+15551230001")` lists what the platform delivered to that handset.
+"""
+
+from __future__ import annotations
+
+from sandbox.core import formats
+from sandbox.core.state import load_state
+from sandbox.resources.channel_senders.models import WhatsAppSender
+from sandbox.resources.messages.inbound import InboundError, receive
+from sandbox.resources.messages.models import Message
+from sandbox.resources.phone_numbers.models import PhoneNumber
+
+__all__ = [
+    "InboundError",
+    "conversation",
+    "messages_received",
+    "platform_numbers",
+    "send_from_handset",
+]
+
+RECEIVED = (Message.Status.DELIVERED, Message.Status.READ)
+
+
+def _address(number: str, channel: str) -> str:
+    number = formats.split_channel(number.strip())[1]
+    return f"whatsapp:{number}" if channel == "whatsapp" else number
+
+
+def handset_json(message: Message) -> dict:
+    return {
+        "sid": message.sid,
+        "account_sid": message.account.sid,
+        "from": message.from_address or message.sender,
+        "to": message.to_address,
+        "body": message.body,
+        "status": str(message.status),
+        "direction": str(message.direction),
+        "channel": "whatsapp" if message.channel == "whatsapp" else "sms",
+        "num_media": message.num_media,
+        "media_urls": [m.url for m in message.media.all()],
+        "error_code": message.error_code,
+        "date_created": formats.iso8601(message.date_created),
+        "date_sent": formats.iso8601(message.date_sent),
+    }
+
+
+def send_from_handset(
+    from_number: str,
+    to_number: str,
+    body: str = "",
+    channel: str = "sms",
+    media_urls: list[str] | None = None,
+) -> dict:
+    """A handset sends an SMS or WhatsApp message to a platform number."""
+    if channel not in ("sms", "whatsapp"):
+        raise InboundError(f"unsupported channel {channel}")
+    message = receive(
+        _address(from_number, channel),
+        _address(to_number, channel),
+        body,
+        list(media_urls or ()),
+        load_state().now,
+    )
+    return handset_json(message)
+
+
+def messages_received(number: str) -> list[dict]:
+    """Every message delivered to the handset (SMS and WhatsApp), oldest first."""
+    bare = formats.split_channel(number.strip())[1]
+    messages = (
+        Message.objects.select_related("account")
+        .prefetch_related("media")
+        .filter(to_address__in=[bare, f"whatsapp:{bare}"], status__in=RECEIVED)
+        .exclude(direction=Message.Direction.INBOUND)
+        .order_by("date_sent", "id")
+    )
+    return [handset_json(m) for m in messages]
+
+
+def conversation(number: str, limit: int = 100) -> list[dict]:
+    """The handset's whole thread, both directions and every status, newest last."""
+    bare = formats.split_channel(number.strip())[1]
+    addresses = [bare, f"whatsapp:{bare}"]
+    inbound = Message.objects.filter(
+        from_address__in=addresses, direction=Message.Direction.INBOUND
+    )
+    outbound = Message.objects.filter(to_address__in=addresses).exclude(
+        direction=Message.Direction.INBOUND
+    )
+    messages = (
+        (inbound | outbound)
+        .select_related("account")
+        .prefetch_related("media")
+        .order_by("-date_created", "-id")[:limit]
+    )
+    return [handset_json(m) for m in reversed(list(messages))]
+
+
+def platform_numbers() -> list[dict]:
+    """Numbers a handset can write to: every number a sandbox account owns."""
+    numbers = PhoneNumber.objects.select_related("account").order_by("phone_number")
+    whatsapp = set(WhatsAppSender.objects.values_list("phone_number", flat=True))
+    return [
+        {
+            "phone_number": n.phone_number,
+            "friendly_name": n.friendly_name,
+            "account_sid": n.account.sid,
+            "sms": n.sms_capable,
+            "whatsapp": n.phone_number in whatsapp,
+        }
+        for n in numbers
+    ]

@@ -1,0 +1,14 @@
+"""Collects the core's models and every resource package's `models.py`."""
+
+import importlib
+
+from sandbox.core import cache
+from sandbox.core.models import Account, Callback, CallbackAttempt, SandboxState, UsageEntry
+from sandbox.core.routing import resource_modules
+
+__all__ = ["Account", "Callback", "CallbackAttempt", "SandboxState", "UsageEntry"]
+
+cache.watch(Account)
+
+for _module in resource_modules("models"):
+    importlib.import_module(_module)

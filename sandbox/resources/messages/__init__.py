@@ -1,0 +1,1 @@
+"""Messages (SMS, MMS, WhatsApp), their Media, opt-outs and delivery lifecycle."""

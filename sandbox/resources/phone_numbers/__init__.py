@@ -1,0 +1,1 @@
+"""AvailablePhoneNumbers (search) and IncomingPhoneNumbers (buy, configure, release)."""

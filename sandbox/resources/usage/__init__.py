@@ -1,0 +1,1 @@
+"""Usage Records (aggregated from the usage ledger) and Usage Triggers."""

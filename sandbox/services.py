@@ -1,0 +1,63 @@
+"""Python entry points for demo and test code that sets the sandbox up (not Twilio API)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sandbox.core.auth import ensure_master_account
+from sandbox.core.sids import new_sid
+from sandbox.core.state import load_state
+from sandbox.resources.channel_senders.models import WhatsAppSender
+from sandbox.resources.messaging_services.models import MessagingService
+from sandbox.resources.phone_numbers.models import PhoneNumber
+
+__all__ = ["enable_whatsapp", "ensure_master_account", "set_advanced_opt_out"]
+
+
+def enable_whatsapp(
+    phone_number: str,
+    *,
+    display_name: str = "",
+    callback_url: str = "",
+    status_callback_url: str = "",
+) -> WhatsAppSender:
+    """Make a number an online WhatsApp sender of the account that owns it.
+
+    The number must be one a sandbox account bought; `whatsapp:+1...` messages can then be
+    sent from it and handsets can write to it on WhatsApp.
+    """
+    phone_number = phone_number.removeprefix("whatsapp:")
+    number = PhoneNumber.objects.select_related("account").filter(phone_number=phone_number).first()
+    if number is None:
+        raise ValueError(f"{phone_number} is not owned by any sandbox account")
+    now = load_state().now
+    with transaction.atomic():
+        sender, _ = WhatsAppSender.objects.update_or_create(
+            phone_number=phone_number,
+            defaults={
+                "account": number.account,
+                "status": WhatsAppSender.Status.ONLINE,
+                "display_name": display_name,
+                "callback_url": callback_url,
+                "status_callback_url": status_callback_url,
+                "date_updated": now,
+            },
+            create_defaults={
+                "sid": new_sid("XE"),
+                "account": number.account,
+                "status": WhatsAppSender.Status.ONLINE,
+                "display_name": display_name,
+                "callback_url": callback_url,
+                "status_callback_url": status_callback_url,
+                "date_created": now,
+                "date_updated": now,
+            },
+        )
+    return sender
+
+
+def set_advanced_opt_out(service_sid: str, enabled: bool) -> None:
+    """Advanced Opt-Out is a Console setting on Twilio; here a switch per service."""
+    updated = MessagingService.objects.filter(sid=service_sid).update(advanced_opt_out=enabled)
+    if not updated:
+        raise ValueError(f"no messaging service {service_sid}")

@@ -1,0 +1,126 @@
+"""Helpers for tests that talk to the sandbox through the official `twilio` SDK.
+
+`sdk_client(sid, token)` gives a `twilio.rest.Client` whose HTTP client hands every request
+to `sandbox.transport.handle` in this process; `exchanges()` records what went through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from requests.structures import CaseInsensitiveDict
+from twilio.http import HttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from sandbox import transport
+from sandbox.core import dispatch
+
+
+@dataclass
+class Exchange:
+    method: str
+    url: str
+    params: dict
+    data: dict | list | None
+    headers: dict
+    status: int
+    text: str
+
+
+@dataclass
+class _Recorder:
+    exchanges: list[Exchange] = field(default_factory=list)
+
+
+_recorders: list[_Recorder] = []
+
+
+class InProcessHttpClient(HttpClient):
+    """The SDK's HTTP client, replaced by a direct call into the sandbox transport."""
+
+    def __init__(self) -> None:
+        import logging
+
+        super().__init__(logging.getLogger("sandbox.testing"), is_async=False)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        params: dict | None = None,
+        data: dict | None = None,
+        headers: dict | None = None,
+        auth: tuple[str, str] | None = None,
+        timeout: float | None = None,
+        allow_redirects: bool = False,
+    ) -> Response:
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        status, text, response_headers = transport.handle(
+            method, url, params=params, data=data, headers=headers, auth=auth
+        )
+        for recorder in _recorders:
+            recorder.exchanges.append(
+                Exchange(method, url, params, data, dict(headers or {}), status, text)
+            )
+        return Response(status, text, CaseInsensitiveDict(response_headers))
+
+
+def sdk_client(account_sid: str, auth_token: str) -> Client:
+    return Client(account_sid, auth_token, http_client=InProcessHttpClient())
+
+
+@contextmanager
+def exchanges() -> Iterator[list[Exchange]]:
+    """Record every request the in-process SDK clients make inside the block."""
+    recorder = _Recorder()
+    _recorders.append(recorder)
+    try:
+        yield recorder.exchanges
+    finally:
+        _recorders.remove(recorder)
+
+
+def unimplemented_calls() -> list[str]:
+    """Operations callers asked for that the sandbox doesn't implement (since process start)."""
+    return list(dispatch.unimplemented_calls)
+
+
+def error_of(call) -> tuple[int, int]:
+    """(HTTP status, Twilio code) of the error a SDK call raises; fails if it succeeds.
+
+    Fetch/create/update/delete raise `TwilioRestException`; list pages raise a plain
+    `TwilioException("Unable to fetch page", response)`: both are read here.
+    """
+    import json
+
+    from twilio.base.exceptions import TwilioException, TwilioRestException
+
+    try:
+        call()
+    except TwilioRestException as err:
+        return err.status, err.code
+    except TwilioException as err:
+        response = err.args[1]
+        return response.status_code, json.loads(response.text)["code"]
+    raise AssertionError("the call succeeded")
+
+
+class UnimplementedOperationCalled(AssertionError):
+    """Code under test asked the sandbox for a Twilio operation it doesn't implement."""
+
+
+@contextmanager
+def no_unimplemented_calls() -> Iterator[None]:
+    """Fail if the block called an operation the sandbox doesn't implement (even if the
+    caller swallowed the 404)."""
+    before = len(dispatch.unimplemented_calls)
+    yield
+    new = dispatch.unimplemented_calls[before:]
+    del dispatch.unimplemented_calls[before:]
+    if new:
+        raise UnimplementedOperationCalled(
+            "called Twilio operations the sandbox does not implement: " + ", ".join(new)
+        )

@@ -1,0 +1,248 @@
+"""HTTP faces of the sandbox: Twilio's API, the handset simulator, clock and faults."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from sandbox import clock, faults, handsets
+from sandbox.core.auth import ensure_master_account
+from sandbox.core.dispatch import dispatch
+from sandbox.core.models import CallbackAttempt
+from sandbox.core.request import SandboxRequest
+from sandbox.transport import basic_credentials
+
+
+def sandbox_only(view: Callable) -> Callable:
+    """The sandbox answers only when the platform runs against it (TWILIO_MODE=sandbox)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if getattr(settings, "TWILIO_MODE", "sandbox") != "sandbox":
+            return JsonResponse({"error": "the Twilio sandbox is off"}, status=404)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def master_only(view: Callable) -> Callable:
+    """Control endpoints (clock, faults) need the master account's Basic credentials."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        credentials = basic_credentials(request.headers.get("Authorization"))
+        master = ensure_master_account()
+        if credentials is None or not (
+            hmac.compare_digest(credentials[0], master.sid)
+            and hmac.compare_digest(credentials[1], master.auth_token)
+        ):
+            response = JsonResponse({"error": "master account credentials required"}, status=401)
+            response["WWW-Authenticate"] = 'Basic realm="Twilio sandbox"'
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _multi(querydict) -> dict[str, list[str]]:
+    return {key: querydict.getlist(key) for key in querydict}
+
+
+@csrf_exempt
+@sandbox_only
+def twilio_api(request: HttpRequest, sub: str, path: str) -> HttpResponse:
+    """`https://{sub}.twilio.com/{path}` served at `/sandbox/twilio/{sub}/{path}`."""
+    body_json, form = None, {}
+    if request.content_type == "application/json" and request.body:
+        try:
+            body_json = json.loads(request.body)
+        except json.JSONDecodeError:
+            return JsonResponse(
+                {"code": 20001, "message": "Invalid JSON body", "status": 400}, status=400
+            )
+    elif request.method in ("POST", "PUT"):
+        form = _multi(request.POST)
+    req = SandboxRequest(
+        method=request.method,
+        product=sub.lower(),
+        path="/" + path,
+        query=_multi(request.GET),
+        form=form,
+        json=body_json,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        credentials=basic_credentials(request.headers.get("Authorization")),
+    )
+    status, text, headers = dispatch(req)
+    response = HttpResponse(text, status=status, content_type=headers.pop("Content-Type", None))
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _payload(request: HttpRequest) -> dict:
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    data = {key: request.POST.get(key) for key in request.POST}
+    if "media_url" in request.POST:
+        data["media_urls"] = request.POST.getlist("media_url")
+    return data
+
+
+@csrf_exempt
+@sandbox_only
+@require_http_methods(["POST"])
+def handset_send(request: HttpRequest) -> JsonResponse:
+    data = _payload(request)
+    try:
+        message = handsets.send_from_handset(
+            str(data.get("from") or ""),
+            str(data.get("to") or ""),
+            str(data.get("body") or ""),
+            channel=str(data.get("channel") or "sms"),
+            media_urls=list(data.get("media_urls") or ()),
+        )
+    except handsets.InboundError as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    return JsonResponse(message, status=201)
+
+
+@sandbox_only
+@require_http_methods(["GET"])
+def handset_messages(request: HttpRequest, number: str) -> JsonResponse:
+    return JsonResponse({"number": number, "messages": handsets.messages_received(number)})
+
+
+@sandbox_only
+@require_http_methods(["GET"])
+def handset_conversation(request: HttpRequest, number: str) -> JsonResponse:
+    return JsonResponse({"number": number, "messages": handsets.conversation(number)})
+
+
+@sandbox_only
+@require_http_methods(["GET"])
+def handset_numbers(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"numbers": handsets.platform_numbers()})
+
+
+DEFAULT_HANDSET = "+15005551234"
+
+
+def _handset_number(request: HttpRequest) -> str:
+    """The phone the page plays; a `+` that arrived unencoded in the query reads as a space."""
+    raw = (request.GET.get("number") or request.POST.get("from") or DEFAULT_HANDSET).strip()
+    return raw if raw.startswith("+") or not raw.isdigit() else "+" + raw
+
+
+@sandbox_only
+@require_http_methods(["GET", "POST"])
+def handset_page(request: HttpRequest) -> HttpResponse:
+    """A phone in the browser: pick a number, text a platform number, watch the thread."""
+    number = _handset_number(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            handsets.send_from_handset(
+                number,
+                request.POST.get("to", ""),
+                request.POST.get("body", ""),
+                channel=request.POST.get("channel", "sms"),
+            )
+        except handsets.InboundError as err:
+            error = str(err)
+        else:
+            return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
+    context = {
+        "number": number,
+        "error": error,
+        "platform_numbers": handsets.platform_numbers(),
+        "messages": handsets.conversation(number),
+        "now": clock.now(),
+    }
+    return render(request, "sandbox/handset.html", context, status=400 if error else 200)
+
+
+@sandbox_only
+@require_http_methods(["GET"])
+def handset_thread(request: HttpRequest) -> HttpResponse:
+    """The thread fragment the page polls."""
+    number = _handset_number(request)
+    context = {"number": number, "messages": handsets.conversation(number), "now": clock.now()}
+    return render(request, "sandbox/_thread.html", context)
+
+
+@csrf_exempt
+@sandbox_only
+@master_only
+@require_http_methods(["GET", "POST"])
+def clock_view(request: HttpRequest) -> JsonResponse:
+    if request.method == "POST":
+        data = _payload(request)
+        try:
+            seconds = float(data.get("seconds", 1))
+            result = clock.advance(seconds)
+        except (TypeError, ValueError) as err:
+            return JsonResponse({"error": str(err)}, status=400)
+        return JsonResponse(
+            {
+                "now": result.now.isoformat(),
+                "transitions": result.transitions,
+                "callbacks": result.callbacks,
+            }
+        )
+    return JsonResponse({"now": clock.now().isoformat()})
+
+
+@csrf_exempt
+@sandbox_only
+@master_only
+@require_http_methods(["GET", "POST", "DELETE"])
+def faults_view(request: HttpRequest) -> JsonResponse:
+    if request.method == "DELETE":
+        config = faults.reset()
+    elif request.method == "POST":
+        try:
+            config = faults.configure(**_payload(request))
+        except (TypeError, ValueError) as err:
+            return JsonResponse({"error": str(err)}, status=400)
+    else:
+        config = faults.current()
+    return JsonResponse(config.__dict__)
+
+
+@sandbox_only
+@master_only
+@require_http_methods(["GET"])
+def callback_log(request: HttpRequest) -> JsonResponse:
+    """The latest callback attempts, newest first: what the platform was sent and answered."""
+    attempts = CallbackAttempt.objects.select_related("callback").order_by("-id")[:100]
+    return JsonResponse(
+        {
+            "attempts": [
+                {
+                    "kind": a.callback.kind,
+                    "resource_sid": a.callback.resource_sid,
+                    "url": a.callback.url,
+                    "attempt": a.number,
+                    "at": a.at.isoformat(),
+                    "outcome": a.outcome,
+                    "status_code": a.status_code,
+                    "error": a.error,
+                }
+                for a in attempts
+            ]
+        }
+    )
