@@ -59,7 +59,9 @@ def signing_tokens(account_sid: str) -> list[str | Secret]:
     """Auth tokens whose signatures are accepted on callbacks for `account_sid`.
 
     During a token rotation both the new and the previous token are accepted until the
-    previous one's validity ends, so no callback is rejected in the switch.
+    previous one's validity ends, so no callback is rejected in the switch. A secondary token
+    created but not yet recorded as promoted is accepted too: if the promotion reached Twilio
+    and the platform died before saving it, Twilio already signs with that token.
     """
     if account_sid and account_sid == settings.TWILIO_ACCOUNT_SID:
         return [settings.TWILIO_AUTH_TOKEN]
@@ -67,6 +69,8 @@ def signing_tokens(account_sid: str) -> list[str | Secret]:
     if sub is None or sub.auth_token is None:
         return []
     tokens: list[str | Secret] = [sub.auth_token]
+    if sub.secondary_auth_token is not None:
+        tokens.append(sub.secondary_auth_token)
     if (
         sub.previous_auth_token is not None
         and sub.previous_token_valid_until is not None

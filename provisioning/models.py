@@ -1,12 +1,15 @@
-"""The Twilio side of a tenant: its subaccount, its messaging service and its numbers."""
+"""The Twilio side of a tenant: its subaccount, its messaging service and its numbers,
+plus what drives them (Stripe customers and events, the master-account number pool) and what
+checks them (reconcile records)."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from isvplatform.fields import EncryptedTextField
-from tenants.models import TenantOwned
+from tenants.models import Tenant, TenantOwned
 
 
 class TwilioSubaccount(TenantOwned):
@@ -20,6 +23,11 @@ class TwilioSubaccount(TenantOwned):
         SUSPENDED = "suspended", "Suspended"
         CLOSED = "closed", "Closed"
 
+    class SuspensionSource(models.TextChoices):
+        STAFF = "staff", "Staff"
+        BILLING = "billing", "Billing"
+        TWILIO = "twilio", "Twilio"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     sid = models.CharField("account SID", max_length=34, null=True, blank=True, unique=True)
     friendly_name = models.CharField(max_length=200)
@@ -28,6 +36,10 @@ class TwilioSubaccount(TenantOwned):
     previous_auth_token = EncryptedTextField()
     previous_token_valid_until = models.DateTimeField(null=True, blank=True)
     token_rotated_at = models.DateTimeField(null=True, blank=True)
+    # A rotation's new token, stored as soon as Twilio creates it and until it is promoted,
+    # so a rotation interrupted between the two steps resumes instead of starting over.
+    secondary_auth_token = EncryptedTextField()
+    rotation_started_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     last_error_code = models.IntegerField(null=True, blank=True)
     last_error_message = models.TextField(blank=True)
@@ -39,6 +51,16 @@ class TwilioSubaccount(TenantOwned):
     updated_at = models.DateTimeField(auto_now=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.CharField(max_length=200, blank=True)
+    # Who suspended it: a subscription coming back reactivates only what billing suspended.
+    suspension_source = models.CharField(
+        max_length=16, choices=SuspensionSource.choices, blank=True
+    )
+    # Set when the tenant's subscription ended: the reconcile job closes it after this time.
+    close_scheduled_at = models.DateTimeField(null=True, blank=True)
+    # Area code the tenant asked for at sign-up: its first number is bought there on activation.
+    requested_area_code = models.CharField(max_length=3, blank=True)
+    last_reconciled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -56,6 +78,12 @@ class TwilioSubaccount(TenantOwned):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def effective_number_limit(self) -> int:
+        if self.number_limit is not None:
+            return self.number_limit
+        return int(settings.NUMBER_LIMIT_PER_TENANT)
 
 
 class MessagingService(TenantOwned):
@@ -80,17 +108,71 @@ class MessagingService(TenantOwned):
         return f"{self.friendly_name} ({self.sid})"
 
 
+class NumberType(models.TextChoices):
+    LOCAL = "local", "Local"
+    TOLL_FREE = "toll_free", "Toll-free"
+    MOBILE = "mobile", "Mobile"
+
+
+class PooledNumber(models.Model):
+    """A number the vendor bought into its master account ahead of demand.
+
+    Allocating it moves it (same SID) into a tenant's subaccount; when the tenant releases
+    it, it can come back here instead of going back to Twilio.
+    """
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        ALLOCATED = "allocated", "Allocated"
+        RELEASED = "released", "Released"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sid = models.CharField("number SID", max_length=34)
+    phone_number = models.CharField("number (E.164)", max_length=20)
+    friendly_name = models.CharField(max_length=64, blank=True)
+    iso_country = models.CharField(max_length=2, default="US")
+    number_type = models.CharField(
+        max_length=16, choices=NumberType.choices, default=NumberType.LOCAL
+    )
+    sms_enabled = models.BooleanField(default=True)
+    mms_enabled = models.BooleanField(default=False)
+    voice_enabled = models.BooleanField(default=False)
+    monthly_price = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    allocated_tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    purchased_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "phone_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sid"], condition=~Q(status="released"), name="one_live_pool_row_per_sid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone_number} (pool, {self.status})"
+
+
 class PhoneNumber(TenantOwned):
     """A number the tenant owns (or owned: released rows are kept as history)."""
 
-    class NumberType(models.TextChoices):
-        LOCAL = "local", "Local"
-        TOLL_FREE = "toll_free", "Toll-free"
-        MOBILE = "mobile", "Mobile"
+    NumberType = NumberType
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         RELEASED = "released", "Released"
+
+    class Origin(models.TextChoices):
+        PURCHASED = "purchased", "Bought by the platform"
+        POOL = "pool", "Allocated from the pool"
+        EXTERNAL = "external", "Found in Twilio (bought outside the platform)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subaccount = models.ForeignKey(
@@ -115,6 +197,13 @@ class PhoneNumber(TenantOwned):
     monthly_price = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
     purchased_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.PURCHASED)
+    pooled_number = models.ForeignKey(
+        PooledNumber, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations"
+    )
+    # The webhooks configured on the number in Twilio, as last set or seen by the platform.
+    sms_url = models.URLField(blank=True)
+    status_callback = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -134,3 +223,102 @@ class PhoneNumber(TenantOwned):
 
     def __str__(self) -> str:
         return self.phone_number
+
+
+class StripeCustomer(TenantOwned):
+    """Which Stripe customer pays for which tenant, and its subscription as last reported."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    customer_id = models.CharField("Stripe customer id", max_length=64, unique=True)
+    subscription_id = models.CharField(max_length=64, blank=True)
+    subscription_status = models.CharField(max_length=32, blank=True)
+    # `created` of the newest subscription event applied: older events arriving late are
+    # recorded but never undo a newer state.
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="one_stripe_customer_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return self.customer_id
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event already handled: the same event id is never acted on twice."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    customer_id = models.CharField(max_length=64, blank=True)
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField("Stripe's event time", null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class ReconcileRecord(TenantOwned):
+    """One difference between the platform and Twilio that a reconcile run found and fixed."""
+
+    class Kind(models.TextChoices):
+        STATUS_DRIFT = "status_drift", "Account status differed"
+        NUMBER_ADDED = "number_added", "Number found in Twilio"
+        NUMBER_GONE = "number_gone", "Number no longer in Twilio"
+        NUMBER_WEBHOOKS = "number_webhooks", "Number webhooks repaired"
+        PROVISIONING_RESUMED = "provisioning_resumed", "Stuck provisioning resumed"
+        TOKEN_EXPIRED = "token_expired", "Previous auth token retired"
+        CLOSED_AS_SCHEDULED = "closed_as_scheduled", "Closed as scheduled"
+        TENANT_CLOSED = "tenant_closed", "Closed with its tenant"
+
+    subaccount = models.ForeignKey(
+        TwilioSubaccount, on_delete=models.CASCADE, related_name="reconcile_records"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    detail = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.detail}"
+
+
+class PlatformAPIKey(models.Model):
+    """An integrator's platform-level key (not a tenant's): creates and lists customers.
+
+    Shown once at creation and stored as a SHA-256 hash, like tenant keys.
+    """
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    hashed_key = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "platform API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

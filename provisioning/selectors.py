@@ -1,7 +1,12 @@
 """Read-side helpers: which Twilio account and sender a tenant uses."""
 
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
 from provisioning.models import MessagingService, PhoneNumber, TwilioSubaccount
-from tenants.models import Tenant
+from tenants.models import BusinessProfile, Tenant
 
 
 def active_subaccount(tenant: Tenant) -> TwilioSubaccount | None:
@@ -41,3 +46,214 @@ def tenant_for_number(phone_number: str) -> Tenant | None:
         .first()
     )
     return number.tenant if number else None
+
+
+# --- onboarding and sending mode ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendingMode:
+    """How the tenant's messages go out right now, in words the portal shows."""
+
+    mode: str  # "subaccount", "master" or "blocked"
+    message: str
+
+
+def sending_mode(tenant: Tenant) -> SendingMode:
+    from provisioning.accounts import NoTwilioAccount, tenant_account
+
+    try:
+        account = tenant_account(tenant)
+    except NoTwilioAccount as err:
+        return SendingMode("blocked", str(err))
+    if account.via_master:
+        return SendingMode(
+            "master",
+            "Your own Twilio subaccount isn't active yet, so messages go out through the "
+            "platform's shared account for now.",
+        )
+    return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
+
+
+ONBOARDING_STATES = ("done", "in_progress", "failed", "todo", "unavailable")
+
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    key: str
+    label: str
+    state: str  # one of ONBOARDING_STATES
+    detail: str
+    url: str = ""
+    action: str = ""
+
+
+# Where the compliance pages live once that app exists (first name that resolves wins).
+COMPLIANCE_URL_NAMES = ("compliance:index", "compliance:wizard")
+
+
+def _compliance_url() -> str:
+    for name in COMPLIANCE_URL_NAMES:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _compliance_state(tenant: Tenant) -> tuple[str, str]:
+    """The 10DLC step's state, from the compliance app's own selector when it offers one."""
+    if not apps.is_installed("compliance"):
+        return "unavailable", "A2P 10DLC registration opens here once it is available."
+    try:
+        from compliance import selectors as compliance_selectors
+    except ImportError:
+        return "todo", "Register your brand and campaign so US carriers accept your messages."
+    status = getattr(compliance_selectors, "onboarding_status", None)
+    if status is None:
+        return "todo", "Register your brand and campaign so US carriers accept your messages."
+    return status(tenant)
+
+
+def onboarding_steps(tenant: Tenant) -> list[OnboardingStep]:
+    """The checklist a new business follows: profile, subaccount, number, 10DLC."""
+    from tenants.selectors import profile_completeness
+
+    profile = BusinessProfile.objects.for_tenant(tenant).first()
+    completeness = profile_completeness(profile)
+    steps = [
+        OnboardingStep(
+            "profile",
+            "Business profile",
+            "done" if not completeness.missing else "todo",
+            "All key facts are filled in."
+            if not completeness.missing
+            else f"{completeness.percent}% filled in; "
+            f"{len(completeness.missing)} key field(s) missing.",
+            reverse("portal:profile"),
+            "Complete the profile" if completeness.missing else "Review",
+        )
+    ]
+    sub = open_subaccount(tenant)
+    steps.append(_subaccount_step(sub))
+    number = primary_number(tenant)
+    if number is not None:
+        steps.append(
+            OnboardingStep(
+                "number",
+                "Phone number",
+                "done",
+                f"{number.phone_number} is your primary number.",
+                reverse("provisioning:numbers"),
+                "Manage numbers",
+            )
+        )
+    elif sub is not None and sub.status == TwilioSubaccount.Status.ACTIVE:
+        waiting = bool(sub.requested_area_code) and not sub.numbers.exists()
+        steps.append(
+            OnboardingStep(
+                "number",
+                "Phone number",
+                "in_progress" if waiting else "todo",
+                f"Buying a number in area code {sub.requested_area_code}…"
+                if waiting
+                else "Choose and buy the number your customers will see.",
+                reverse("provisioning:numbers"),
+                "Buy a number",
+            )
+        )
+    else:
+        steps.append(
+            OnboardingStep(
+                "number",
+                "Phone number",
+                "todo",
+                "Available once your subaccount is active.",
+            )
+        )
+    state, detail = _compliance_state(tenant)
+    url = _compliance_url()
+    steps.append(
+        OnboardingStep(
+            "10dlc",
+            "A2P 10DLC registration",
+            state,
+            detail,
+            url,
+            ("Register" if state in ("todo", "failed") else "View") if url else "",
+        )
+    )
+    return steps
+
+
+def _subaccount_step(sub: TwilioSubaccount | None) -> OnboardingStep:
+    Status = TwilioSubaccount.Status
+    label = "Twilio subaccount"
+    if sub is None:
+        return OnboardingStep("subaccount", label, "todo", "Not requested yet.")
+    if sub.status == Status.ACTIVE:
+        return OnboardingStep("subaccount", label, "done", "Active: your own Twilio account.")
+    if sub.status in (Status.PENDING, Status.PROVISIONING):
+        detail = "Creating your Twilio subaccount…"
+        if sub.last_error_message:
+            detail += f" (retrying after: {sub.last_error_message})"
+        return OnboardingStep("subaccount", label, "in_progress", detail)
+    if sub.status == Status.FAILED:
+        code = f"Twilio error {sub.last_error_code}: " if sub.last_error_code else ""
+        return OnboardingStep(
+            "subaccount",
+            label,
+            "failed",
+            f"{code}{sub.last_error_message or 'Provisioning failed.'}",
+            reverse("provisioning:onboarding"),
+            "Retry",
+        )
+    return OnboardingStep(
+        "subaccount",
+        label,
+        "failed",
+        f"{sub.get_status_display()}{': ' + sub.status_reason if sub.status_reason else ''}.",
+    )
+
+
+# --- staff views of customers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    owner_email: str | None
+    subaccount: TwilioSubaccount | None
+    stripe_customer_id: str | None
+
+
+def customer_details(tenant_ids: list[int]) -> dict[int, CustomerDetails]:
+    """Owner, current subaccount and Stripe customer of each tenant, in three queries."""
+    from provisioning.models import StripeCustomer
+    from tenants.models import Membership
+
+    owners: dict[int, str] = {}
+    for membership in (
+        Membership.objects.filter(tenant_id__in=tenant_ids, role=Membership.Role.OWNER)
+        .select_related("user")
+        .order_by("created_at", "id")
+    ):
+        owners.setdefault(membership.tenant_id, membership.user.email)
+    subaccounts: dict[int, TwilioSubaccount] = {}
+    for sub in TwilioSubaccount.objects.filter(tenant_id__in=tenant_ids).order_by("-created_at"):
+        current = subaccounts.get(sub.tenant_id)
+        if current is None or (
+            current.status == TwilioSubaccount.Status.CLOSED
+            and sub.status != TwilioSubaccount.Status.CLOSED
+        ):
+            subaccounts[sub.tenant_id] = sub
+    stripe = dict(
+        StripeCustomer.objects.filter(tenant_id__in=tenant_ids).values_list(
+            "tenant_id", "customer_id"
+        )
+    )
+    return {
+        tenant_id: CustomerDetails(
+            owners.get(tenant_id), subaccounts.get(tenant_id), stripe.get(tenant_id)
+        )
+        for tenant_id in tenant_ids
+    }

@@ -808,7 +808,8 @@ def list_brand_registrations(client: Client) -> list[BrandRegistration]:
 @translate_errors()
 def list_brand_vettings(client: Client, brand_sid: str) -> list[BrandVetting]:
     """The brand's vettings (secondary vetting sets a standard brand's trust score)."""
-    found = client.messaging.v1.brand_registrations(brand_sid).brand_vettings.list(page_size=50)
+    # The spec lists no PageSize for vettings (a brand has a handful), so none is sent.
+    found = client.messaging.v1.brand_registrations(brand_sid).brand_vettings.list()
     return [
         BrandVetting(
             sid=i.brand_vetting_sid or "",

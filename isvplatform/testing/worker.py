@@ -51,8 +51,10 @@ class CeleryWorker:
                 self.process.wait()
 
 
-def start_worker(tmp_path: Path, extra_env: dict[str, str] | None = None) -> CeleryWorker:
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def start_worker(
+    tmp_path: Path, extra_env: dict[str, str] | None = None, queue: str | None = None
+) -> CeleryWorker:
+    queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "isvplatform.settings",
@@ -64,7 +66,7 @@ def start_worker(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Cel
     }
     if settings.CELERY_BROKER_URL.startswith("redis"):
         env["REDIS_URL"] = settings.CELERY_BROKER_URL
-    log_path = tmp_path / f"worker-{queue}.log"
+    log_path = tmp_path / f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "isvplatform", "worker", "--pool", "solo",
@@ -95,13 +97,41 @@ def wait_for(condition: Callable[[], object], timeout: float = 30.0, interval: f
 
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
-    """A real worker process; tasks sent during the test go to it (not run eagerly)."""
+    """A real worker process; tasks sent during the test go to it (not run eagerly).
+
+    Celery reads Django's settings under the CELERY_ namespace and a namespaced key wins
+    every lookup, so the fixtures change `CELERY_TASK_ALWAYS_EAGER` and
+    `CELERY_TASK_DEFAULT_QUEUE` (setting `task_always_eager` would change nothing).
+    """
     worker = start_worker(tmp_path)
     conf = celery_app.conf
-    saved = conf.task_always_eager, conf.task_default_queue
-    conf.task_always_eager, conf.task_default_queue = False, worker.queue
+    saved = conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE
+    conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = False, worker.queue
     try:
         yield worker
     finally:
-        conf.task_always_eager, conf.task_default_queue = saved
+        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = saved
         worker.stop()
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db, tmp_path):
+    """Start real workers with extra environment (e.g. PUBLIC_BASE_URL of a live server):
+    `start(extra_env)` returns a worker whose queue receives the test's tasks; `start()` again
+    with `queue=` of a stopped worker takes over its queue. All are stopped at the end."""
+    conf = celery_app.conf
+    saved = conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE
+    started: list[CeleryWorker] = []
+
+    def start(extra_env: dict[str, str] | None = None, queue: str | None = None) -> CeleryWorker:
+        worker = start_worker(tmp_path, extra_env=extra_env, queue=queue)
+        started.append(worker)
+        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = False, worker.queue
+        return worker
+
+    try:
+        yield start
+    finally:
+        conf.CELERY_TASK_ALWAYS_EAGER, conf.CELERY_TASK_DEFAULT_QUEUE = saved
+        for worker in started:
+            worker.stop()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from provisioning import views
+
+app_name = "provisioning"
+
+urlpatterns = [
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("onboarding/", views.OnboardingView.as_view(), name="onboarding"),
+    path("numbers/", views.NumbersView.as_view(), name="numbers"),
+    path("numbers/buy/", views.NumberBuyView.as_view(), name="number_buy"),
+    path("numbers/<uuid:pk>/primary/", views.NumberPrimaryView.as_view(), name="number_primary"),
+    path("numbers/<uuid:pk>/release/", views.NumberReleaseView.as_view(), name="number_release"),
+]
