@@ -19,7 +19,11 @@ from tenants.models import Tenant
 from tenants.services import Actor, tenant_create
 
 DEMO_TENANT_SLUG = "demo-coffee"
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "provisioning.demo.provision_demo_tenant",
+    "messaging.demo.enable_demo_whatsapp",
+    "compliance.demo.register_demo_tenant",
+]
 
 
 def credentials_file() -> Path:

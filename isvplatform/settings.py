@@ -330,4 +330,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PhoneNumberStatusEnum": "provisioning.models.PhoneNumber.Status",
     "PooledNumberStatusEnum": "provisioning.models.PooledNumber.Status",
     "TenantStatusEnum": "tenants.models.Tenant.Status",
+    "PhoneNumberOriginEnum": "provisioning.models.PhoneNumber.Origin",
+    "OnboardingStepStateEnum": "provisioning.selectors.ONBOARDING_STATES",
+    # Fields of the same name elsewhere: named so that no two choice sets collide.
+    "MessageStatusEnum": "messaging.models.Status",
+    "MessageOriginEnum": "messaging.models.Message.Origin",
+    "WebhookDeliveryStateEnum": "webhooks.models.WebhookDelivery.State",
 }
+# Self-service sign-ups accepted per client address and hour (each creates a subaccount).
+SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)

@@ -4,9 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from isvplatform import health
 from isvplatform.api.errors import json_error_view
+from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
     path("", include("tenants.api_urls")),
+    path("", include("provisioning.api_urls")),
+    path("", include("messaging.api_urls")),
+    path("", include("webhooks.api_urls")),
+    path("", include("compliance.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +22,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("sandbox/", include("sandbox.urls")),
     path("accounts/", include("tenants.auth_urls")),
+    path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
+    path("webhooks/twilio/", include("webhooks.twilio_urls")),
+    path("", include("compliance.urls")),
+    path("", include("provisioning.urls")),
+    path("", include("messaging.urls")),
+    path("", include("webhooks.urls")),
     path("", include("tenants.urls")),
 ]
 

@@ -22,9 +22,9 @@ from sandbox.resources.brand_registrations.models import Brand, Vetting
 from sandbox.resources.trusthub import policies
 from sandbox.resources.trusthub.models import Bundle
 
-BRAND_REVIEW = dt.timedelta(seconds=30)
-WAIT_FOR_BUNDLES = dt.timedelta(seconds=15)
-VETTING_TIME = dt.timedelta(seconds=30)
+BRAND_REVIEW = dt.timedelta(seconds=10)
+WAIT_FOR_BUNDLES = dt.timedelta(seconds=5)
+VETTING_TIME = dt.timedelta(seconds=10)
 FAILURE_MARKER = "mismatch"
 
 

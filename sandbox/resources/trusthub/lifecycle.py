@@ -17,9 +17,9 @@ from sandbox.core.lifecycle import on_tick
 from sandbox.resources.trusthub import policies
 from sandbox.resources.trusthub.models import Bundle
 
-REVIEW_START = dt.timedelta(seconds=10)
-REVIEW_DECISION = dt.timedelta(seconds=60)
-WAIT_FOR_PROFILE = dt.timedelta(seconds=10)
+REVIEW_START = dt.timedelta(seconds=5)
+REVIEW_DECISION = dt.timedelta(seconds=25)
+WAIT_FOR_PROFILE = dt.timedelta(seconds=5)
 VALIDITY = dt.timedelta(days=365)
 REJECT_MARKER = "unverifiable"
 

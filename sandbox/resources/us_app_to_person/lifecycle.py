@@ -25,8 +25,8 @@ from sandbox.resources.messaging_services.models import MessagingService, Servic
 from sandbox.resources.phone_numbers.models import PhoneNumber
 from sandbox.resources.us_app_to_person.models import Campaign
 
-REVIEW_START = dt.timedelta(seconds=10)
-REVIEW_DECISION = dt.timedelta(seconds=60)
+REVIEW_START = dt.timedelta(seconds=5)
+REVIEW_DECISION = dt.timedelta(seconds=25)
 FAILURE_MARKER = "mismatch"
 UNREGISTERED = (30034, "Message from an Unregistered Number")
 

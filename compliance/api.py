@@ -1,0 +1,186 @@
+"""REST API of A2P 10DLC registration (seed 003's /10dlc endpoints, under /api/v1).
+
+Views only route: scoping and roles come from the base views, rules from the pre-flight
+validation, and every change from a service (which writes the audit row).
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from compliance.models import Registration
+from compliance.selectors import compliance_state, current_vs_approved, form_initial
+from compliance.serializers import (
+    FormResponseSerializer,
+    RegistrationFormSerializer,
+    RegistrationSerializer,
+    RegistrationSummarySerializer,
+    StatusSerializer,
+    SubmitSerializer,
+    form_response,
+)
+from compliance.services import (
+    ComplianceConflict,
+    registration_submit,
+    registration_submit_draft,
+    registration_update,
+)
+from isvplatform.api.errors import Conflict
+from isvplatform.api.schema import error_responses
+from isvplatform.api.views import MANAGE_ROLES, TenantAPIView, TenantScopedMixin
+
+TAGS = ["10DLC"]
+
+
+class FormView(TenantAPIView):
+    @extend_schema(
+        operation_id="a2p_form_retrieve",
+        tags=TAGS,
+        summary="The 10DLC form, pre-filled from the business profile",
+        description="Business facts come from the business profile; brand and campaign "
+        "details from the newest version (or suggestions for a first registration). Also "
+        "lists the choices, the use cases each brand type may register, the pre-flight "
+        "rules, and how the current details differ from the approved version.",
+        responses={200: FormResponseSerializer, **error_responses()},
+    )
+    def get(self, request):
+        data = form_initial(self.tenant)
+        return Response(form_response(data, current_vs_approved(self.tenant)))
+
+
+class SubmitView(TenantAPIView):
+    write_roles = MANAGE_ROLES
+
+    @extend_schema(
+        operation_id="a2p_submit",
+        tags=TAGS,
+        summary="Submit the 10DLC registration as a new version",
+        description="Runs the pre-flight checks (400 with `error.fields` naming each field to "
+        "fix; nothing is sent to Twilio), saves the business facts to the business profile, "
+        "records the next version and starts the registration chain. With `draft: true` the "
+        "version is only saved. 409 while another version is being reviewed. Owners and "
+        "admins only.",
+        request=SubmitSerializer,
+        responses={201: RegistrationSerializer, **error_responses(400, 409)},
+    )
+    def post(self, request):
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        draft = data.pop("draft", False)
+        try:
+            registration = registration_submit(
+                tenant=self.tenant, data=data, actor=self.actor, draft=draft
+            )
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+
+class StatusView(TenantAPIView):
+    @extend_schema(
+        operation_id="a2p_status_retrieve",
+        tags=TAGS,
+        summary="Where the tenant's 10DLC registration stands",
+        description="The active (approved) version, the version in progress with a timeline "
+        "of each step (Twilio SIDs, Twilio's raw status, reasons, next action) and what "
+        "changed since the approved version.",
+        responses={200: StatusSerializer, **error_responses()},
+    )
+    def get(self, request):
+        state = compliance_state(self.tenant)
+        data = {
+            "can_send": state.can_send,
+            "headline": state.headline,
+            "active": RegistrationSerializer(state.active).data if state.active else None,
+            "current": RegistrationSerializer(state.current).data if state.current else None,
+            "latest": RegistrationSummarySerializer(state.latest).data if state.latest else None,
+            "current_vs_approved": [
+                {
+                    "name": c.name,
+                    "label": c.label,
+                    "current": c.current,
+                    "approved": c.approved,
+                    "changed": c.changed,
+                }
+                for c in current_vs_approved(self.tenant)
+            ],
+        }
+        return Response(data)
+
+
+@extend_schema(tags=TAGS)
+class RegistrationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    model = Registration
+    serializer_class = RegistrationSummarySerializer
+
+    @extend_schema(
+        operation_id="a2p_registrations_list",
+        summary="Every version, newest first (current and historical)",
+        responses={200: RegistrationSummarySerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="a2p_registrations_retrieve",
+        summary="One version with its snapshot and timeline",
+        responses={200: RegistrationSerializer, **error_responses(404)},
+    ),
+    patch=extend_schema(
+        operation_id="a2p_registrations_partial_update",
+        summary="Change a draft version",
+        description="Only drafts change: a submitted version is a snapshot, and an approved "
+        "one is read-only (409). To change approved details, submit a new version.",
+        request=RegistrationFormSerializer,
+        responses={200: RegistrationSerializer, **error_responses(400, 404, 409)},
+    ),
+)
+@extend_schema(tags=TAGS)
+class RegistrationDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+    model = Registration
+    serializer_class = RegistrationSerializer
+    lookup_field = "id"
+    write_roles = MANAGE_ROLES
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def tenant_queryset(self, queryset):
+        return queryset.select_related("customer_profile", "trust_product", "brand", "campaign")
+
+    def patch(self, request, *args, **kwargs):
+        registration = self.get_object()
+        serializer = RegistrationFormSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            registration = registration_update(
+                registration=registration, data=dict(serializer.validated_data), actor=self.actor
+            )
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        return Response(RegistrationSerializer(registration).data)
+
+
+@extend_schema(tags=TAGS)
+class RegistrationSubmitView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
+    model = Registration
+    serializer_class = RegistrationSerializer
+    lookup_field = "id"
+    write_roles = MANAGE_ROLES
+
+    @extend_schema(
+        operation_id="a2p_registrations_submit",
+        summary="Submit a draft version",
+        description="Runs the pre-flight checks on the draft and submits it (409 unless it "
+        "is a draft).",
+        request=None,
+        responses={200: RegistrationSerializer, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        registration = self.get_object()
+        try:
+            registration = registration_submit_draft(registration=registration, actor=self.actor)
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        return Response(RegistrationSerializer(registration).data)

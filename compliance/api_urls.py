@@ -1,0 +1,20 @@
+from django.urls import path
+
+from compliance import api
+
+urlpatterns = [
+    path("10dlc/form", api.FormView.as_view(), name="api-a2p-form"),
+    path("10dlc/submit", api.SubmitView.as_view(), name="api-a2p-submit"),
+    path("10dlc/status", api.StatusView.as_view(), name="api-a2p-status"),
+    path("10dlc/registrations", api.RegistrationListView.as_view(), name="api-a2p-registrations"),
+    path(
+        "10dlc/registrations/<uuid:id>",
+        api.RegistrationDetailView.as_view(),
+        name="api-a2p-registration",
+    ),
+    path(
+        "10dlc/registrations/<uuid:id>/submit",
+        api.RegistrationSubmitView.as_view(),
+        name="api-a2p-registration-submit",
+    ),
+]

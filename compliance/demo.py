@@ -1,0 +1,93 @@
+"""Demo step of `make run`: the demo tenant is taken through the whole 10DLC chain to a
+verified campaign, so its messages flow. Synchronous: it advances the sandbox clock itself.
+"""
+
+import logging
+from typing import Any
+
+from compliance import pacing
+from compliance.models import Registration
+from compliance.selectors import active_registration, form_initial, open_registration
+from compliance.services import poll_object, registration_run, registration_submit
+from provisioning.selectors import active_subaccount
+from tenants.models import Tenant
+from tenants.services import Actor
+
+logger = logging.getLogger(__name__)
+
+DEMO_DETAILS = {
+    "rep_business_title": "Owner",
+    "rep_job_position": "CEO",
+    "company_type": "private",
+    "use_case": "MIXED",
+}
+
+
+def drive_in_sandbox(
+    registration: Registration, *, step_seconds: int = 15, max_rounds: int = 80
+) -> Registration:
+    """Run the chain, advancing the sandbox clock and polling, until the version is decided.
+
+    Only for sandbox mode: this is what days of reviews look like compressed into seconds.
+    """
+    from sandbox import clock
+
+    for _ in range(max_rounds):
+        registration_run(registration.pk)
+        registration.refresh_from_db()
+        if not registration.is_open:
+            return registration
+        clock.advance(step_seconds)
+        for obj in (
+            registration.customer_profile,
+            registration.trust_product,
+            registration.brand,
+            registration.campaign,
+        ):
+            if obj is not None:
+                obj.refresh_from_db()
+                if obj.sid and not obj.is_final:
+                    poll_object(obj.step, str(obj.pk), force=True)
+    return registration
+
+
+def demo_submission(tenant: Tenant) -> dict[str, Any]:
+    """The demo tenant's form: its business profile plus what the profile doesn't hold."""
+    data = form_initial(tenant)
+    for name, value in DEMO_DETAILS.items():
+        data[name] = data.get(name) or value
+    legal_name = data.get("legal_name", "")
+    if data.get("business_type") == "llc" and "llc" not in legal_name.lower():
+        # Carriers match the legal name with the IRS record, where an LLC's carries "LLC".
+        data["legal_name"] = f"{legal_name} LLC"
+    return data
+
+
+def register_demo_tenant(tenant: Tenant) -> None:
+    """Idempotent: nothing to do once a version is active; resumes an open one."""
+    if active_registration(tenant) is not None:
+        return
+    if active_subaccount(tenant) is None:
+        logger.warning("demo tenant has no active subaccount; 10DLC registration skipped")
+        return
+    with pacing.unpaced():
+        registration = open_registration(tenant)
+        if registration is None or registration.status == Registration.Status.DRAFT:
+            registration = registration_submit(
+                tenant=tenant, data=demo_submission(tenant), actor=Actor.system()
+            )
+        registration = drive_in_sandbox(registration)
+    if registration.status == Registration.Status.APPROVED:
+        campaign = registration.campaign
+        logger.info(
+            "demo tenant's campaign is %s on %s",
+            campaign.raw_status if campaign else "-",
+            registration.messaging_service_sid,
+        )
+    else:
+        logger.warning(
+            "demo registration v%s ended %s: %s",
+            registration.version,
+            registration.status,
+            registration.rejection_reason or registration.last_error_message,
+        )

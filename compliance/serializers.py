@@ -1,0 +1,237 @@
+"""API shapes of 10DLC registration. Input serializers only check types: the pre-flight
+rules (compliance/validation.py) decide what is valid and name the field to fix."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from compliance import vocab
+from compliance.models import Registration, StatusTransition
+from compliance.selectors import FIELD_LABELS
+from compliance.validation import BOOL_FIELDS, FORM_FIELDS, LIST_FIELDS, RULES
+from tenants.models import BusinessProfile
+
+
+def _form_field(name: str) -> serializers.Field:
+    label = FIELD_LABELS.get(name, name)
+    if name in LIST_FIELDS:
+        return serializers.ListField(
+            child=serializers.CharField(allow_blank=True, max_length=1024),
+            required=False,
+            max_length=10,
+            help_text=label,
+        )
+    if name in BOOL_FIELDS:
+        return serializers.BooleanField(required=False, help_text=label)
+    return serializers.CharField(required=False, allow_blank=True, max_length=4096, help_text=label)
+
+
+class RegistrationFormSerializer(serializers.Serializer):
+    """The 10DLC form: business facts (saved to the business profile), brand and campaign."""
+
+    def get_fields(self):
+        return {name: _form_field(name) for name in FORM_FIELDS}
+
+
+class SubmitSerializer(RegistrationFormSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["draft"] = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Save as a draft without checking or submitting it.",
+        )
+        return fields
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    current = serializers.JSONField()
+    approved = serializers.JSONField()
+    changed = serializers.BooleanField()
+
+
+class FormChoicesSerializer(serializers.Serializer):
+    business_type = ChoiceSerializer(many=True)
+    company_type = ChoiceSerializer(many=True)
+    brand_type = ChoiceSerializer(many=True)
+    industry = ChoiceSerializer(many=True)
+    use_case = ChoiceSerializer(many=True)
+    rep_job_position = ChoiceSerializer(many=True)
+    regions_of_operation = ChoiceSerializer(many=True)
+    stock_exchange = ChoiceSerializer(many=True)
+
+
+class FormResponseSerializer(serializers.Serializer):
+    data = RegistrationFormSerializer(help_text="The form pre-filled from the business profile.")
+    choices = FormChoicesSerializer()
+    use_cases_by_brand_type = serializers.DictField(child=serializers.ListField())
+    rules = serializers.ListField(child=serializers.CharField())
+    current_vs_approved = FieldChangeSerializer(many=True)
+
+
+def _choices(pairs) -> list[dict]:
+    return [{"value": value, "label": label} for value, label in pairs]
+
+
+def form_choices() -> dict:
+    return {
+        "business_type": _choices(BusinessProfile.BusinessType.choices),
+        "company_type": _choices(vocab.CompanyType.choices),
+        "brand_type": _choices(vocab.BrandType.choices),
+        "industry": _choices((i, i.replace("_", " ").title()) for i in vocab.INDUSTRIES),
+        "use_case": _choices(vocab.USE_CASES.items()),
+        "rep_job_position": _choices((p, p) for p in vocab.JOB_POSITIONS),
+        "regions_of_operation": _choices(
+            (r, r.replace("_", " ").title()) for r in vocab.REGIONS_OF_OPERATION
+        ),
+        "stock_exchange": _choices((s, s) for s in vocab.STOCK_EXCHANGES),
+    }
+
+
+def form_response(data: dict, changes) -> dict:
+    return {
+        "data": data,
+        "choices": form_choices(),
+        "use_cases_by_brand_type": {
+            str(k): list(v) for k, v in vocab.USE_CASES_BY_BRAND_TYPE.items()
+        },
+        "rules": list(RULES),
+        "current_vs_approved": [
+            {
+                "name": c.name,
+                "label": c.label,
+                "current": c.current,
+                "approved": c.approved,
+                "changed": c.changed,
+            }
+            for c in changes
+        ],
+    }
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusTransition
+        fields = ["object_type", "sid", "from_status", "to_status", "raw_status", "reason", "at"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.IntegerField(allow_null=True, required=False)
+    field = serializers.CharField(allow_blank=True, required=False)
+    message = serializers.CharField()
+
+
+class TimelineStepSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    label = serializers.CharField()
+    help = serializers.CharField()
+    status = serializers.CharField(
+        help_text="draft, submitted, in_review, approved, rejected or pending (not started)."
+    )
+    status_label = serializers.CharField()
+    raw_status = serializers.CharField(help_text="Twilio's own status value.")
+    sid = serializers.CharField(help_text="The Twilio SID, once created.")
+    reasons = ReasonSerializer(many=True)
+    next_action = serializers.CharField()
+    details = serializers.DictField()
+    transitions = TransitionSerializer(many=True)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """One version: the snapshot as submitted and where each of its steps stands."""
+
+    timeline = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True,
+        help_text="draft, submitted, in_review, approved, rejected or superseded.",
+    )
+    step = serializers.CharField(
+        read_only=True,
+        help_text="The step in progress: customer_profile, trust_product, brand, "
+        "messaging_service, campaign or done.",
+    )
+    brand_type = serializers.CharField(
+        read_only=True, help_text="STANDARD, LOW_VOLUME_STANDARD or SOLE_PROPRIETOR."
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "version",
+            "status",
+            "step",
+            "is_active",
+            "brand_type",
+            "use_case",
+            "messaging_service_sid",
+            "rejection_reason",
+            "last_error_code",
+            "last_error_message",
+            "snapshot",
+            "timeline",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "rejected_at",
+            "superseded_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TimelineStepSerializer(many=True))
+    def get_timeline(self, obj: Registration) -> list[dict]:
+        from compliance.selectors import timeline
+
+        steps = [step.__dict__ for step in timeline(obj)]
+        return TimelineStepSerializer(steps, many=True).data
+
+
+class RegistrationSummarySerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True,
+        help_text="draft, submitted, in_review, approved, rejected or superseded.",
+    )
+    step = serializers.CharField(
+        read_only=True,
+        help_text="The step in progress: customer_profile, trust_product, brand, "
+        "messaging_service, campaign or done.",
+    )
+    brand_type = serializers.CharField(
+        read_only=True, help_text="STANDARD, LOW_VOLUME_STANDARD or SOLE_PROPRIETOR."
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "version",
+            "status",
+            "step",
+            "is_active",
+            "brand_type",
+            "use_case",
+            "rejection_reason",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "rejected_at",
+            "superseded_at",
+        ]
+        read_only_fields = fields
+
+
+class StatusSerializer(serializers.Serializer):
+    can_send = serializers.BooleanField(
+        help_text="True when an approved version is active: US SMS from local numbers may go out."
+    )
+    headline = serializers.CharField()
+    active = RegistrationSerializer(allow_null=True)
+    current = RegistrationSerializer(allow_null=True, help_text="The version in progress.")
+    latest = RegistrationSummarySerializer(allow_null=True)
+    current_vs_approved = FieldChangeSerializer(many=True)

@@ -1,0 +1,49 @@
+"""Celery tasks of 10DLC registration: thin, by id, idempotent; the services do the work."""
+
+from celery import shared_task
+
+from compliance import notify, services
+
+
+@shared_task(name="compliance.run_registration", acks_late=True)
+def run_registration_task(registration_id: str) -> str:
+    """Advance one version's chain (a concurrent run of the same version just returns)."""
+    registration = services.registration_run(registration_id)
+    return registration.status if registration is not None else "busy"
+
+
+@shared_task(name="compliance.poll_object", acks_late=True)
+def poll_object_task(step: str, object_id: str, force: bool = False) -> str:
+    obj = services.poll_object(step, object_id, force=force)
+    return obj.status if obj is not None else "missing"
+
+
+@shared_task(name="compliance.poll_bundle", acks_late=True)
+def poll_bundle_task(sid: str) -> str:
+    """A TrustHub status callback arrived for this bundle."""
+    obj = services.poll_bundle_by_sid(sid)
+    return obj.status if obj is not None else "unknown"
+
+
+@shared_task(name="compliance.poll_due")
+def poll_due_task() -> int:
+    """Beat: one poll task per object whose review may have moved (with backoff per object)."""
+    due = services.due_polls()
+    for step, object_id in due:
+        poll_object_task.delay(step, object_id)
+    return len(due)
+
+
+@shared_task(name="compliance.run_due")
+def run_due_task() -> int:
+    """Beat: versions waiting to retry (outage, rate limit) or to re-check a review."""
+    due = services.due_runs()
+    for registration_id in due:
+        run_registration_task.delay(registration_id)
+    return len(due)
+
+
+@shared_task(name="compliance.announce_transition")
+def announce_transition_task(transition_id: int) -> None:
+    """Email the owners and queue the tenant-webhook event of one recorded transition."""
+    notify.announce(transition_id)

@@ -1,0 +1,96 @@
+"""The sending gate: US SMS from a 10DLC number needs a verified campaign; the refusal names
+the missing step, and nothing reaches Twilio."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from compliance.gate import compliance_gate, missing_step
+from compliance.models import Registration
+from compliance.services import registration_submit
+from compliance.testing import register_and_verify, valid_submission
+from compliance.tests.conftest import HANDSET
+from compliance.tests.polling_helpers import until_brand_submitted
+from messaging.models import Message
+from messaging.services import message_send
+from provisioning.models import PhoneNumber
+from provisioning.tests.factories import PhoneNumberFactory
+from sandbox.resources.messages.models import Message as SandboxMessage
+from tenants.services import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Sender:
+    from_number: str = ""
+    messaging_service_sid: str = ""
+    to: str = HANDSET
+    channel: str = "sms"
+    via_master: bool = False
+    number: PhoneNumber | None = None
+
+
+def refusal(tenant, sender) -> str:
+    with pytest.raises(ValidationError) as err:
+        compliance_gate(tenant, sender)
+    return " ".join(err.value.message_dict["from"])
+
+
+def test_an_unregistered_tenant_is_refused_naming_the_step(provisioned):
+    message = refusal(provisioned.tenant, Sender(provisioned.number.phone_number))
+    assert "step: registration not submitted" in message
+
+
+def test_the_refusal_names_the_step_in_progress(provisioned):
+    registration = registration_submit(
+        tenant=provisioned.tenant, data=valid_submission(), actor=Actor.system()
+    )
+    until_brand_submitted(registration)
+    message = refusal(provisioned.tenant, Sender(provisioned.number.phone_number))
+    assert "not verified yet (step: brand registration pending)" in message
+
+
+def test_a_rejected_registration_is_named_with_its_reason(provisioned):
+    register_and_verify(provisioned.tenant, legal_name="Mismatch Coffee Roasters LLC")
+    message = refusal(provisioned.tenant, Sender(provisioned.number.phone_number))
+    assert "step: brand registration rejected" in message
+    assert "IRS" in message
+
+
+def test_the_messaging_service_sender_needs_its_campaign(provisioned):
+    registration = registration_submit(
+        tenant=provisioned.tenant, data=valid_submission(), actor=Actor.system()
+    )
+    until_brand_submitted(registration)
+    registration.refresh_from_db()
+    sender = Sender(messaging_service_sid=registration.messaging_service_sid)
+    assert "brand registration pending" in refusal(provisioned.tenant, sender)
+
+
+def test_a_verified_campaign_lets_the_tenant_send(provisioned):
+    register_and_verify(provisioned.tenant)
+    compliance_gate(provisioned.tenant, Sender(provisioned.number.phone_number))
+    assert "(step: messaging service)" in missing_step(provisioned.tenant)
+
+
+def test_what_the_rule_does_not_cover_passes(tenant):
+    toll_free = PhoneNumberFactory(
+        tenant=tenant, phone_number="+18885550100", number_type=PhoneNumber.NumberType.TOLL_FREE
+    )
+    local = PhoneNumberFactory(tenant=tenant, phone_number="+14155550123")
+    compliance_gate(tenant, Sender(toll_free.phone_number, number=toll_free))
+    compliance_gate(tenant, Sender(local.phone_number, to="+447700900123", number=local))
+    compliance_gate(tenant, Sender(local.phone_number, channel="whatsapp", number=local))
+    tenant.is_demo = True
+    compliance_gate(tenant, Sender(local.phone_number, number=local))
+
+
+def test_the_messaging_send_refuses_before_anything_reaches_twilio(provisioned):
+    with pytest.raises(ValidationError) as err:
+        message_send(tenant=provisioned.tenant, to=HANDSET, body="Hi", actor=Actor.system())
+    assert "A2P 10DLC" in " ".join(err.value.message_dict["from"])
+    assert not Message.objects.exists()
+    assert not SandboxMessage.objects.filter(to_address=HANDSET).exists()
+    assert not Registration.objects.exists()

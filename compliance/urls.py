@@ -1,0 +1,16 @@
+from django.urls import path
+
+from compliance import views
+
+app_name = "compliance"
+
+urlpatterns = [
+    path("10dlc/", views.StatusPageView.as_view(), name="index"),
+    path("10dlc/register/", views.WizardView.as_view(), name="wizard"),
+    path("10dlc/versions/<uuid:pk>/", views.VersionView.as_view(), name="version"),
+    path(
+        "webhooks/twilio/trusthub",
+        views.trusthub_status_callback,
+        name="trusthub_callback",
+    ),
+]

@@ -1,0 +1,195 @@
+"""Portal pages of 10DLC registration, and the endpoint TrustHub's status callbacks reach.
+
+Pages are thin: reads go through the selectors (scoped with `for_tenant`), writes through
+the services.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from compliance.forms import WIDE, RegistrationForm
+from compliance.models import Registration
+from compliance.selectors import (
+    FIELD_LABELS,
+    compliance_state,
+    current_vs_approved,
+    form_initial,
+    timeline,
+)
+from compliance.services import ComplianceConflict, registration_submit
+from compliance.validation import RULES
+from isvplatform.gateway import validate_signature
+from provisioning.accounts import signing_tokens
+from tenants.views import TenantRequiredMixin
+
+logger = logging.getLogger(__name__)
+
+
+class StatusPageView(TenantRequiredMixin, TemplateView):
+    """Where the tenant stands: the timeline of the version in progress (or the active one),
+    next actions, what changed since approval, and every version."""
+
+    template_name = "compliance/status.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["compliance/_timeline.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = compliance_state(self.tenant)
+        shown = state.current or state.latest
+        context.update(
+            state=state,
+            shown=shown,
+            steps=timeline(shown) if shown is not None else [],
+            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            versions=Registration.objects.for_tenant(self.tenant).order_by("-version"),
+            live=shown is not None and shown.is_open,
+        )
+        return context
+
+
+def _attach_errors(form: RegistrationForm, error: ValidationError) -> None:
+    """Pre-flight errors beside their fields; `sample_messages.1` goes on the samples."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, problems in error.message_dict.items():
+        field, _, index = key.partition(".")
+        if index.isdigit():
+            problems = [f"Sample {int(index) + 1}: {p}" for p in problems]
+        form.add_error(field if field in form.fields else None, problems)
+
+
+class WizardView(TenantRequiredMixin, TemplateView):
+    """The 10DLC form, pre-filled from the business profile; submitting starts a version."""
+
+    template_name = "compliance/wizard.html"
+    write_permission = "manage"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = compliance_state(self.tenant)
+        in_review = state.current is not None and state.current.is_open
+        context.setdefault(
+            "form",
+            RegistrationForm(
+                initial=RegistrationForm.initial_from(form_initial(self.tenant)),
+                read_only=not self.can_manage or in_review,
+            ),
+        )
+        context.update(
+            state=state,
+            in_review=in_review,
+            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            rules=RULES,
+            wide_fields=WIDE,
+            labels=FIELD_LABELS,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = RegistrationForm(request.POST)
+        draft = "save_draft" in request.POST
+        if form.is_valid():
+            try:
+                registration = registration_submit(
+                    tenant=self.tenant, data=form.submission(), actor=self.actor, draft=draft
+                )
+            except ValidationError as err:
+                _attach_errors(form, err)
+            except ComplianceConflict as err:
+                form.add_error(None, str(err))
+            else:
+                if draft:
+                    messages.success(request, f"Version {registration.version} saved as a draft.")
+                    return redirect("compliance:wizard")
+                messages.success(
+                    request,
+                    f"Version {registration.version} submitted. We'll take it through each step "
+                    "and email you as it moves.",
+                )
+                return redirect("compliance:index")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class VersionView(TenantRequiredMixin, TemplateView):
+    """One version: its snapshot as submitted and the history of each of its steps."""
+
+    template_name = "compliance/version.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registration = get_object_or_404(
+            Registration.objects.for_tenant(self.tenant).select_related(
+                "customer_profile", "trust_product", "brand", "campaign"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        snapshot = [
+            (FIELD_LABELS.get(name, name), _shown(value))
+            for name, value in registration.snapshot.items()
+            if value not in ("", [], None)
+        ]
+        context.update(registration=registration, steps=timeline(registration), snapshot=snapshot)
+        return context
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return " · ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _candidate_urls(request) -> list[str]:
+    path = request.get_full_path()
+    urls = [f"{settings.PUBLIC_BASE_URL}{path}"]
+    absolute = request.build_absolute_uri(path)
+    if absolute not in urls:
+        urls.append(absolute)
+    return urls
+
+
+def _bundle_sid(params) -> str:
+    for name in ("BundleSid", "bundle_sid", "CustomerProfileSid", "TrustProductSid", "Sid"):
+        value = params.get(name, "")
+        if value.startswith("BU"):
+            return value
+    return ""
+
+
+@csrf_exempt
+@require_POST
+def trusthub_status_callback(request):
+    """TrustHub posts here when a bundle's status changes: validate, then poll that bundle.
+
+    The poll (a fetch) is what updates the state machine, so a forged, duplicated or
+    out-of-order callback can at most cause one extra fetch.
+    """
+    signature = request.headers.get("X-Twilio-Signature", "")
+    account_sid = request.POST.get("AccountSid", "")
+    tokens = signing_tokens(account_sid) if account_sid else []
+    valid = bool(signature and tokens) and any(
+        validate_signature(tokens, url, request.POST, signature) for url in _candidate_urls(request)
+    )
+    if not valid:
+        logger.warning("refused TrustHub callback (AccountSid=%s)", account_sid or "-")
+        return HttpResponseForbidden("Invalid signature.")
+    sid = _bundle_sid(request.POST)
+    if sid:
+        from compliance.tasks import poll_bundle_task
+
+        poll_bundle_task.delay(sid)
+    return HttpResponse(status=204)
