@@ -26,7 +26,7 @@ def _broker_ok() -> bool:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            conn.default_channel  # opening a channel is a round trip to the broker
+            _ = conn.default_channel  # opening a channel is a round trip to the broker
         return True
     except Exception:
         logger.warning("health: broker unreachable", exc_info=True)

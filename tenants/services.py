@@ -110,9 +110,7 @@ def tenant_create(
 ) -> Tenant:
     """Create a tenant with its business profile and, when given, its owner."""
     with transaction.atomic():
-        tenant = Tenant.objects.create(
-            name=name, slug=slug or _unique_slug(name), is_demo=is_demo
-        )
+        tenant = Tenant.objects.create(name=name, slug=slug or _unique_slug(name), is_demo=is_demo)
         BusinessProfile.objects.create(tenant=tenant, legal_name=name, **(profile or {}))
         if owner is not None:
             Membership.objects.create(tenant=tenant, user=owner, role=Membership.Role.OWNER)
