@@ -1,0 +1,467 @@
+"""REST API of messaging: send and estimate, message logs, conversations, opt-outs, consent.
+
+Views route only: tenant scoping and roles come from the base views, shape checks from the
+serializers, every decision and write from `messaging.services`. POSTs that send honour an
+`Idempotency-Key` header.
+"""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from isvplatform.api.errors import error_body
+from isvplatform.api.pagination import CursorPagination
+from isvplatform.api.schema import error_responses
+from isvplatform.api.views import TenantAPIView, TenantScopedMixin
+from messaging import csvio
+from messaging.idempotency import idempotent
+from messaging.models import Channel, ConsentEvent, Conversation, Message, OptOut
+from messaging.selectors import (
+    MessageFilters,
+    filter_consent,
+    filter_messages,
+    filter_optouts,
+    iterate_messages,
+    message_events,
+    message_timeline,
+    tenant_optouts,
+)
+from messaging.serializers import (
+    ConsentEventSerializer,
+    ConversationSerializer,
+    EstimateResultSerializer,
+    EstimateSerializer,
+    ImportResultSerializer,
+    MessageCreateSerializer,
+    MessageDetailSerializer,
+    MessageSerializer,
+    OptOutCreateSerializer,
+    OptOutImportSerializer,
+    OptOutSerializer,
+    ReplySerializer,
+)
+from messaging.services import (
+    SendRefused,
+    conversation_mark_read,
+    message_estimate,
+    message_send,
+    optout_add,
+    optout_import,
+    optout_remove,
+)
+from tenants.models import Membership
+
+ALL_ROLES = frozenset(Membership.Role.values)
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Repeat a POST safely: the same key and body return the first response and "
+    "send nothing new; the same key with another body is a 409.",
+)
+MESSAGE_FILTERS = [
+    OpenApiParameter("direction", OpenApiTypes.STR, enum=["outbound", "inbound"]),
+    OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
+    OpenApiParameter("status", OpenApiTypes.STR),
+    OpenApiParameter("number", OpenApiTypes.STR, description="E.164 (exact) or digits."),
+    OpenApiParameter("date_from", OpenApiTypes.DATE),
+    OpenApiParameter("date_to", OpenApiTypes.DATE),
+    OpenApiParameter("q", OpenApiTypes.STR, description="Text in the body."),
+]
+
+
+def refused(err: SendRefused) -> Response:
+    """A refusal with its own error code (e.g. `recipient_opted_out`) and the reason."""
+    fields = err.message_dict if hasattr(err, "error_dict") else {}
+    return Response(
+        error_body(err.reason, err.reason_message, fields), status=status.HTTP_400_BAD_REQUEST
+    )
+
+
+def _send(view: TenantAPIView, data: dict, **defaults) -> Response:
+    try:
+        message = message_send(
+            tenant=view.tenant,
+            to=defaults.get("to") or data["to"],
+            channel=defaults.get("channel") or data.get("channel", Channel.SMS),
+            body=data.get("body", ""),
+            media_urls=data.get("media_urls") or [],
+            content_sid=data.get("content_sid", ""),
+            content_variables=data.get("content_variables") or {},
+            from_=defaults.get("from_", data.get("from", "")),
+            actor=view.actor,
+            origin=defaults.get("origin", Message.Origin.API),
+        )
+    except SendRefused as err:
+        return refused(err)
+    return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+@extend_schema(tags=["messages"])
+class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """The tenant's message log (newest first), and sending."""
+
+    model = Message
+    serializer_class = MessageSerializer
+
+    def tenant_queryset(self, queryset):
+        return filter_messages(queryset, MessageFilters.from_params(self.request.query_params))
+
+    @extend_schema(
+        operation_id="messages_list",
+        summary="Message log",
+        parameters=MESSAGE_FILTERS,
+        responses={200: MessageSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="messages_create",
+        summary="Send a message",
+        description="Validates everything first (E.164, 1,600 characters, opt-outs, the 10DLC "
+        "gate, WhatsApp's 24-hour window, a sender) and answers 201 with the message queued; "
+        "statuses follow. Refusals carry a code such as `recipient_opted_out`, "
+        "`whatsapp_window_closed`, `no_sender` or `no_twilio_account`.",
+        request=MessageCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: MessageSerializer, **error_responses(400, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        def handler() -> Response:
+            serializer = MessageCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return _send(self, serializer.validated_data)
+
+        return idempotent(request, self.tenant, handler)
+
+
+@extend_schema(tags=["messages"])
+class MessageDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+    """One message with its status timeline, raw Twilio events and media."""
+
+    model = Message
+    serializer_class = MessageDetailSerializer
+    lookup_url_kwarg = "id"
+
+    def tenant_queryset(self, queryset):
+        return queryset.prefetch_related("media")
+
+    @extend_schema(
+        operation_id="messages_retrieve",
+        summary="One message, its timeline and raw events",
+        responses={200: MessageDetailSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        message = self.get_object()
+        raw_events = message_events(message)
+        context = {"events": raw_events, "timeline": message_timeline(message, raw_events)}
+        return Response(MessageDetailSerializer(message, context=context).data)
+
+
+@extend_schema(tags=["messages"])
+class MessageEstimateView(TenantAPIView):
+    """Segments, encoding and price of a draft; nothing is stored or sent."""
+
+    write_roles = ALL_ROLES
+
+    @extend_schema(
+        operation_id="messages_estimate",
+        summary="Estimate segments, encoding and price",
+        request=EstimateSerializer,
+        responses={200: EstimateResultSerializer, **error_responses(400)},
+    )
+    def post(self, request):
+        serializer = EstimateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        estimate = message_estimate(
+            tenant=self.tenant,
+            body=data.get("body", ""),
+            channel=data.get("channel", Channel.SMS),
+            to=data.get("to", ""),
+            media_urls=data.get("media_urls") or [],
+            content_sid=data.get("content_sid", ""),
+        )
+        return Response(estimate.as_dict())
+
+
+# --- conversations ----------------------------------------------------------------------
+
+
+class ConversationPagination(CursorPagination):
+    ordering = ("-last_message_at", "-pk")
+
+
+@extend_schema(tags=["conversations"])
+class ConversationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """Threads with their last message and unread count, most recent first."""
+
+    model = Conversation
+    serializer_class = ConversationSerializer
+    pagination_class = ConversationPagination
+
+    def tenant_queryset(self, queryset):
+        queryset = queryset.select_related("last_message")
+        channel = self.request.query_params.get("channel", "")
+        return queryset.filter(channel=channel) if channel in Channel.values else queryset
+
+    @extend_schema(
+        operation_id="conversations_list",
+        summary="Conversations",
+        parameters=[OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values)],
+        responses={200: ConversationSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["conversations"])
+class ConversationDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+    model = Conversation
+    serializer_class = ConversationSerializer
+    lookup_url_kwarg = "id"
+
+    def tenant_queryset(self, queryset):
+        return queryset.select_related("last_message")
+
+    @extend_schema(
+        operation_id="conversations_retrieve",
+        summary="One conversation",
+        responses={200: ConversationSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["conversations"])
+class ConversationMessagesView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
+    """The messages of one thread (newest first), and replying in it."""
+
+    model = Conversation
+    serializer_class = MessageSerializer
+    lookup_url_kwarg = "id"
+
+    @extend_schema(
+        operation_id="conversations_messages_list",
+        summary="Messages of a conversation",
+        responses={200: MessageSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        conversation = self.get_object()
+        messages = Message.objects.for_tenant(self.tenant).filter(conversation=conversation)
+        page = self.paginate_queryset(messages)
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="conversations_messages_create",
+        summary="Reply in a conversation",
+        description="Sends from the conversation's number to its contact, on its channel.",
+        request=ReplySerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: MessageSerializer, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        conversation = self.get_object()
+
+        def handler() -> Response:
+            serializer = ReplySerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return _send(
+                self,
+                serializer.validated_data,
+                to=conversation.contact_number,
+                channel=conversation.channel,
+                from_=conversation.our_number,
+                origin=Message.Origin.REPLY,
+            )
+
+        return idempotent(request, self.tenant, handler)
+
+
+@extend_schema(tags=["conversations"])
+class ConversationReadView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
+    model = Conversation
+    serializer_class = ConversationSerializer
+    lookup_url_kwarg = "id"
+    write_roles = ALL_ROLES
+
+    @extend_schema(
+        operation_id="conversations_mark_read",
+        summary="Mark a conversation read",
+        request=None,
+        responses={200: ConversationSerializer, **error_responses(404)},
+    )
+    def post(self, request, *args, **kwargs):
+        conversation = self.get_object()
+        conversation_mark_read(conversation=conversation)
+        return Response(ConversationSerializer(conversation).data)
+
+
+# --- opt-outs ---------------------------------------------------------------------------
+
+
+@extend_schema(tags=["opt-outs"])
+class OptOutListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """The suppression list; adding a number here stops every send to it at once."""
+
+    model = OptOut
+    serializer_class = OptOutSerializer
+
+    def tenant_queryset(self, queryset):
+        params = self.request.query_params
+        return filter_optouts(queryset, params.get("q", ""), params.get("channel", ""))
+
+    @extend_schema(
+        operation_id="optouts_list",
+        summary="Opted-out numbers",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Digits of the number."),
+            OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
+        ],
+        responses={200: OptOutSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="optouts_create",
+        summary="Add a number to the opt-out list",
+        request=OptOutCreateSerializer,
+        responses={
+            201: OptOutSerializer,
+            200: OpenApiResponse(OptOutSerializer, description="Already opted out."),
+            **error_responses(400),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = OptOutCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        optout, created = optout_add(
+            tenant=self.tenant,
+            number=data["number"],
+            channel=data["channel"],
+            source=OptOut.Source.MANUAL,
+            reason=data.get("reason", ""),
+            actor=self.actor,
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(OptOutSerializer(optout).data, status=code)
+
+
+@extend_schema(tags=["opt-outs"])
+class OptOutDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveDestroyAPIView):
+    model = OptOut
+    serializer_class = OptOutSerializer
+    lookup_url_kwarg = "id"
+
+    @extend_schema(
+        operation_id="optouts_retrieve",
+        summary="One opted-out number",
+        responses={200: OptOutSerializer, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="optouts_destroy",
+        summary="Remove a number from the opt-out list",
+        description="Only with the contact's renewed consent; the opt-in is kept in the "
+        "consent ledger.",
+        responses={204: None, **error_responses(404)},
+    )
+    def delete(self, request, *args, **kwargs):
+        return super().delete(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: OptOut) -> None:
+        optout_remove(
+            tenant=self.tenant,
+            number=instance.number,
+            channel=instance.channel,
+            source=OptOut.Source.MANUAL,
+            actor=self.actor,
+            reason=self.request.query_params.get("reason", "")[:500],
+        )
+
+
+@extend_schema(tags=["opt-outs"])
+class OptOutImportView(TenantAPIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="optouts_import",
+        summary="Import opt-outs from CSV",
+        request={"multipart/form-data": OptOutImportSerializer},
+        responses={200: ImportResultSerializer, **error_responses(400)},
+    )
+    def post(self, request):
+        serializer = OptOutImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError({"file": "Import at most 5 MB at a time."})
+        result = optout_import(
+            tenant=self.tenant, rows=csvio.read_optout_csv(upload.read()), actor=self.actor
+        )
+        return Response(
+            {
+                "added": result.added,
+                "already": result.already,
+                "errors": [{"line": line, "error": error} for line, error in result.errors[:100]],
+            }
+        )
+
+
+@extend_schema(tags=["opt-outs"])
+class OptOutExportView(TenantAPIView):
+    @extend_schema(
+        operation_id="optouts_export",
+        summary="Export opt-outs as CSV",
+        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses()},
+    )
+    def get(self, request):
+        rows = (csvio.optout_row(o) for o in tenant_optouts(self.tenant).iterator(2000))
+        return csvio.stream_csv("opt-outs.csv", csvio.OPTOUT_HEADER, rows)
+
+
+@extend_schema(tags=["opt-outs"])
+class ConsentEventListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """The append-only consent ledger: every opt-out and opt-in, newest first."""
+
+    model = ConsentEvent
+    serializer_class = ConsentEventSerializer
+
+    def tenant_queryset(self, queryset):
+        return filter_consent(queryset, self.request.query_params.get("number", ""))
+
+    @extend_schema(
+        operation_id="consent_events_list",
+        summary="Consent ledger",
+        parameters=[OpenApiParameter("number", OpenApiTypes.STR)],
+        responses={200: ConsentEventSerializer(many=True), **error_responses()},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["messages"])
+class MessageExportView(TenantAPIView):
+    @extend_schema(
+        operation_id="messages_export",
+        summary="Export the (filtered) message log as CSV",
+        parameters=MESSAGE_FILTERS,
+        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses()},
+    )
+    def get(self, request):
+        queryset = filter_messages(
+            Message.objects.for_tenant(self.tenant), MessageFilters.from_params(request.GET)
+        )
+        rows = (csvio.message_row(m) for m in iterate_messages(queryset))
+        return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from messaging import api
+
+urlpatterns = [
+    path("messages", api.MessageListView.as_view(), name="api-messages"),
+    path("messages/estimate", api.MessageEstimateView.as_view(), name="api-messages-estimate"),
+    path("messages/export", api.MessageExportView.as_view(), name="api-messages-export"),
+    path("messages/<uuid:id>", api.MessageDetailView.as_view(), name="api-message"),
+    path("conversations", api.ConversationListView.as_view(), name="api-conversations"),
+    path("conversations/<uuid:id>", api.ConversationDetailView.as_view(), name="api-conversation"),
+    path(
+        "conversations/<uuid:id>/messages",
+        api.ConversationMessagesView.as_view(),
+        name="api-conversation-messages",
+    ),
+    path(
+        "conversations/<uuid:id>/read",
+        api.ConversationReadView.as_view(),
+        name="api-conversation-read",
+    ),
+    path("opt-outs", api.OptOutListView.as_view(), name="api-optouts"),
+    path("opt-outs/import", api.OptOutImportView.as_view(), name="api-optouts-import"),
+    path("opt-outs/export", api.OptOutExportView.as_view(), name="api-optouts-export"),
+    path("opt-outs/<uuid:id>", api.OptOutDetailView.as_view(), name="api-optout"),
+    path("consent-events", api.ConsentEventListView.as_view(), name="api-consent-events"),
+]

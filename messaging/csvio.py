@@ -1,0 +1,110 @@
+"""CSV in and out: opt-out imports and exports, message log exports (streamed)."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.http import StreamingHttpResponse
+
+_PHONE = re.compile(r"^\+?[0-9 ()\-.]{5,20}$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A cell a spreadsheet won't run as a formula (phone numbers keep their leading +)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PHONE.match(text):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(filename: str, header: list[str], rows: Iterable[Iterable[Any]]):
+    """A streamed CSV download: rows are produced while the response is being sent."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([safe_cell(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def read_optout_csv(raw: bytes) -> list[dict[str, str]]:
+    """Rows of an uploaded CSV as dicts with lower-case keys; a file without a header row is
+    read as one number per line."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    if {"number", "phone"} & set(header):
+        return [
+            {header[i]: (cell or "").strip() for i, cell in enumerate(row) if i < len(header)}
+            for row in rows[1:]
+            if any(cell.strip() for cell in row)
+        ]
+    return [{"number": row[0].strip()} for row in rows if row and row[0].strip()]
+
+
+MESSAGE_HEADER = [
+    "id",
+    "created_at",
+    "direction",
+    "channel",
+    "from",
+    "to",
+    "status",
+    "error_code",
+    "error_message",
+    "segments",
+    "encoding",
+    "price",
+    "price_unit",
+    "sid",
+    "body",
+]
+
+
+def message_row(message) -> list[Any]:
+    return [
+        message.pk,
+        message.created_at.isoformat(),
+        message.direction,
+        message.channel,
+        message.from_number,
+        message.to_number,
+        message.status,
+        message.error_code or "",
+        message.error_message,
+        message.segments,
+        message.encoding,
+        message.price if message.price is not None else "",
+        message.price_unit,
+        message.sid or "",
+        message.body,
+    ]
+
+
+OPTOUT_HEADER = ["number", "channel", "source", "keyword", "reason", "added_by", "created_at"]
+
+
+def optout_row(optout) -> list[Any]:
+    return [
+        optout.number,
+        optout.channel,
+        optout.source,
+        optout.keyword,
+        optout.reason,
+        optout.actor_label,
+        optout.created_at.isoformat(),
+    ]

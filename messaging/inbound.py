@@ -1,0 +1,219 @@
+"""Inbound messages: store once, thread into a conversation, honour STOP/START/HELP.
+
+The opt-out a STOP causes is recorded in the same transaction that stores the message, and
+that transaction first locks the number's queued sends (see `services.optout_add`), so no
+message goes out to a number after its STOP is recorded. Keywords are matched on the whole
+message, case- and whitespace-insensitively. When Twilio already handled the keyword
+(`OptOutType` from Advanced Opt-Out) the platform records it but doesn't reply a second time.
+"""
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from messaging import events
+from messaging.models import (
+    STATUS_RANK,
+    Channel,
+    Direction,
+    Message,
+    MessageMedia,
+    OptOut,
+    Status,
+    WebhookEvent,
+)
+from messaging.services import (
+    conversation_get_or_create,
+    conversation_touch,
+    keyword_reply,
+    optout_add,
+    optout_remove,
+    record_reply,
+    strip_channel,
+)
+from messaging.statuses import record_event
+from provisioning.models import MessagingService
+from provisioning.selectors import tenant_for_number
+from tenants.models import Tenant
+from tenants.services import Actor
+
+logger = logging.getLogger(__name__)
+
+STOP, START, HELP = "STOP", "START", "HELP"
+KEYWORDS = {
+    **{
+        k: STOP
+        for k in (
+            "STOP",
+            "STOPALL",
+            "UNSUBSCRIBE",
+            "CANCEL",
+            "END",
+            "QUIT",
+            "REVOKE",
+            "OPTOUT",
+            "OPT OUT",
+        )
+    },
+    **{k: START for k in ("START", "YES", "UNSTOP")},
+    **{k: HELP for k in ("HELP", "INFO")},
+}
+_SPACES = re.compile(r"\s+")
+_MEDIA_SID = re.compile(r"/Media/(ME[0-9a-fA-F]{32})")
+
+
+def keyword_family(body: str) -> str | None:
+    """STOP, START or HELP when the whole message is one of that family's keywords."""
+    normalized = _SPACES.sub(" ", (body or "").strip()).upper().strip(" .!")
+    return KEYWORDS.get(normalized)
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    message: Message | None
+    reply: str = ""
+    duplicate: bool = False
+
+
+def tenant_for_inbound(to_number: str, messaging_service_sid: str) -> Tenant | None:
+    tenant = tenant_for_number(to_number) if to_number else None
+    if tenant is None and messaging_service_sid:
+        service = (
+            MessagingService.objects.filter(sid=messaging_service_sid)
+            .select_related("tenant")
+            .first()
+        )
+        tenant = service.tenant if service else None
+    return tenant
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except ValueError:
+        return 0
+
+
+def receive_inbound(params: Mapping[str, str]) -> InboundResult:
+    """Everything an inbound webhook does, given its (already verified) form parameters."""
+    message_sid = params.get("MessageSid") or params.get("SmsSid") or ""
+    if not message_sid:
+        return InboundResult(None)
+    channel, to_number = strip_channel(params.get("To") or "")
+    _, from_number = strip_channel(params.get("From") or "")
+    service_sid = params.get("MessagingServiceSid") or ""
+    tenant = tenant_for_inbound(to_number, service_sid)
+    if tenant is None:
+        logger.warning("inbound %s to %s: no tenant owns this number", message_sid, to_number)
+        return InboundResult(None)
+    body = params.get("Body") or ""
+    opt_out_type = (params.get("OptOutType") or "").upper()
+    family = opt_out_type if opt_out_type in (STOP, START, HELP) else keyword_family(body)
+    now = timezone.now()
+    media_count = _int(params.get("NumMedia"))
+
+    with transaction.atomic():
+        if not record_event(
+            kind=WebhookEvent.Kind.INBOUND,
+            message_sid=message_sid,
+            status=Status.RECEIVED,
+            account_sid=params.get("AccountSid") or "",
+            payload=dict(params.items()),
+        ):
+            return InboundResult(None, duplicate=True)
+        conversation = conversation_get_or_create(
+            tenant_id=tenant.pk, channel=channel, contact_number=from_number, our_number=to_number
+        )
+        profile_name = (params.get("ProfileName") or "").strip()
+        if profile_name and profile_name != conversation.contact_name:
+            conversation.contact_name = profile_name[:200]
+            conversation.save(update_fields=["contact_name"])
+        message = Message.objects.create(
+            tenant=tenant,
+            conversation=conversation,
+            direction=Direction.INBOUND,
+            channel=channel,
+            origin=Message.Origin.INBOUND,
+            from_number=from_number,
+            to_number=to_number,
+            body=body,
+            messaging_service_sid=service_sid,
+            account_sid=params.get("AccountSid") or "",
+            status=Status.RECEIVED,
+            status_rank=STATUS_RANK[Status.RECEIVED],
+            segments=_int(params.get("NumSegments")) or (1 if channel == Channel.SMS else 0),
+            sid=message_sid,
+            created_at=now,
+            updated_at=now,
+            received_at=now,
+        )
+        MessageMedia.objects.bulk_create(
+            [
+                MessageMedia(
+                    tenant=tenant,
+                    message=message,
+                    position=index,
+                    url=params.get(f"MediaUrl{index}") or "",
+                    sid=_media_sid(params.get(f"MediaUrl{index}") or ""),
+                    content_type=params.get(f"MediaContentType{index}") or "",
+                )
+                for index in range(media_count)
+            ]
+        )
+        conversation_touch(conversation, message)
+        reply = _handle_keyword(tenant, message, family, twilio_handled=bool(opt_out_type))
+        if reply:
+            record_reply(tenant=tenant, conversation=conversation, inbound=message, body=reply)
+        events.emit_message_received(message)
+        if media_count:
+            message_id = str(message.pk)
+            transaction.on_commit(lambda: _enqueue_media(message_id))
+    return InboundResult(message, reply=reply)
+
+
+def _media_sid(url: str) -> str:
+    match = _MEDIA_SID.search(url)
+    return match.group(1) if match else ""
+
+
+def _enqueue_media(message_id: str) -> None:
+    from messaging.tasks import fetch_inbound_media_task
+
+    fetch_inbound_media_task.delay(message_id)
+
+
+def _handle_keyword(tenant: Tenant, message: Message, family: str | None, twilio_handled: bool):
+    """Apply a keyword; returns the reply to send as TwiML ("" when none or Twilio replied)."""
+    if family is None:
+        return ""
+    keyword = _SPACES.sub(" ", message.body.strip()).upper()[:32]
+    contact = Actor.system()
+    if family == STOP:
+        optout_add(
+            tenant=tenant,
+            number=message.from_number,
+            channel=message.channel,
+            source=OptOut.Source.KEYWORD,
+            keyword=keyword,
+            actor=contact,
+            message=message,
+        )
+        kind = "opt_out_reply"
+    elif family == START:
+        optout_remove(
+            tenant=tenant,
+            number=message.from_number,
+            channel=message.channel,
+            source=OptOut.Source.KEYWORD,
+            keyword=keyword,
+            actor=contact,
+            message=message,
+        )
+        kind = "opt_in_reply"
+    else:
+        kind = "help_reply"
+    return "" if twilio_handled else keyword_reply(tenant, kind)

@@ -1,0 +1,349 @@
+"""Messages, their conversations and media, opt-outs and the consent ledger, raw Twilio events.
+
+Tenant-owned rows are reached through `objects.for_tenant(...)`. A message's status only
+moves forward (see `STATUS_RANK`); raw Twilio callbacks are kept once per (SID, status).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tenants.models import TenantOwned
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", "Outbound"
+    INBOUND = "inbound", "Inbound"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    UNDELIVERED = "undelivered", "Undelivered"
+    DELIVERED = "delivered", "Delivered"
+    READ = "read", "Read"
+    CANCELED = "canceled", "Canceled"
+    RECEIVED = "received", "Received"
+
+
+# A status replaces another only with a higher rank, so a late or repeated callback never moves
+# a message backwards. Twilio's initial statuses (accepted, scheduled) count as queued.
+STATUS_RANK: dict[str, int] = {
+    "accepted": 10,
+    "scheduled": 10,
+    Status.QUEUED: 10,
+    Status.SENDING: 20,
+    Status.SENT: 30,
+    Status.FAILED: 40,
+    Status.UNDELIVERED: 40,
+    Status.CANCELED: 40,
+    Status.DELIVERED: 50,
+    Status.READ: 60,
+    "receiving": 90,
+    Status.RECEIVED: 100,
+}
+FINAL_RANK = 40
+# Twilio's status names that the platform stores under another name.
+STATUS_ALIASES = {"accepted": Status.QUEUED, "scheduled": Status.QUEUED, "receiving": "received"}
+# The per-status timestamp column a status fills.
+STATUS_TIMESTAMP = {
+    Status.SENDING: "sending_at",
+    Status.SENT: "sent_at",
+    Status.DELIVERED: "delivered_at",
+    Status.UNDELIVERED: "failed_at",
+    Status.FAILED: "failed_at",
+    Status.CANCELED: "failed_at",
+    Status.READ: "read_at",
+    Status.RECEIVED: "received_at",
+}
+
+
+class Conversation(TenantOwned):
+    """The thread between one of the tenant's numbers and one contact on one channel."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
+    contact_number = models.CharField(max_length=20)
+    # The tenant's number on this thread; empty while a messaging service has not said which.
+    our_number = models.CharField(max_length=20, blank=True)
+    contact_name = models.CharField(max_length=200, blank=True)
+    last_message = models.ForeignKey(
+        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_message_at = models.DateTimeField(default=timezone.now)
+    # WhatsApp's 24-hour customer-service window opens with each inbound message.
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    unread_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "channel", "contact_number", "our_number"],
+                name="conversation_unique_thread",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "last_message_at"], name="conv_tenant_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_number} ({self.channel})"
+
+
+class Message(TenantOwned):
+    """One SMS or WhatsApp message, outbound or inbound, with its whole delivery story."""
+
+    class Origin(models.TextChoices):
+        API = "api", "API"
+        PORTAL = "portal", "Portal"
+        REPLY = "reply", "Conversation reply"
+        AUTO_REPLY = "auto_reply", "Keyword auto-reply"
+        INBOUND = "inbound", "Inbound"
+        SYSTEM = "system", "System"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    direction = models.CharField(max_length=8, choices=Direction.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.API)
+    from_number = models.CharField(max_length=20, blank=True)
+    to_number = models.CharField(max_length=20)
+    body = models.TextField(blank=True)
+    media_urls = models.JSONField(default=list, blank=True)
+    content_sid = models.CharField(max_length=34, blank=True)
+    content_variables = models.JSONField(default=dict, blank=True)
+    messaging_service_sid = models.CharField(max_length=34, blank=True)
+    account_sid = models.CharField(max_length=34, blank=True)
+    via_master = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status_rank = models.PositiveSmallIntegerField(default=STATUS_RANK[Status.QUEUED])
+    segments = models.PositiveSmallIntegerField(default=0)
+    encoding = models.CharField(max_length=8, blank=True)
+    estimated_price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
+    price_unit = models.CharField(max_length=3, blank=True)
+    sid = models.CharField("Twilio SID", max_length=34, null=True, blank=True, unique=True)
+    error_code = models.IntegerField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    # Send-task bookkeeping: attempts at the gateway, and how often the outbox sweeper
+    # re-enqueued the message (a re-enqueued message first checks Twilio for an earlier send).
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    reconciles = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Keyset pagination of a tenant's log: (created_at, id) below the cursor.
+            models.Index(fields=["tenant", "created_at", "id"], name="msg_tenant_created"),
+            models.Index(fields=["tenant", "to_number", "created_at"], name="msg_tenant_to"),
+            models.Index(fields=["tenant", "from_number", "created_at"], name="msg_tenant_from"),
+            models.Index(fields=["conversation", "created_at"], name="msg_conversation"),
+            # No index holds a column that a status callback changes (status, timestamps,
+            # updated_at), so PostgreSQL can apply callbacks as HOT updates (see the
+            # fillfactor in the migration). The outbox sweeper reads the few rows not yet
+            # handed to Twilio; the reconciler reads recent messages by creation time.
+            models.Index(fields=["created_at"], condition=Q(sid__isnull=True), name="msg_outbox"),
+            models.Index(fields=["created_at"], name="msg_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.channel} to {self.to_number} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status_rank >= FINAL_RANK
+
+    @property
+    def contact_number(self) -> str:
+        return self.to_number if self.direction == Direction.OUTBOUND else self.from_number
+
+    @property
+    def our_number(self) -> str:
+        return self.from_number if self.direction == Direction.OUTBOUND else self.to_number
+
+
+class MessageMedia(TenantOwned):
+    """One media item of an inbound message, as Twilio lists it for the owning account."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField()
+    sid = models.CharField(max_length=34, blank=True)
+    url = models.URLField(max_length=500)
+    content_type = models.CharField(max_length=100, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["message", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "position"], name="media_unique_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"media {self.position} of {self.message_id}"
+
+
+class OptOut(TenantOwned):
+    """A number that must not be messaged by this tenant on this channel."""
+
+    class Source(models.TextChoices):
+        KEYWORD = "keyword", "Keyword (STOP)"
+        MANUAL = "manual", "Added by hand"
+        IMPORT = "import", "CSV import"
+        TWILIO = "twilio", "Reported by Twilio (21610)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=20)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    keyword = models.CharField(max_length=32, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "number", "channel"], name="optout_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.channel})"
+
+
+class ConsentEvent(TenantOwned):
+    """Append-only ledger of every opt-in and opt-out: rows are never changed or deleted."""
+
+    class Action(models.TextChoices):
+        OPT_OUT = "opt_out", "Opted out"
+        OPT_IN = "opt_in", "Opted in"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=20)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    source = models.CharField(max_length=16)
+    keyword = models.CharField(max_length=32, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "number", "created_at"], name="consent_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.action} ({self.source})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The consent ledger is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The consent ledger is append-only.")
+
+
+class MessagingSettings(TenantOwned):
+    """The tenant's keyword replies (STOP confirmation, START confirmation, HELP answer)."""
+
+    tenant = models.OneToOneField(
+        "tenants.Tenant", on_delete=models.CASCADE, related_name="messaging_settings"
+    )
+    opt_out_reply = models.CharField(max_length=320, blank=True)
+    opt_in_reply = models.CharField(max_length=320, blank=True)
+    help_reply = models.CharField(max_length=320, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "messaging settings"
+
+    def __str__(self) -> str:
+        return f"Messaging settings of tenant {self.tenant_id}"
+
+
+class IdempotencyRecord(TenantOwned):
+    """The first response to a POST carrying an `Idempotency-Key`, replayed for repeats."""
+
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=255)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
+
+class WebhookEvent(models.Model):
+    """A raw Twilio callback about a message, kept once per (MessageSid, status).
+
+    Deduplicating on the pair, not the SID alone, keeps every later status of a message.
+    Inbound messages are recorded with the status `received`; statuses found by the
+    reconciler are recorded with `kind=reconcile`.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status callback"
+        INBOUND = "inbound", "Inbound message"
+        RECONCILE = "reconcile", "Fetched by reconciliation"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    message_sid = models.CharField(max_length=34)
+    status = models.CharField(max_length=20)
+    account_sid = models.CharField(max_length=34, blank=True)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_sid", "status"], name="webhookevent_unique_sid_status"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_sid} {self.status}"

@@ -1,0 +1,303 @@
+"""Read side of messaging: filtered logs with keyset pages, timelines, threads, opt-outs.
+
+Log pages are keyset-paginated on (created_at, id) over the index (tenant, created_at, id):
+the 1,000th page costs what the first does, and nothing ever counts the whole log.
+"""
+
+import base64
+import binascii
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from messaging.models import (
+    STATUS_ALIASES,
+    Channel,
+    ConsentEvent,
+    Conversation,
+    Direction,
+    Message,
+    OptOut,
+    Status,
+    WebhookEvent,
+)
+from tenants.models import Tenant
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class MessageFilters:
+    direction: str = ""
+    channel: str = ""
+    status: str = ""
+    number: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.direction, self.channel, self.status, self.number, self.date_from, self.date_to,
+             self.text)
+        )  # fmt: skip
+
+    @classmethod
+    def from_params(cls, params) -> "MessageFilters":
+        def pick(name: str, allowed) -> str:
+            value = (params.get(name) or "").strip()
+            return value if value in allowed else ""
+
+        return cls(
+            direction=pick("direction", Direction.values),
+            channel=pick("channel", Channel.values),
+            status=pick("status", Status.values),
+            number=(params.get("number") or "").strip()[:20],
+            date_from=_date(params.get("date_from")),
+            date_to=_date(params.get("date_to")),
+            text=(params.get("q") or params.get("text") or "").strip()[:200],
+        )
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def filter_messages(queryset: QuerySet, filters: MessageFilters) -> QuerySet:
+    if filters.direction:
+        queryset = queryset.filter(direction=filters.direction)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.number:
+        digits = "".join(c for c in filters.number if c.isdigit() or c == "+")
+        if digits.startswith("+"):
+            queryset = queryset.filter(Q(to_number=digits) | Q(from_number=digits))
+        elif digits:
+            queryset = queryset.filter(
+                Q(to_number__contains=digits) | Q(from_number__contains=digits)
+            )
+    if filters.date_from:
+        queryset = queryset.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(created_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    if filters.text:
+        queryset = queryset.filter(body__icontains=filters.text)
+    return queryset
+
+
+def tenant_messages(tenant: Tenant | int, filters: MessageFilters | None = None) -> QuerySet:
+    queryset = Message.objects.for_tenant(tenant)
+    return filter_messages(queryset, filters) if filters else queryset
+
+
+# --- keyset pages -----------------------------------------------------------------------
+
+
+def encode_cursor(created_at: datetime, pk: Any) -> str:
+    raw = f"{created_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        moment = parse_datetime(created)
+        return (moment, uuid.UUID(pk)) if moment else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    next_cursor: str | None
+    has_previous: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def keyset_page(queryset: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -> KeysetPage:
+    """Newest first; `cursor` is the position after which the page starts."""
+    position = decode_cursor(cursor) if cursor else None
+    ordered = queryset.order_by("-created_at", "-id")
+    if position is not None:
+        created_at, pk = position
+        # `created_at <= t` bounds the index scan; the OR only sorts out rows of the same instant.
+        ordered = ordered.filter(
+            Q(created_at__lt=created_at) | Q(id__lt=pk), created_at__lte=created_at
+        )
+    rows = list(ordered[: size + 1])
+    items = rows[:size]
+    next_cursor = (
+        encode_cursor(items[-1].created_at, items[-1].pk) if len(rows) > size and items else None
+    )
+    return KeysetPage(items=items, next_cursor=next_cursor, has_previous=position is not None)
+
+
+def iterate_messages(queryset: QuerySet, chunk: int = 2000) -> Iterator[Message]:
+    """Every message of the queryset newest first, fetched in keyset chunks (for exports)."""
+    cursor = None
+    while True:
+        page = keyset_page(queryset, cursor, chunk)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+# --- one message ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    status: str
+    label: str
+    detail: str = ""
+    source: str = ""
+
+
+_LABELS = {
+    "queued": "Queued",
+    "accepted": "Accepted by Twilio",
+    "scheduled": "Scheduled",
+    "sending": "Sending",
+    "sent": "Sent to the carrier",
+    "delivered": "Delivered to the handset",
+    "undelivered": "Not delivered",
+    "failed": "Failed",
+    "read": "Read",
+    "received": "Received",
+    "canceled": "Canceled",
+}
+
+
+def message_events(message: Message) -> list[WebhookEvent]:
+    if not message.sid:
+        return []
+    return list(WebhookEvent.objects.filter(message_sid=message.sid).order_by("received_at", "id"))
+
+
+def message_timeline(message: Message, raw_events: list[WebhookEvent]) -> list[TimelineEntry]:
+    """What happened to a message, oldest first: platform steps and every status Twilio sent."""
+    entries: list[TimelineEntry] = []
+    if message.direction == Direction.OUTBOUND:
+        who = f" by {message.actor_label}" if message.actor_label else ""
+        entries.append(TimelineEntry(message.created_at, "queued", "Queued" + who, "", "platform"))
+        if message.submitted_at:
+            entries.append(
+                TimelineEntry(
+                    message.submitted_at, "accepted", "Handed to Twilio", message.sid or "", "api"
+                )
+            )
+    seen = set()
+    for event in raw_events:
+        status = STATUS_ALIASES.get(event.status, event.status)
+        code = event.payload.get("ErrorCode") if isinstance(event.payload, dict) else None
+        detail = f"error {code}" if code else ""
+        entries.append(
+            TimelineEntry(
+                event.received_at,
+                status,
+                _LABELS.get(event.status, event.status),
+                detail,
+                event.kind,
+            )
+        )
+        seen.add(status)
+    for column, status in (
+        ("sent_at", "sent"),
+        ("delivered_at", "delivered"),
+        ("read_at", "read"),
+        ("received_at", "received"),
+    ):
+        moment = getattr(message, column)
+        if moment and status not in seen:
+            entries.append(TimelineEntry(moment, status, _LABELS[status], "", "platform"))
+    if message.failed_at and not seen & {"failed", "undelivered", "canceled"}:
+        entries.append(
+            TimelineEntry(
+                message.failed_at,
+                message.status,
+                _LABELS.get(message.status, "Failed"),
+                message.error_message,
+                "platform",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+# --- conversations ----------------------------------------------------------------------
+
+
+def tenant_conversations(tenant: Tenant | int, q: str = "", channel: str = "") -> QuerySet:
+    queryset = (
+        Conversation.objects.for_tenant(tenant)
+        .select_related("last_message")
+        .order_by("-last_message_at", "-id")
+    )
+    if channel in Channel.values:
+        queryset = queryset.filter(channel=channel)
+    if q:
+        queryset = queryset.filter(Q(contact_number__contains=q) | Q(contact_name__icontains=q))
+    return queryset
+
+
+def thread_messages(conversation: Conversation, limit: int = 200) -> list[Message]:
+    """The last `limit` messages of a thread, oldest first."""
+    newest = list(
+        Message.objects.for_tenant(conversation.tenant_id)
+        .filter(conversation=conversation)
+        .prefetch_related("media")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(reversed(newest))
+
+
+def unread_total(tenant: Tenant | int) -> int:
+    from django.db.models import Sum
+
+    total = Conversation.objects.for_tenant(tenant).aggregate(total=Sum("unread_count"))["total"]
+    return total or 0
+
+
+# --- opt-outs ---------------------------------------------------------------------------
+
+
+def tenant_optouts(tenant: Tenant | int, q: str = "", channel: str = "") -> QuerySet:
+    return filter_optouts(OptOut.objects.for_tenant(tenant), q, channel)
+
+
+def filter_optouts(queryset: QuerySet, q: str = "", channel: str = "") -> QuerySet:
+    queryset = queryset.order_by("-created_at", "-id")
+    if channel in Channel.values:
+        queryset = queryset.filter(channel=channel)
+    if q:
+        digits = "".join(c for c in q if c.isdigit())
+        queryset = queryset.filter(Q(number__contains=digits) if digits else Q(reason__icontains=q))
+    return queryset
+
+
+def consent_history(tenant: Tenant | int, number: str = "") -> QuerySet:
+    return filter_consent(ConsentEvent.objects.for_tenant(tenant), number)
+
+
+def filter_consent(queryset: QuerySet, number: str = "") -> QuerySet:
+    queryset = queryset.order_by("-created_at", "-id")
+    return queryset.filter(number=number) if number else queryset

@@ -1,0 +1,233 @@
+"""API shapes of messaging: input serializers only check shape, services decide validity."""
+
+from rest_framework import serializers
+
+from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
+from messaging.selectors import TimelineEntry
+
+
+def _with_address_names(fields: dict) -> dict:
+    """Twilio's names for the two addresses: `from` (a Python keyword) and `to`."""
+    for source, name in (("from_number", "from"), ("to_number", "to")):
+        if fields.pop(source, None) is not None:
+            fields[name] = serializers.CharField(source=source, read_only=True)
+    return fields
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "sid",
+            "direction",
+            "channel",
+            "origin",
+            "from_number",
+            "to_number",
+            "body",
+            "media_urls",
+            "content_sid",
+            "content_variables",
+            "messaging_service_sid",
+            "status",
+            "error_code",
+            "error_message",
+            "segments",
+            "encoding",
+            "estimated_price",
+            "price",
+            "price_unit",
+            "via_master",
+            "conversation_id",
+            "actor_label",
+            "created_at",
+            "submitted_at",
+            "sent_at",
+            "delivered_at",
+            "failed_at",
+            "read_at",
+            "received_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_fields(self):
+        return _with_address_names(super().get_fields())
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MessageMedia
+        fields = ["id", "position", "sid", "url", "content_type", "fetched_at"]
+        read_only_fields = fields
+
+
+class WebhookEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    payload = serializers.JSONField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    status = serializers.CharField()
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    source = serializers.CharField()
+
+    def to_representation(self, instance: TimelineEntry):
+        return super().to_representation(instance.__dict__)
+
+
+class MessageDetailSerializer(MessageSerializer):
+    media = MediaSerializer(many=True, read_only=True)
+    timeline = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta(MessageSerializer.Meta):
+        fields = [*MessageSerializer.Meta.fields, "media", "timeline", "events"]
+        read_only_fields = fields
+
+    def get_timeline(self, message) -> list[dict]:
+        return TimelineSerializer(self.context["timeline"], many=True).data
+
+    def get_events(self, message) -> list[dict]:
+        return WebhookEventSerializer(self.context["events"], many=True).data
+
+
+class _SendFields(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    media_urls = serializers.ListField(
+        child=serializers.CharField(max_length=1000), required=False, max_length=10
+    )
+    content_sid = serializers.CharField(required=False, allow_blank=True, max_length=34)
+    content_variables = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+
+
+class MessageCreateSerializer(_SendFields):
+    to = serializers.CharField(max_length=40, help_text="E.164, e.g. +14155550123.")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=40,
+            help_text="One of your numbers; by default your messaging service or primary number.",
+        )
+        return fields
+
+
+class ReplySerializer(_SendFields):
+    pass
+
+
+class EstimateSerializer(serializers.Serializer):
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
+    to = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    media_urls = serializers.ListField(
+        child=serializers.CharField(max_length=1000), required=False, max_length=10
+    )
+    content_sid = serializers.CharField(required=False, allow_blank=True, max_length=34)
+
+
+class UnicodeCharSerializer(serializers.Serializer):
+    char = serializers.CharField()
+    index = serializers.IntegerField()
+    codepoint = serializers.CharField()
+
+
+class EstimateResultSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    encoding = serializers.CharField(help_text="GSM-7 or UCS-2.")
+    segments = serializers.IntegerField()
+    characters = serializers.IntegerField()
+    units = serializers.IntegerField(help_text="Septets (GSM-7) or UTF-16 code units (UCS-2).")
+    per_segment = serializers.IntegerField()
+    remaining_in_segment = serializers.IntegerField()
+    max_characters = serializers.IntegerField()
+    unicode_characters = UnicodeCharSerializer(many=True, help_text="What forces UCS-2.")
+    estimated_price = serializers.CharField()
+    currency = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class LastMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Message
+        fields = ["id", "direction", "body", "status", "created_at"]
+        read_only_fields = fields
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    last_message = LastMessageSerializer(read_only=True, allow_null=True)
+    whatsapp_window_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Conversation
+        fields = [
+            "id",
+            "channel",
+            "contact_number",
+            "contact_name",
+            "our_number",
+            "unread_count",
+            "last_message_at",
+            "last_inbound_at",
+            "whatsapp_window_open",
+            "last_message",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_whatsapp_window_open(self, conversation) -> bool:
+        from messaging.services import WHATSAPP_WINDOW
+
+        if conversation.channel != Channel.WHATSAPP or conversation.last_inbound_at is None:
+            return False
+        from django.utils import timezone
+
+        return conversation.last_inbound_at + WHATSAPP_WINDOW > timezone.now()
+
+
+class OptOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OptOut
+        fields = ["id", "number", "channel", "source", "keyword", "reason", "actor_label",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class OptOutCreateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class OptOutImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a `number` column; optional `channel`, "
+                                 "`reason`.")  # fmt: skip
+
+
+class ImportResultSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    already = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.DictField())
+
+
+class ConsentEventSerializer(serializers.ModelSerializer):
+    message_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ConsentEvent
+        fields = ["id", "number", "channel", "action", "source", "keyword", "reason",
+                  "actor_label", "message_id", "created_at"]  # fmt: skip
+        read_only_fields = fields

@@ -1,0 +1,396 @@
+"""Applying Twilio's message statuses: record the raw event once, move the status forward only.
+
+This is the hot path of the platform (every message brings two to four callbacks), so it is
+written as plain SQL: on PostgreSQL one statement inserts the raw event (`ON CONFLICT DO
+NOTHING` on (MessageSid, status)) and, only when that insert happened, applies the status
+with a conditional UPDATE (`WHERE sid = … AND status_rank < …`) that also reports whether
+the tenant has a webhook endpoint listening. A duplicate callback changes nothing; a late one
+is recorded but never moves a message backwards (delivered stays delivered when a late
+`sent` arrives). SQLite runs the same two statements in a transaction.
+"""
+
+import itertools
+import json
+import logging
+import re
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from isvplatform import gateway
+from messaging import events
+from messaging.models import (
+    STATUS_ALIASES,
+    STATUS_RANK,
+    STATUS_TIMESTAMP,
+    Direction,
+    Message,
+    OptOut,
+    Status,
+    WebhookEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+ERROR_STATUSES = frozenset({Status.FAILED, Status.UNDELIVERED})
+MESSAGE_TABLE = Message._meta.db_table
+EVENT_TABLE = WebhookEvent._meta.db_table
+ENDPOINT_TABLE = "webhooks_webhookendpoint"
+SUBSCRIBED = "%,message.status,%"
+
+
+@dataclass(frozen=True)
+class StatusOutcome:
+    recorded: bool  # the raw event was new
+    applied: bool  # the message's status moved forward
+    message_id: str | None = None
+    tenant_id: int | None = None
+
+
+def _now_param(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _json_param(payload: Mapping[str, Any]) -> str:
+    return json.dumps(payload, separators=(",", ":"))
+
+
+def _error_code(raw: Any) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+_INSERT_EVENT = (
+    f"INSERT INTO {EVENT_TABLE} (kind, message_sid, status, account_sid, payload, received_at) "
+    "VALUES (%s, %s, %s, %s, {payload}, %s) "
+    "ON CONFLICT (message_sid, status) DO NOTHING RETURNING id"
+)
+
+
+def _update_sql(column: str) -> str:
+    """Move one message forward to a status; `column` is that status's timestamp column."""
+    stamp = f"{column} = COALESCE({column}, %s), " if column != "updated_at" else ""
+    return (
+        f"UPDATE {MESSAGE_TABLE} SET status = %s, status_rank = %s, "
+        f"{stamp}updated_at = %s, "
+        "error_code = COALESCE(%s, error_code), "
+        "error_message = CASE WHEN %s = '' THEN error_message ELSE %s END, "
+        "from_number = CASE WHEN from_number = '' THEN %s ELSE from_number END "
+        "WHERE sid = %s AND status_rank < %s "
+        f"RETURNING id, tenant_id, EXISTS (SELECT 1 FROM {ENDPOINT_TABLE} e "
+        f"WHERE e.tenant_id = {MESSAGE_TABLE}.tenant_id AND e.is_active AND e.events LIKE %s)"
+    )
+
+
+def record_event(
+    *, kind: str, message_sid: str, status: str, account_sid: str, payload: Mapping[str, Any]
+) -> bool:
+    """Keep a raw event unless one with this (SID, status) is there already; True if new."""
+    placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    params = [kind, message_sid, status, account_sid, _json_param(payload)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_EVENT.format(payload=placeholder), [*params, _now_param(timezone.now())]
+        )
+        return cursor.fetchone() is not None
+
+
+def _async_commit_prefix() -> str:
+    """Commit status callbacks without waiting for the WAL flush.
+
+    Sent with the statement in one simple-protocol message, `SET LOCAL` makes both one
+    implicit transaction whose commit doesn't wait for the disk (the flush follows within a
+    fraction of a second). Only a database crash in that window could lose a status, and the
+    reconciler fetches from Twilio every message whose status stops moving. Needs client-side
+    parameter binding (Django's default); with server-side binding the commit is synchronous.
+    """
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return "" if options.get("server_side_binding") else "SET LOCAL synchronous_commit TO OFF; "
+
+
+def _pg_body(column: str) -> str:
+    """Event insert and status update as one PostgreSQL statement (one round trip)."""
+    insert = _INSERT_EVENT.format(payload="%s::jsonb")
+    update = _update_sql(column).replace(
+        "WHERE sid = %s AND status_rank < %s",
+        "WHERE sid = %s AND status_rank < %s AND EXISTS (SELECT 1 FROM ev)",
+    )
+    return (
+        f"WITH ev AS ({insert}), upd AS ({update}) "
+        "SELECT (SELECT count(*) FROM ev), upd.* FROM (SELECT 1) AS one LEFT JOIN upd ON TRUE"
+    )
+
+
+def _numbered(sql: str) -> str:
+    counter = itertools.count(1)
+    return re.sub(r"%s", lambda _: f"${next(counter)}", sql)
+
+
+# Names of the statements prepared on each database connection (a connection forgets them
+# when it closes, and so does this map, by weak reference).
+_prepared: "weakref.WeakKeyDictionary[Any, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _pg_apply(cursor, column: str, params: list[Any]) -> tuple:
+    """Run the combined statement, prepared once per connection so it isn't planned per call."""
+    name = f"isv_status_{column}"
+    prepared = _prepared.setdefault(connection.connection, set())
+    if name not in prepared:
+        cursor.execute(f"PREPARE {name} AS {_numbered(_pg_body(column))}")
+        prepared.add(name)
+    arguments = ", ".join(["%s"] * len(params))
+    cursor.execute(f"{_async_commit_prefix()}EXECUTE {name}({arguments})", params)
+    if cursor.description is None:
+        cursor.nextset()  # past the SET LOCAL
+    return cursor.fetchone()
+
+
+def _update_params(
+    column: str,
+    status: str,
+    rank: int,
+    when: Any,
+    code: int | None,
+    text: str,
+    from_number: str,
+    sid: str,
+) -> list[Any]:
+    stamp = [when] if column != "updated_at" else []
+    return [status, rank, *stamp, when, code, text, text, from_number, sid, rank, SUBSCRIBED]
+
+
+def record_and_apply(
+    *,
+    kind: str,
+    message_sid: str,
+    twilio_status: str,
+    account_sid: str,
+    payload: Mapping[str, Any],
+    error_code: int | None = None,
+    error_message: str = "",
+    from_number: str = "",
+) -> StatusOutcome:
+    """Record the raw event once and, if it is new, move the message forward to its status."""
+    status = STATUS_ALIASES.get(twilio_status, twilio_status)
+    rank = STATUS_RANK.get(twilio_status)
+    column = STATUS_TIMESTAMP.get(status, "updated_at")
+    now = _now_param(timezone.now())
+    if status not in ERROR_STATUSES:
+        error_code, error_message = None, ""
+    elif error_code and not error_message:
+        error_message = gateway.describe_error(error_code) or ""
+    event_params = [kind, message_sid, twilio_status, account_sid, _json_param(payload), now]
+
+    if rank is None:
+        # A status the platform doesn't track (e.g. partially_delivered): keep it, apply nothing.
+        recorded = record_event(
+            kind=kind,
+            message_sid=message_sid,
+            status=twilio_status,
+            account_sid=account_sid,
+            payload=payload,
+        )
+        return StatusOutcome(recorded=recorded, applied=False)
+
+    update_params = _update_params(
+        column, status, rank, now, error_code, error_message, from_number, message_sid
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            inserted, message_id, tenant_id, subscribed = _pg_apply(
+                cursor, column, event_params + update_params
+            )
+        recorded = bool(inserted)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
+            recorded = cursor.fetchone() is not None
+            message_id = tenant_id = subscribed = None
+            if recorded:
+                cursor.execute(_update_sql(column), update_params)
+                row = cursor.fetchone()
+                if row is not None:
+                    message_id, tenant_id, subscribed = row
+    if message_id is None:
+        return StatusOutcome(recorded=recorded, applied=False)
+    outcome = StatusOutcome(
+        recorded=True, applied=True, message_id=str(message_id), tenant_id=tenant_id
+    )
+    if subscribed or error_code == 21610:
+        _after_status_change(outcome, error_code)
+    return outcome
+
+
+def _apply_only(
+    message_sid: str, twilio_status: str, error_code: int | None, error_message: str, frm: str
+) -> StatusOutcome:
+    """Apply an already recorded status (the row's SID became known after the event came)."""
+    status = STATUS_ALIASES.get(twilio_status, twilio_status)
+    rank = STATUS_RANK.get(twilio_status)
+    if rank is None:
+        return StatusOutcome(recorded=False, applied=False)
+    if status not in ERROR_STATUSES:
+        error_code, error_message = None, ""
+    elif error_code and not error_message:
+        error_message = gateway.describe_error(error_code) or ""
+    now = _now_param(timezone.now())
+    column = STATUS_TIMESTAMP.get(status, "updated_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _update_sql(column),
+            _update_params(column, status, rank, now, error_code, error_message, frm, message_sid),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return StatusOutcome(recorded=False, applied=False)
+    outcome = StatusOutcome(recorded=False, applied=True, message_id=str(row[0]), tenant_id=row[1])
+    if row[2] or error_code == 21610:
+        _after_status_change(outcome, error_code)
+    return outcome
+
+
+def _after_status_change(outcome: StatusOutcome, error_code: int | None) -> None:
+    """The rare, heavier follow-ups: tenant webhooks and Twilio-reported opt-outs."""
+    from messaging.services import optout_add
+    from tenants.services import Actor
+
+    message = Message.objects.select_related("tenant").get(pk=outcome.message_id)
+    with transaction.atomic():
+        events.emit_message_status(message)
+        if error_code == 21610:
+            optout_add(
+                tenant=message.tenant,
+                number=message.to_number,
+                channel=message.channel,
+                source=OptOut.Source.TWILIO,
+                reason="Twilio reported the recipient as opted out (21610).",
+                actor=Actor.system(),
+            )
+
+
+def _adopt_sid(message_hint: str, message_sid: str, account_sid: str) -> None:
+    """Give a queued row the SID of a callback that names it: the worker that sent it died
+    before storing Twilio's answer, and without the SID the outbox would send it again."""
+    from provisioning.accounts import NoTwilioAccount, tenant_account
+
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update()
+            .select_related("tenant")
+            .filter(pk=message_hint, sid__isnull=True, direction=Direction.OUTBOUND)
+            .first()
+        )
+        if message is None:
+            return
+        try:
+            account = tenant_account(message.tenant)
+        except NoTwilioAccount:
+            return
+        if account.account_sid != account_sid:
+            logger.warning("status callback for %s names another account", message_hint)
+            return
+        message.sid = message_sid
+        message.account_sid = account_sid
+        message.submitted_at = message.submitted_at or timezone.now()
+        message.save(update_fields=["sid", "account_sid", "submitted_at"])
+        logger.info("adopted SID %s for message %s from its callback", message_sid, message.pk)
+
+
+def apply_status_callback(params: Mapping[str, str], *, message_hint: str = "") -> StatusOutcome:
+    """Everything a status callback does, given its (already verified) form parameters."""
+    message_sid = params.get("MessageSid") or params.get("SmsSid") or ""
+    twilio_status = (params.get("MessageStatus") or params.get("SmsStatus") or "").lower()
+    if not message_sid or not twilio_status:
+        return StatusOutcome(recorded=False, applied=False)
+    error_code = _error_code(params.get("ErrorCode"))
+    error_message = params.get("ErrorMessage") or ""
+    from_number = (params.get("From") or "").removeprefix("whatsapp:")
+    outcome = record_and_apply(
+        kind=WebhookEvent.Kind.STATUS,
+        message_sid=message_sid,
+        twilio_status=twilio_status,
+        account_sid=params.get("AccountSid") or "",
+        payload=dict(params.items()),
+        error_code=error_code,
+        error_message=error_message,
+        from_number=from_number,
+    )
+    # Recorded but not applied: out of order (nothing to do), or the row doesn't hold its SID
+    # yet (the send task is storing it right now, or died before it could).
+    if (
+        outcome.recorded
+        and not outcome.applied
+        and message_hint
+        and not Message.objects.filter(sid=message_sid).exists()
+    ):
+        _adopt_sid(message_hint, message_sid, params.get("AccountSid") or "")
+        retried = _apply_only(message_sid, twilio_status, error_code, error_message, from_number)
+        if retried.applied:
+            return StatusOutcome(True, True, retried.message_id, retried.tenant_id)
+    return outcome
+
+
+def apply_pending_events(message: Message) -> None:
+    """Apply callbacks that arrived before the send task stored the SID (Twilio can be fast)."""
+    best = None
+    for event in WebhookEvent.objects.filter(
+        message_sid=message.sid, kind=WebhookEvent.Kind.STATUS
+    ):
+        rank = STATUS_RANK.get(event.status)
+        if rank is not None and rank > message.status_rank and (best is None or rank > best[0]):
+            best = (rank, event)
+    if best is None:
+        return
+    event = best[1]
+    status = STATUS_ALIASES.get(event.status, event.status)
+    message.status, message.status_rank = status, best[0]
+    column = STATUS_TIMESTAMP.get(status)
+    if column:
+        setattr(message, column, event.received_at)
+    if status in ERROR_STATUSES:
+        message.error_code = _error_code(event.payload.get("ErrorCode"))
+        message.error_message = gateway.describe_error(message.error_code) or ""
+    message.save()
+    events.emit_message_status(message)
+
+
+def apply_fetched(message: Message, result: gateway.MessageResult) -> StatusOutcome:
+    """Apply what Twilio says about a message (the reconciler's view after a lost callback)."""
+    outcome = record_and_apply(
+        kind=WebhookEvent.Kind.RECONCILE,
+        message_sid=result.sid,
+        twilio_status=result.status,
+        account_sid=result.account_sid,
+        payload={
+            "MessageSid": result.sid,
+            "MessageStatus": result.status,
+            "ErrorCode": result.error_code,
+            "Price": str(result.price) if result.price is not None else None,
+            "PriceUnit": result.price_unit,
+            "source": "reconcile",
+        },
+        error_code=result.error_code,
+        error_message=result.error_message or "",
+        from_number=(result.from_ or "").removeprefix("whatsapp:"),
+    )
+    if not outcome.recorded:
+        # A callback recorded this status before the row knew its SID; apply it now.
+        outcome = _apply_only(
+            result.sid,
+            result.status,
+            result.error_code,
+            result.error_message or "",
+            (result.from_ or "").removeprefix("whatsapp:"),
+        )
+    updates: dict[str, Any] = {"reconciles": message.reconciles + 1, "updated_at": timezone.now()}
+    if result.price is not None and message.price is None:
+        updates.update(price=abs(result.price), price_unit=result.price_unit or "")
+    Message.objects.filter(pk=message.pk).update(**updates)
+    return outcome

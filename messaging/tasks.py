@@ -1,0 +1,110 @@
+"""Celery tasks of messaging: thin, by id, idempotent; the services do the work."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+from isvplatform import gateway
+from messaging.models import Message
+from messaging.services import (
+    message_dispatch,
+    message_fail_after_retries,
+    message_media_refresh,
+    messages_to_sweep,
+    stale_message_ids,
+)
+from messaging.statuses import apply_fetched
+from provisioning.accounts import NoTwilioAccount, tenant_account
+
+logger = logging.getLogger(__name__)
+
+
+def send_backoff(retries: int) -> float:
+    """2, 4, 8 … seconds, never longer than the sweeper's wait (it would re-enqueue first)."""
+    return float(min(2 ** (retries + 1), max(settings.MESSAGING_OUTBOX_SWEEP_SECONDS - 5, 1)))
+
+
+@shared_task(bind=True, name="messaging.send", max_retries=None, acks_late=True)
+def send_message_task(self, message_id: str) -> str:
+    try:
+        return message_dispatch(message_id).outcome
+    except gateway.RetryableGatewayError as err:
+        if self.request.retries >= settings.MESSAGING_SEND_MAX_RETRIES:
+            message_fail_after_retries(message_id, err)
+            return "gave_up"
+        raise self.retry(countdown=send_backoff(self.request.retries), exc=err)
+
+
+@shared_task(bind=True, name="messaging.fetch_media", max_retries=5)
+def fetch_inbound_media_task(self, message_id: str) -> int:
+    try:
+        return message_media_refresh(message_id)
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(countdown=30 * (self.request.retries + 1), exc=err)
+    except (gateway.GatewayError, NoTwilioAccount) as err:
+        logger.warning("media of message %s not listed: %s", message_id, err)
+        return 0
+
+
+@shared_task(bind=True, name="messaging.reconcile", max_retries=3)
+def reconcile_message_task(self, message_id: str) -> str:
+    message = Message.objects.select_related("tenant").filter(pk=message_id).first()
+    if message is None or not message.sid or message.is_final:
+        return "skipped"
+    try:
+        result = gateway.fetch_message(tenant_account(message.tenant).client(), message.sid)
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(countdown=60, exc=err)
+    except (gateway.GatewayError, NoTwilioAccount) as err:
+        logger.warning("reconcile of %s failed: %s", message_id, err)
+        Message.objects.filter(pk=message.pk).update(reconciles=message.reconciles + 1)
+        return "error"
+    outcome = apply_fetched(message, result)
+    return "applied" if outcome.applied else "unchanged"
+
+
+@contextmanager
+def _single_run(name: str, seconds: int) -> Iterator[bool]:
+    """A cache lock so overlapping beat runs of the same job skip instead of piling up."""
+    key = f"messaging:cron:{name}"
+    acquired = cache.add(key, "1", timeout=seconds)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            cache.delete(key)
+
+
+@shared_task(name="messaging.sweep_outbox")
+def sweep_outbox_task() -> int:
+    with _single_run("sweep", 300) as acquired:
+        if not acquired:
+            return 0
+        ids = messages_to_sweep(older_than_seconds=settings.MESSAGING_OUTBOX_SWEEP_SECONDS)
+        for message_id in ids:
+            send_message_task.delay(message_id)
+    if ids:
+        logger.info("outbox sweeper re-enqueued %d message(s)", len(ids))
+    return len(ids)
+
+
+@shared_task(name="messaging.reconcile_stale")
+def reconcile_stale_task() -> int:
+    with _single_run("reconcile", 900) as acquired:
+        if not acquired:
+            return 0
+        ids = stale_message_ids(older_than_seconds=settings.MESSAGING_RECONCILE_AFTER_SECONDS)
+        for message_id in ids:
+            reconcile_message_task.delay(message_id)
+    return len(ids)
+
+
+@shared_task(name="messaging.purge_idempotency")
+def purge_idempotency_task() -> int:
+    from messaging.idempotency import purge_expired
+
+    return purge_expired()
