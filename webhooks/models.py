@@ -15,6 +15,7 @@ class EventType(models.TextChoices):
     MESSAGE_STATUS = "message.status", "Message status changed"
     MESSAGE_RECEIVED = "message.received", "Message received"
     OPTOUT_CHANGED = "optout.changed", "Opt-out added or removed"
+    A2P_STATUS = "a2p.status", "10DLC registration status changed"
 
 
 class WebhookEndpoint(TenantOwned):

@@ -75,3 +75,26 @@ def test_trusthub_callbacks_need_a_valid_signature(client, provisioned):
     assert _post(client, params, token).status_code == 204
     assert _post(client, params, "wrong-token").status_code == 403
     assert _post(client, {**params, "AccountSid": "AC" + "1" * 32}, token).status_code == 403
+
+
+def test_a_transition_is_queued_for_the_tenants_a2p_webhooks(tenant, owner):
+    from django.utils import timezone
+
+    from webhooks.models import WebhookDelivery
+    from webhooks.tests.factories import EndpointFactory
+
+    subscribed = EndpointFactory(tenant=tenant, events=",a2p.status,")
+    EndpointFactory(tenant=tenant, events=",message.status,")
+    move = StatusTransition.objects.create(
+        tenant=tenant,
+        object_type="campaign",
+        object_id="x",
+        from_status="in_review",
+        to_status="approved",
+        raw_status="VERIFIED",
+        at=timezone.now(),
+    )
+    announce(move.pk)
+    deliveries = list(WebhookDelivery.objects.for_tenant(tenant))
+    assert [(d.endpoint_id, d.event_type) for d in deliveries] == [(subscribed.pk, "a2p.status")]
+    assert deliveries[0].payload["data"]["status"] == "approved"
