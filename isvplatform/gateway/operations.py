@@ -5,7 +5,7 @@ account operations default to the master client. Every function raises only `Gat
 """
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -617,6 +617,11 @@ def submit_trust_bundle(client: Client, kind: str, sid: str) -> TrustBundle:
     return _trust_bundle(kind, _bundles(client, kind)(sid).update(status="pending-review"))
 
 
+def _named(instances: Iterable[Any], friendly_name: str) -> Any | None:
+    """The first resource named exactly `friendly_name` (lists without a name filter page)."""
+    return next((i for i in instances if i.friendly_name == friendly_name), None)
+
+
 def _end_user(instance: Any) -> EndUser:
     return EndUser(
         sid=instance.sid,
@@ -641,10 +646,8 @@ def create_end_user(
 @translate_errors()
 def find_end_user(client: Client, friendly_name: str) -> EndUser | None:
     """The end user named `friendly_name` (EndUsers has no filter, so this pages through)."""
-    for instance in client.trusthub.v1.end_users.stream(page_size=100):
-        if instance.friendly_name == friendly_name:
-            return _end_user(instance)
-    return None
+    found = _named(client.trusthub.v1.end_users.stream(page_size=100), friendly_name)
+    return _end_user(found) if found else None
 
 
 def _document(instance: Any) -> SupportingDocument:
@@ -670,10 +673,8 @@ def create_supporting_document(
 
 @translate_errors()
 def find_supporting_document(client: Client, friendly_name: str) -> SupportingDocument | None:
-    for instance in client.trusthub.v1.supporting_documents.stream(page_size=100):
-        if instance.friendly_name == friendly_name:
-            return _document(instance)
-    return None
+    found = _named(client.trusthub.v1.supporting_documents.stream(page_size=100), friendly_name)
+    return _document(found) if found else None
 
 
 def _address(instance: Any) -> Address:
@@ -719,10 +720,8 @@ def create_address(
 
 @translate_errors()
 def find_address(client: Client, friendly_name: str) -> Address | None:
-    for instance in client.addresses.list(friendly_name=friendly_name, page_size=50):
-        if instance.friendly_name == friendly_name:
-            return _address(instance)
-    return None
+    found = _named(client.addresses.list(friendly_name=friendly_name, page_size=50), friendly_name)
+    return _address(found) if found else None
 
 
 @translate_errors()
@@ -861,10 +860,8 @@ def create_messaging_service(
 
 @translate_errors()
 def find_messaging_service(client: Client, friendly_name: str) -> MessagingServiceInfo | None:
-    for instance in client.messaging.v1.services.stream(page_size=100):
-        if instance.friendly_name == friendly_name:
-            return _service(instance)
-    return None
+    found = _named(client.messaging.v1.services.stream(page_size=100), friendly_name)
+    return _service(found) if found else None
 
 
 @translate_errors()
