@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from sandbox import clock, faults, handsets
-from sandbox.core.auth import ensure_master_account
+from sandbox.core.auth import ensure_master_account, tokens_match
 from sandbox.core.dispatch import dispatch
 from sandbox.core.models import CallbackAttempt
 from sandbox.core.request import SandboxRequest
@@ -44,7 +44,7 @@ def master_only(view: Callable) -> Callable:
         master = ensure_master_account()
         if credentials is None or not (
             hmac.compare_digest(credentials[0], master.sid)
-            and hmac.compare_digest(credentials[1], master.auth_token)
+            and tokens_match(credentials[1] or "", master)
         ):
             response = JsonResponse({"error": "master account credentials required"}, status=401)
             response["WWW-Authenticate"] = 'Basic realm="Twilio sandbox"'
