@@ -1,6 +1,7 @@
 """Model fields shared by the apps."""
 
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from isvplatform import crypto
@@ -41,11 +42,14 @@ class EncryptedTextField(models.TextField):
     """A secret encrypted with AES-256-GCM, bound to its row and field.
 
     Reading the attribute returns a `Secret` (call `.reveal()` at the last moment);
-    assigning a str encrypts it on save. The model needs its primary key before the
-    first save (a UUID primary key), because the key is part of the associated data.
+    assigning a str encrypts it on save. The row's identity is part of the associated
+    data, so it must be known before the first save: a UUID primary key, or `bind_to`,
+    the name of a unique field set at creation and never changed (an integer-keyed
+    table such as the sandbox's accounts binds to its SID).
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, bind_to: str | None = None, **kwargs) -> None:
+        self.bind_to = bind_to
         kwargs["editable"] = False
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
@@ -54,6 +58,8 @@ class EncryptedTextField(models.TextField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("editable", None)
+        if self.bind_to:
+            kwargs["bind_to"] = self.bind_to
         return name, path, args, kwargs
 
     @property
@@ -66,6 +72,8 @@ class EncryptedTextField(models.TextField):
 
     def check(self, **kwargs):
         errors = super().check(**kwargs)
+        if self.bind_to:
+            return errors + self._check_bind_to()
         pk = self.model._meta.pk
         if pk is not None and not isinstance(pk, models.UUIDField):
             errors.append(
@@ -77,10 +85,27 @@ class EncryptedTextField(models.TextField):
             )
         return errors
 
+    def _check_bind_to(self) -> list[checks.Error]:
+        try:
+            target = self.model._meta.get_field(self.bind_to)
+        except FieldDoesNotExist:
+            target = None
+        if target is not None and target.unique and not target.null:
+            return []
+        return [
+            checks.Error(
+                f"bind_to={self.bind_to!r} must name a unique, non-null field.",
+                obj=self,
+                id="isvplatform.E002",
+            )
+        ]
+
     def aad(self, instance) -> str:
-        if instance.pk is None:
-            raise ValueError(f"{instance._meta.label} needs a primary key before encrypting")
-        return f"{instance._meta.label_lower}:{instance.pk}:{self.name}"
+        key = getattr(instance, self.bind_to) if self.bind_to else instance.pk
+        if key in (None, ""):
+            what = self.bind_to or "a primary key"
+            raise ValueError(f"{instance._meta.label} needs {what} before encrypting")
+        return f"{instance._meta.label_lower}:{key}:{self.name}"
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else Ciphertext(value)

@@ -299,6 +299,9 @@ CELERY_BEAT_SCHEDULE.update(
 SANDBOX_CALLBACKS_INPROCESS = env.bool("SANDBOX_CALLBACKS_INPROCESS", default=False)
 # Refuse request parameter names Twilio's OpenAPI spec doesn't list (when the spec is present).
 SANDBOX_STRICT_PARAMS = env.bool("SANDBOX_STRICT_PARAMS", default=True)
+# Serve the handset simulator and the sandbox's control pages to everyone, not only to staff
+# and to loopback clients (a demo shared over the network).
+SANDBOX_PUBLIC = env.bool("SANDBOX_PUBLIC", default=False)
 if TWILIO_MODE == "sandbox":
     CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
         "task": "sandbox.tasks.advance_clock_task",

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ProvisioningConfig(AppConfig):
     name = "provisioning"
     verbose_name = "Twilio subaccounts and numbers"
+
+    def ready(self) -> None:
+        """Let the sandbox's handset simulator name the business behind each number."""
+        from provisioning.selectors import business_names_for_numbers
+        from sandbox.core import hooks
+
+        hooks.answers("handset_number_labels")(business_names_for_numbers)

@@ -48,6 +48,28 @@ def tenant_for_number(phone_number: str) -> Tenant | None:
     return number.tenant if number else None
 
 
+def business_names_for_numbers(numbers: list[tuple[str, str]]) -> dict[str, str]:
+    """Business names by phone number, for `(phone number, Twilio account SID)` pairs: the
+    tenant holding the number, else the tenant owning the account (the handset simulator's
+    labels, so a test text goes to the business meant)."""
+    phones = [phone for phone, _ in numbers]
+    by_sid = dict(
+        TwilioSubaccount.objects.filter(sid__in={sid for _, sid in numbers}).values_list(
+            "sid", "tenant__name"
+        )
+    )
+    held = dict(
+        PhoneNumber.objects.filter(
+            phone_number__in=phones, status=PhoneNumber.Status.ACTIVE
+        ).values_list("phone_number", "tenant__name")
+    )
+    return {
+        phone: held.get(phone) or by_sid[sid]
+        for phone, sid in numbers
+        if phone in held or sid in by_sid
+    }
+
+
 # --- onboarding and sending mode ------------------------------------------------------------
 
 

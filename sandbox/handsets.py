@@ -3,11 +3,13 @@
 `send_from_handset("+15551230001", "+14155550100", "Hi")` makes Twilio receive that SMS
 (`channel="whatsapp"` for WhatsApp); the inbound webhook goes out on the next clock advance.
 `messages_received("+15551230001")` lists what the platform delivered to that handset.
+`platform_numbers()` labels each number with its business: the answer to the
+`handset_number_labels` hook (the platform registers one), else the owning account's name.
 """
 
 from __future__ import annotations
 
-from sandbox.core import formats
+from sandbox.core import formats, hooks
 from sandbox.core.state import load_state
 from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messages.inbound import InboundError, receive
@@ -17,6 +19,7 @@ from sandbox.resources.phone_numbers.models import PhoneNumber
 __all__ = [
     "InboundError",
     "conversation",
+    "last_contact",
     "messages_received",
     "platform_numbers",
     "send_from_handset",
@@ -81,8 +84,8 @@ def messages_received(number: str) -> list[dict]:
     return [handset_json(m) for m in messages]
 
 
-def conversation(number: str, limit: int = 100) -> list[dict]:
-    """The handset's whole thread, both directions and every status, newest last."""
+def _thread(number: str):
+    """Every message from or to the handset (SMS and WhatsApp), any status."""
     bare = formats.split_channel(number.strip())[1]
     addresses = [bare, f"whatsapp:{bare}"]
     inbound = Message.objects.filter(
@@ -91,23 +94,40 @@ def conversation(number: str, limit: int = 100) -> list[dict]:
     outbound = Message.objects.filter(to_address__in=addresses).exclude(
         direction=Message.Direction.INBOUND
     )
-    messages = (
-        (inbound | outbound)
-        .select_related("account")
-        .prefetch_related("media")
-        .order_by("-date_created", "-id")[:limit]
-    )
+    return (inbound | outbound).order_by("-date_created", "-id")
+
+
+def conversation(number: str, limit: int = 100) -> list[dict]:
+    """The handset's whole thread, both directions and every status, newest last."""
+    messages = _thread(number).select_related("account").prefetch_related("media")[:limit]
     return [handset_json(m) for m in reversed(list(messages))]
 
 
+def last_contact(number: str) -> str | None:
+    """The platform number this handset last exchanged a message with, either way."""
+    last = _thread(number).first()
+    if last is None:
+        return None
+    other = (last.from_address or last.sender) if last.outbound else last.to_address
+    return formats.split_channel(other)[1] or None
+
+
 def platform_numbers() -> list[dict]:
-    """Numbers a handset can write to: every number a sandbox account owns."""
-    numbers = PhoneNumber.objects.select_related("account").order_by("phone_number")
+    """Numbers a handset can write to: every number a sandbox account owns, with its business."""
+    numbers = list(PhoneNumber.objects.select_related("account").order_by("phone_number"))
     whatsapp = set(WhatsAppSender.objects.values_list("phone_number", flat=True))
+    labels = (
+        hooks.ask(
+            "handset_number_labels",
+            numbers=[(n.phone_number, n.account.sid) for n in numbers],
+        )
+        or {}
+    )
     return [
         {
             "phone_number": n.phone_number,
             "friendly_name": n.friendly_name,
+            "business": labels.get(n.phone_number) or n.account.friendly_name,
             "account_sid": n.account.sid,
             "sms": n.sms_capable,
             "whatsapp": n.phone_number in whatsapp,

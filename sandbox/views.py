@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,23 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from sandbox import clock, faults, handsets
-from sandbox.core.auth import ensure_master_account
+from sandbox.access import pages_only, sandbox_only
+from sandbox.core.auth import ensure_master_account, tokens_match
 from sandbox.core.dispatch import dispatch
 from sandbox.core.models import CallbackAttempt
 from sandbox.core.request import SandboxRequest
 from sandbox.transport import basic_credentials
-
-
-def sandbox_only(view: Callable) -> Callable:
-    """The sandbox answers only when the platform runs against it (TWILIO_MODE=sandbox)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if getattr(settings, "TWILIO_MODE", "sandbox") != "sandbox":
-            return JsonResponse({"error": "the Twilio sandbox is off"}, status=404)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def master_only(view: Callable) -> Callable:
@@ -44,7 +32,7 @@ def master_only(view: Callable) -> Callable:
         master = ensure_master_account()
         if credentials is None or not (
             hmac.compare_digest(credentials[0], master.sid)
-            and hmac.compare_digest(credentials[1], master.auth_token)
+            and tokens_match(credentials[1] or "", master)
         ):
             response = JsonResponse({"error": "master account credentials required"}, status=401)
             response["WWW-Authenticate"] = 'Basic realm="Twilio sandbox"'
@@ -103,7 +91,7 @@ def _payload(request: HttpRequest) -> dict:
 
 
 @csrf_exempt
-@sandbox_only
+@pages_only
 @require_http_methods(["POST"])
 def handset_send(request: HttpRequest) -> JsonResponse:
     data = _payload(request)
@@ -120,19 +108,19 @@ def handset_send(request: HttpRequest) -> JsonResponse:
     return JsonResponse(message, status=201)
 
 
-@sandbox_only
+@pages_only
 @require_http_methods(["GET"])
 def handset_messages(request: HttpRequest, number: str) -> JsonResponse:
     return JsonResponse({"number": number, "messages": handsets.messages_received(number)})
 
 
-@sandbox_only
+@pages_only
 @require_http_methods(["GET"])
 def handset_conversation(request: HttpRequest, number: str) -> JsonResponse:
     return JsonResponse({"number": number, "messages": handsets.conversation(number)})
 
 
-@sandbox_only
+@pages_only
 @require_http_methods(["GET"])
 def handset_numbers(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"numbers": handsets.platform_numbers()})
@@ -147,7 +135,7 @@ def _handset_number(request: HttpRequest) -> str:
     return raw if raw.startswith("+") or not raw.isdigit() else "+" + raw
 
 
-@sandbox_only
+@pages_only
 @require_http_methods(["GET", "POST"])
 def handset_page(request: HttpRequest) -> HttpResponse:
     """A phone in the browser: pick a number, text a platform number, watch the thread."""
@@ -165,17 +153,29 @@ def handset_page(request: HttpRequest) -> HttpResponse:
             error = str(err)
         else:
             return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
+    numbers = handsets.platform_numbers()
     context = {
         "number": number,
         "error": error,
-        "platform_numbers": handsets.platform_numbers(),
+        "platform_numbers": numbers,
+        "selected_to": _default_to(request, number, numbers),
         "messages": handsets.conversation(number),
         "now": clock.now(),
     }
     return render(request, "sandbox/handset.html", context, status=400 if error else 200)
 
 
-@sandbox_only
+def _default_to(request: HttpRequest, number: str, numbers: list[dict]) -> str:
+    """The "To" to preselect: the one asked for, else the number this phone last talked
+    to, else the only one there is; with several and no history the user must choose."""
+    offered = {n["phone_number"] for n in numbers}
+    for candidate in (request.POST.get("to"), request.GET.get("to"), handsets.last_contact(number)):
+        if candidate in offered:
+            return candidate
+    return numbers[0]["phone_number"] if len(numbers) == 1 else ""
+
+
+@pages_only
 @require_http_methods(["GET"])
 def handset_thread(request: HttpRequest) -> HttpResponse:
     """The thread fragment the page polls."""
@@ -185,7 +185,7 @@ def handset_thread(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
-@sandbox_only
+@pages_only
 @master_only
 @require_http_methods(["GET", "POST"])
 def clock_view(request: HttpRequest) -> JsonResponse:
@@ -207,7 +207,7 @@ def clock_view(request: HttpRequest) -> JsonResponse:
 
 
 @csrf_exempt
-@sandbox_only
+@pages_only
 @master_only
 @require_http_methods(["GET", "POST", "DELETE"])
 def faults_view(request: HttpRequest) -> JsonResponse:
@@ -223,7 +223,7 @@ def faults_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(config.__dict__)
 
 
-@sandbox_only
+@pages_only
 @master_only
 @require_http_methods(["GET"])
 def callback_log(request: HttpRequest) -> JsonResponse:

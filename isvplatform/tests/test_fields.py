@@ -126,3 +126,26 @@ def test_a_model_without_a_uuid_primary_key_fails_the_checks():
 
     errors = IntKeyed._meta.get_field("token").check(databases=[connection.alias])
     assert [e.id for e in errors] == ["isvplatform.E001"]
+
+
+@isolate_apps("isvplatform.testing.secretsapp")
+def test_an_integer_keyed_model_binds_its_secrets_to_a_unique_field():
+    class Bound(models.Model):
+        sid = models.CharField(max_length=34, unique=True)
+        label = models.CharField(max_length=34)
+        token = EncryptedTextField(bind_to="sid")
+        loose = EncryptedTextField(bind_to="label")
+
+        class Meta:
+            app_label = "secretsapp"
+
+        def __str__(self) -> str:
+            return self.sid
+
+    token, loose = Bound._meta.get_field("token"), Bound._meta.get_field("loose")
+    assert token.check(databases=[connection.alias]) == []
+    assert [e.id for e in loose.check(databases=[connection.alias])] == ["isvplatform.E002"]
+    assert token.aad(Bound(sid="AC1")) == "secretsapp.bound:AC1:token"
+    with pytest.raises(ValueError, match="needs sid"):
+        token.aad(Bound())
+    assert token.deconstruct()[3]["bind_to"] == "sid"

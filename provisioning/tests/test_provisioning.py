@@ -32,7 +32,7 @@ def test_provisioning_creates_an_active_subaccount(tenant, provision):
     twilio = sandbox_accounts(subaccount_friendly_name(tenant)).get()
     assert twilio.sid == sub.sid
     assert twilio.owner is not None and twilio.status == "active"
-    assert sub.auth_token.reveal() == twilio.auth_token
+    assert sub.auth_token == twilio.auth_token
     actions = set(AuditEvent.objects.for_tenant(tenant).values_list("action", flat=True))
     assert {"subaccount.requested", "subaccount.created", "subaccount.active"} <= actions
 

@@ -77,7 +77,7 @@ def test_callbacks_signed_with_either_token_verify_during_the_switch(
     sub = subaccount_rotate_token(subaccount=active_sub, actor=Actor.system())
     new_token = sub.auth_token.reveal()
     assert new_token != old_token
-    assert SandboxAccount.objects.get(sid=sub.sid).auth_token == new_token
+    assert SandboxAccount.objects.get(sid=sub.sid).auth_token.reveal() == new_token
     after = status_callbacks(sub, number)
 
     switching = signing_tokens(sub.sid)
@@ -119,7 +119,7 @@ def test_a_rotation_that_died_after_promoting_resumes(tenant, active_sub):
     sub = subaccount_rotate_token(subaccount=active_sub, actor=Actor.system())
 
     assert sub.auth_token == secondary
-    assert SandboxAccount.objects.get(sid=sub.sid).auth_token == secondary.reveal()
+    assert SandboxAccount.objects.get(sid=sub.sid).auth_token == secondary
     assert sub.secondary_auth_token is None
 
 

@@ -41,11 +41,14 @@ def ensure_master_account(now=None) -> Account:
     return master
 
 
-def _tokens_match(given: str, account: Account) -> bool:
-    if hmac.compare_digest(given.encode(), account.auth_token.encode()):
-        return True
-    secondary = account.secondary_auth_token
-    return bool(secondary) and hmac.compare_digest(given.encode(), secondary.encode())
+def _same(given: str, secret) -> bool:
+    """Constant-time comparison with a stored (decrypted) token; no token matches nothing."""
+    return bool(secret) and hmac.compare_digest(given.encode(), secret.reveal().encode())
+
+
+def tokens_match(given: str, account: Account) -> bool:
+    """True when `given` is the account's primary or secondary auth token."""
+    return _same(given, account.auth_token) | _same(given, account.secondary_auth_token)
 
 
 def _load_account(sid: str) -> Account | None:
@@ -62,7 +65,7 @@ def authenticate(req: SandboxRequest) -> Account:
         account = ensure_master_account(req.now)
     if account is not None:
         account = copy.copy(account)
-    if account is None or not _tokens_match(token or "", account):
+    if account is None or not tokens_match(token or "", account):
         raise _auth_failed()
     if account.status == Account.Status.CLOSED:
         raise _auth_failed("Authentication Error - Account is closed")

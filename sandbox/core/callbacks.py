@@ -207,7 +207,7 @@ def deliver_due(now: dt.datetime) -> int:
     if len(due) > 1 and faults.chance(state, state.reorder_callbacks):
         due.reverse()
     sids = {cb.account_sid for cb in due}
-    tokens = dict(Account.objects.filter(sid__in=sids).values_list("sid", "auth_token"))
+    tokens = {a.sid: a.auth_token.reveal() for a in Account.objects.filter(sid__in=sids)}
     handled = 0
     for cb in due:
         claimed = Callback.objects.filter(pk=cb.pk, status=Callback.Status.PENDING).update(

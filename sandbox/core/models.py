@@ -6,6 +6,8 @@ import uuid
 
 from django.db import models
 
+from isvplatform.fields import EncryptedTextField
+
 
 class Account(models.Model):
     """A Twilio account: the master (no owner) or one of its subaccounts."""
@@ -22,9 +24,10 @@ class Account(models.Model):
     friendly_name = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     type = models.CharField(max_length=8, default="Full")
-    auth_token = models.CharField(max_length=64)
+    # Encrypted like the platform's copies, bound to the SID (the table is integer-keyed).
+    auth_token = EncryptedTextField(bind_to="sid")
     auth_token_created = models.DateTimeField()
-    secondary_auth_token = models.CharField(max_length=64, blank=True)
+    secondary_auth_token = EncryptedTextField(bind_to="sid")
     secondary_auth_token_created = models.DateTimeField(null=True, blank=True)
     date_created = models.DateTimeField()
     date_updated = models.DateTimeField()

@@ -65,3 +65,46 @@ def test_platform_numbers_flag_whatsapp(number):
 def test_enable_whatsapp_needs_an_owned_number(db):
     with pytest.raises(ValueError):
         enable_whatsapp("+14155550199")
+
+
+def test_numbers_are_labelled_with_their_business(make_subaccount, buy_number, number):
+    other = buy_number(make_subaccount("Globex Plumbing"), area_code=800)
+    labels = {n["phone_number"]: n["business"] for n in handsets.platform_numbers()}
+    assert labels == {number.phone_number: "tenant one", other.phone_number: "Globex Plumbing"}
+    page = DjangoClient().get("/sandbox/handset/", {"number": HANDSET}).content.decode()
+    assert f"Globex Plumbing · {other.phone_number}" in page
+    assert f"tenant one · {number.phone_number}" in page
+
+
+def _selected(page) -> list[str]:
+    text = page.content.decode()
+    select = text[text.index('<select name="to"') : text.index("</select>")]
+    return [
+        option.split('value="', 1)[1].split('"', 1)[0]
+        for option in select.split("<option")[1:]
+        if " selected" in option.split(">", 1)[0]
+    ]
+
+
+def test_to_defaults_to_the_number_this_phone_last_talked_to(
+    sub, make_subaccount, buy_number, number
+):
+    other_sub = make_subaccount("Globex Plumbing")
+    other = buy_number(other_sub, area_code=800)
+    client = DjangoClient()
+    assert _selected(client.get("/sandbox/handset/", {"number": HANDSET})) == [""]
+    handsets.send_from_handset(HANDSET, other.phone_number, "HELP")
+    assert handsets.last_contact(HANDSET) == other.phone_number
+    assert _selected(client.get("/sandbox/handset/", {"number": HANDSET})) == [other.phone_number]
+    clock.advance(5)
+    sub.client.messages.create(to=HANDSET, from_=number.phone_number, body="Your order is ready")
+    assert handsets.last_contact(HANDSET) == number.phone_number
+    assert _selected(client.get("/sandbox/handset/", {"number": HANDSET})) == [number.phone_number]
+    asked = client.get("/sandbox/handset/", {"number": HANDSET, "to": other.phone_number})
+    assert _selected(asked) == [other.phone_number]
+    assert handsets.last_contact("+14155550999") is None
+
+
+def test_the_page_links_back_to_the_portal(number):
+    page = DjangoClient().get("/sandbox/handset/", {"number": HANDSET}).content.decode()
+    assert '<a href="/">' in page

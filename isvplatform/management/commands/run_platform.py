@@ -18,6 +18,12 @@ from django.core.management.base import BaseCommand
 from isvplatform.demo import credentials_file, ensure_demo_data
 
 
+def last_four(secret: str | None) -> str:
+    """A secret as a banner may show it: its last four characters at most."""
+    secret = secret or ""
+    return "…" + secret[-4:] if len(secret) > 8 else "…"
+
+
 class Command(BaseCommand):
     help = "Migrate, seed demo data, and run web + worker + beat until interrupted."
 
@@ -101,7 +107,8 @@ class Command(BaseCommand):
                 f"  handset simulator {base}/sandbox/handset/",
                 f"  Twilio sandbox    {base}/sandbox/twilio/  (TWILIO_MODE=sandbox)",
                 f"  sandbox master    TWILIO_ACCOUNT_SID={settings.TWILIO_ACCOUNT_SID}",
-                f"                    TWILIO_AUTH_TOKEN={settings.TWILIO_AUTH_TOKEN}",
+                f"                    TWILIO_AUTH_TOKEN={last_four(settings.TWILIO_AUTH_TOKEN)}"
+                f"  (in the environment or {settings.VAR_DIR / 'local-secrets.json'})",
             ]
         if demo is not None:
             lines.append(f"  demo sign-ins (kept in {credentials_file()}):")

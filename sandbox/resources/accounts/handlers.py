@@ -43,7 +43,7 @@ _SUBRESOURCES = {
 def account_json(account: Account) -> dict:
     base = f"{API}/Accounts/{account.sid}"
     return {
-        "auth_token": account.auth_token,
+        "auth_token": account.auth_token.reveal(),
         "date_created": formats.rfc2822(account.date_created),
         "date_updated": formats.rfc2822(account.date_updated),
         "friendly_name": account.friendly_name,
@@ -130,12 +130,12 @@ def _token_json(req: SandboxRequest, account: Account, *, secondary: bool) -> di
             "account_sid": account.sid,
             "date_created": formats.iso8601(account.secondary_auth_token_created),
             "date_updated": formats.iso8601(account.secondary_auth_token_created),
-            "secondary_auth_token": account.secondary_auth_token,
+            "secondary_auth_token": account.secondary_auth_token.reveal(),
             "url": "https://accounts.twilio.com/v1/AuthTokens/Secondary",
         }
     return {
         "account_sid": account.sid,
-        "auth_token": account.auth_token,
+        "auth_token": account.auth_token.reveal(),
         "date_created": formats.iso8601(account.auth_token_created),
         "date_updated": formats.iso8601(account.auth_token_created),
         "url": "https://accounts.twilio.com/v1/AuthTokens/Promote",

@@ -1,6 +1,10 @@
 """Subaccounts, who may act on which account, and auth token rotation."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
 from sandbox.testing import error_of, sdk_client
 
@@ -106,3 +110,36 @@ def test_token_rotation_acts_on_the_calling_account_only(master, sub):
     sub.client.accounts.v1.secondary_auth_token().create()
     sub.client.accounts.v1.auth_token_promotion().update()
     assert master.client.api.v2010.accounts.list(limit=1)
+
+
+def _stored_tokens(sid: str) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT auth_token, secondary_auth_token FROM sandbox_account WHERE sid = %s", [sid]
+        )
+        return cursor.fetchone()
+
+
+def test_tokens_are_stored_encrypted_and_still_authenticate(master, sub):
+    secondary = sub.client.accounts.v1.secondary_auth_token().create().secondary_auth_token
+    for sid, tokens in ((sub.sid, (sub.token, secondary)), (master.sid, (master.token,))):
+        stored = _stored_tokens(sid)
+        assert all(value is None or value.startswith("v1:") for value in stored)
+        assert not any(token in (value or "") for token in tokens for value in stored)
+    assert [a.sid for a in sub.client.api.v2010.accounts.list()] == [sub.sid]
+    assert [a.sid for a in sdk_client(sub.sid, secondary).api.v2010.accounts.list()] == [sub.sid]
+    assert master.client.api.v2010.accounts(sub.sid).fetch().auth_token == sub.token
+    assert error_of(lambda: sdk_client(sub.sid, "0" * 32).messages.list())[1] == 20003
+
+
+def test_the_migration_encrypts_plaintext_tokens(sub):
+    migration = importlib.import_module("sandbox.migrations.0003_encrypt_account_tokens")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE sandbox_account SET auth_token = %s, secondary_auth_token = %s WHERE sid = %s",
+            [sub.token, "", sub.sid],
+        )
+    migration.encrypt_tokens(django_apps, None)
+    stored = _stored_tokens(sub.sid)
+    assert stored[0].startswith("v1:") and sub.token not in stored[0] and stored[1] is None
+    assert [a.sid for a in sub.client.api.v2010.accounts.list()] == [sub.sid]
