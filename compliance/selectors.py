@@ -16,6 +16,7 @@ from compliance.models import (
     TrustProduct,
 )
 from compliance.validation import BUSINESS_FIELDS, CAMPAIGN_FIELDS, FORM_FIELDS
+from provisioning.accounts import CallbackOwner, tenant_callback_owner
 from tenants.models import BusinessProfile, Tenant
 
 # Business-profile field -> 10DLC form field.
@@ -432,6 +433,24 @@ def verified_campaign_for_service(service_sid: str) -> A2PCampaign | None:
         .select_related("brand")
         .first()
     )
+
+
+# Which reviewed objects a Twilio SID can name, by its prefix.
+_REVIEWED_BY_PREFIX = {
+    "BU": (CustomerProfile, TrustProduct),
+    "BN": (A2PBrand,),
+    "QE": (A2PCampaign,),
+}
+
+
+def reviewed_callback_owner(sid: str) -> CallbackOwner | None:
+    """Who must have signed a callback naming a bundle, brand or campaign: its tenant's
+    accounts. The owner's subject is the object; None when no object has this SID."""
+    for model in _REVIEWED_BY_PREFIX.get(sid[:2], ()) if len(sid) == 34 else ():
+        obj = model.objects.filter(sid=sid).first()
+        if obj is not None:
+            return tenant_callback_owner(obj.tenant_id, obj)
+    return None
 
 
 def review_queue():

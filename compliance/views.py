@@ -6,13 +6,10 @@ the services.
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from compliance.forms import WIDE, RegistrationForm
@@ -22,13 +19,13 @@ from compliance.selectors import (
     compliance_state,
     current_vs_approved,
     form_initial,
+    reviewed_callback_owner,
     timeline,
 )
 from compliance.services import ComplianceConflict, registration_submit
 from compliance.validation import RULES
-from isvplatform.gateway import validate_signature
-from provisioning.accounts import signing_tokens
 from tenants.views import TenantRequiredMixin
+from webhooks.twilio_auth import twilio_callback
 
 logger = logging.getLogger(__name__)
 
@@ -153,15 +150,6 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _candidate_urls(request) -> list[str]:
-    path = request.get_full_path()
-    urls = [f"{settings.PUBLIC_BASE_URL}{path}"]
-    absolute = request.build_absolute_uri(path)
-    if absolute not in urls:
-        urls.append(absolute)
-    return urls
-
-
 def _bundle_sid(params) -> str:
     for name in ("BundleSid", "bundle_sid", "CustomerProfileSid", "TrustProductSid", "Sid"):
         value = params.get(name, "")
@@ -170,26 +158,20 @@ def _bundle_sid(params) -> str:
     return ""
 
 
-@csrf_exempt
-@require_POST
-def trusthub_status_callback(request):
-    """TrustHub posts here when a bundle's status changes: validate, then poll that bundle.
+def _bundle_owner(request):
+    return reviewed_callback_owner(_bundle_sid(request.POST))
 
-    The poll (a fetch) is what updates the state machine, so a forged, duplicated or
-    out-of-order callback can at most cause one extra fetch.
+
+@twilio_callback(_bundle_owner)
+def trusthub_status_callback(request, owner):
+    """TrustHub posts here when a bundle's status changes: once its owner's account signed
+    it, poll that bundle.
+
+    The poll (a fetch) is what updates the state machine, so a duplicated or out-of-order
+    callback can at most cause one extra fetch; one naming no bundle of ours polls nothing.
     """
-    signature = request.headers.get("X-Twilio-Signature", "")
-    account_sid = request.POST.get("AccountSid", "")
-    tokens = signing_tokens(account_sid) if account_sid else []
-    valid = bool(signature and tokens) and any(
-        validate_signature(tokens, url, request.POST, signature) for url in _candidate_urls(request)
-    )
-    if not valid:
-        logger.warning("refused TrustHub callback (AccountSid=%s)", account_sid or "-")
-        return HttpResponseForbidden("Invalid signature.")
-    sid = _bundle_sid(request.POST)
-    if sid:
+    if owner is not None:
         from compliance.tasks import poll_bundle_task
 
-        poll_bundle_task.delay(sid)
+        poll_bundle_task.delay(owner.subject.sid)
     return HttpResponse(status=204)

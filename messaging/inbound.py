@@ -36,6 +36,7 @@ from messaging.services import (
     strip_channel,
 )
 from messaging.statuses import record_event
+from provisioning.accounts import CallbackOwner, tenant_callback_owner
 from provisioning.models import MessagingService
 from provisioning.selectors import tenant_for_number
 from tenants.models import Tenant
@@ -91,6 +92,14 @@ def tenant_for_inbound(to_number: str, messaging_service_sid: str) -> Tenant | N
     return tenant
 
 
+def inbound_owner(params: Mapping[str, str]) -> CallbackOwner | None:
+    """Who must have signed an inbound message: the tenant owning its `To` number (or, failing
+    that, its messaging service). The owner's subject is that tenant."""
+    _, to_number = strip_channel(params.get("To") or "")
+    tenant = tenant_for_inbound(to_number, params.get("MessagingServiceSid") or "")
+    return tenant_callback_owner(tenant.pk, tenant) if tenant is not None else None
+
+
 def _int(value: str | None) -> int:
     try:
         return max(int(value or 0), 0)
@@ -98,15 +107,15 @@ def _int(value: str | None) -> int:
         return 0
 
 
-def receive_inbound(params: Mapping[str, str]) -> InboundResult:
-    """Everything an inbound webhook does, given its (already verified) form parameters."""
+def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> InboundResult:
+    """Everything an inbound webhook does, given its verified form parameters and the tenant
+    whose number (or service) it was verified for (`inbound_owner`)."""
     message_sid = params.get("MessageSid") or params.get("SmsSid") or ""
     if not message_sid:
         return InboundResult(None)
     channel, to_number = strip_channel(params.get("To") or "")
     _, from_number = strip_channel(params.get("From") or "")
     service_sid = params.get("MessagingServiceSid") or ""
-    tenant = tenant_for_inbound(to_number, service_sid)
     if tenant is None:
         logger.warning("inbound %s to %s: no tenant owns this number", message_sid, to_number)
         return InboundResult(None)

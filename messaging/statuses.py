@@ -34,6 +34,7 @@ from messaging.models import (
     Status,
     WebhookEvent,
 )
+from provisioning.accounts import CallbackOwner, account_callback_owner, tenant_callback_owner
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +304,29 @@ def _adopt_sid(message_hint: str, message_sid: str, account_sid: str) -> None:
         logger.info("adopted SID %s for message %s from its callback", message_sid, message.pk)
 
 
+def _owner_row(**lookup: str) -> tuple[int, str] | None:
+    rows = Message.objects.filter(**lookup).values_list("tenant_id", "account_sid")[:1]
+    return next(iter(rows), None)
+
+
+def callback_owner(params: Mapping[str, str], message_hint: str = "") -> CallbackOwner | None:
+    """Who must have signed a status callback: the account that sent the message it names.
+
+    One indexed lookup by SID on the hot path; the hint (`m`, the row's id in the callback
+    URL) only when no row holds the SID yet. None when neither names a message.
+    """
+    message_sid = params.get("MessageSid") or params.get("SmsSid") or ""
+    row = _owner_row(sid=message_sid) if message_sid else None
+    if row is None and message_hint:
+        row = _owner_row(pk=message_hint)
+    if row is None:
+        return None
+    tenant_id, account_sid = row
+    if account_sid:
+        return account_callback_owner(tenant_id, account_sid)
+    return tenant_callback_owner(tenant_id)
+
+
 def apply_status_callback(params: Mapping[str, str], *, message_hint: str = "") -> StatusOutcome:
     """Everything a status callback does, given its (already verified) form parameters."""
     message_sid = params.get("MessageSid") or params.get("SmsSid") or ""
@@ -340,9 +364,11 @@ def apply_status_callback(params: Mapping[str, str], *, message_hint: str = "") 
 def apply_pending_events(message: Message) -> None:
     """Apply callbacks that arrived before the send task stored the SID (Twilio can be fast)."""
     best = None
-    for event in WebhookEvent.objects.filter(
-        message_sid=message.sid, kind=WebhookEvent.Kind.STATUS
-    ):
+    pending = WebhookEvent.objects.filter(message_sid=message.sid, kind=WebhookEvent.Kind.STATUS)
+    if message.account_sid:
+        # Only what the message's own account reported: it alone may move the message.
+        pending = pending.filter(account_sid=message.account_sid)
+    for event in pending:
         rank = STATUS_RANK.get(event.status)
         if rank is not None and rank > message.status_rank and (best is None or rank > best[0]):
             best = (rank, event)

@@ -1,6 +1,7 @@
-"""Which Twilio credentials act for a tenant, and which tokens sign an account's callbacks."""
+"""Which Twilio credentials act for a tenant, and which accounts and tokens sign its callbacks."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -78,3 +79,31 @@ def signing_tokens(account_sid: str) -> list[str | Secret]:
     ):
         tokens.append(sub.previous_auth_token)
     return tokens
+
+
+@dataclass(frozen=True)
+class CallbackOwner:
+    """The tenant that owns what a Twilio callback names, and the accounts that may sign it.
+
+    `subject` is the object as resolved (a tenant, a bundle ...), so the action acts on
+    exactly what was verified instead of looking it up a second time.
+    """
+
+    tenant_id: int
+    account_sids: frozenset[str]
+    subject: Any = None
+
+
+def account_callback_owner(tenant_id: int, account_sid: str, subject: Any = None) -> CallbackOwner:
+    """Owned by one known account (a message records the account that sent it)."""
+    return CallbackOwner(tenant_id, frozenset({account_sid}), subject)
+
+
+def tenant_callback_owner(tenant_id: int, subject: Any = None) -> CallbackOwner:
+    """Owned by a tenant: any of its subaccounts (an earlier one's objects still report) or
+    the master account, which holds a tenant's numbers and messages in master fallback."""
+    sids = TwilioSubaccount.objects.filter(tenant_id=tenant_id, sid__isnull=False).values_list(
+        "sid", flat=True
+    )
+    accounts = {*sids, settings.TWILIO_ACCOUNT_SID} - {"", None}
+    return CallbackOwner(tenant_id, frozenset(accounts), subject)

@@ -77,6 +77,32 @@ def test_trusthub_callbacks_need_a_valid_signature(client, provisioned):
     assert _post(client, {**params, "AccountSid": "AC" + "1" * 32}, token).status_code == 403
 
 
+def test_a_trusthub_callback_for_another_tenants_bundle_is_refused(
+    client, provisioned, other_tenant, monkeypatch
+):
+    from compliance.models import CustomerProfile
+    from compliance.tasks import poll_bundle_task
+    from provisioning.tests.factories import SubaccountFactory
+
+    polled = []
+    monkeypatch.setattr(poll_bundle_task, "delay", polled.append)
+    bundle = CustomerProfile.objects.create(
+        tenant=provisioned.tenant,
+        sid="BU" + "e" * 32,
+        policy_sid="RN" + "0" * 32,
+        friendly_name="E",
+    )
+    intruder = SubaccountFactory(tenant=other_tenant)
+    params = {"BundleSid": bundle.sid, "Status": "twilio-approved"}
+    signed_by_f = {**params, "AccountSid": intruder.sid}
+    assert _post(client, signed_by_f, intruder.auth_token.reveal()).status_code == 403
+    assert polled == []
+
+    signed_by_e = {**params, "AccountSid": provisioned.sub.sid}
+    assert _post(client, signed_by_e, provisioned.sub.auth_token.reveal()).status_code == 204
+    assert polled == [bundle.sid]
+
+
 def test_a_transition_is_queued_for_the_tenants_a2p_webhooks(tenant, owner):
     from django.utils import timezone
 

@@ -269,3 +269,33 @@ def test_inbound_media_is_listed_through_the_gateway(provisioned, on_commit):
     assert len(media) == 3
     assert all(m.sid.startswith("ME") and m.fetched_at for m in media)
     assert all(m.content_type == "image/jpeg" for m in media)
+
+
+def _stop_signed_by(signer, **params):
+    base = {"MessageSid": SID, "AccountSid": signer.sub.sid, "From": HANDSET, "Body": "STOP"}
+    return signed_post(Client(), PATH, {**base, **params}, signer.token)
+
+
+def test_a_stop_to_this_tenants_number_signed_by_another_tenant_is_refused(
+    accounted, other_accounted
+):
+    response = _stop_signed_by(other_accounted, To=accounted.number.phone_number)
+    assert response.status_code == 403
+    assert b"<Message>" not in response.content
+    assert not Message.objects.exists()  # neither the STOP nor an auto-reply
+    assert not OptOut.objects.exists() and not ConsentEvent.objects.exists()
+
+
+def test_a_stop_to_this_tenants_messaging_service_signed_by_another_tenant_is_refused(
+    accounted, other_accounted
+):
+    from provisioning.tests.factories import MessagingServiceFactory
+
+    service = MessagingServiceFactory(tenant=accounted.tenant, subaccount=accounted.sub)
+    response = _stop_signed_by(other_accounted, To="+18005550000", MessagingServiceSid=service.sid)
+    assert response.status_code == 403
+    assert not Message.objects.exists() and not OptOut.objects.exists()
+
+    mine = _stop_signed_by(accounted, To="+18005550000", MessagingServiceSid=service.sid)
+    assert mine.status_code == 200 and "unsubscribed" in reply_of(mine)
+    assert OptOut.objects.filter(tenant=accounted.tenant, number=HANDSET).exists()

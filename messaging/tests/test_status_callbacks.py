@@ -195,3 +195,43 @@ def test_a_previous_token_verifies_only_while_it_is_valid(sent, accounted):
     # The tokens are cached for the hot path, yet the expired one is refused at once.
     assert post(sent, "delivered", old).status_code == 403
     assert post(sent, "delivered", "f" * 32).status_code == 204
+
+
+def test_another_tenants_account_cannot_sign_for_this_tenants_message(sent, other_accounted):
+    # Tenant F signs, with its own subaccount and token, a status for tenant E's message.
+    params = callback(sent, "read", AccountSid=other_accounted.sub.sid)
+    response = signed_post(Client(), PATH, params, other_accounted.token)
+    assert response.status_code == 403
+    sent.refresh_from_db()
+    assert (sent.status, sent.read_at) == ("queued", None)
+    assert not WebhookEvent.objects.filter(message_sid=sent.sid).exists()
+
+
+def test_another_tenants_account_cannot_sign_for_this_tenants_queued_row(
+    accounted, other_accounted
+):
+    message = message_send(tenant=accounted.tenant, to=HANDSET, body="hi", actor=Actor.system())
+    params = {"MessageSid": "SM" + "e" * 32, "MessageStatus": "delivered",
+              "AccountSid": other_accounted.sub.sid}  # fmt: skip
+    response = signed_post(Client(), f"{PATH}?m={message.pk}", params, other_accounted.token)
+    assert response.status_code == 403
+    message.refresh_from_db()
+    assert (message.sid, message.status) == (None, "queued")
+    assert not WebhookEvent.objects.filter(message_sid="SM" + "e" * 32).exists()
+
+
+def test_statuses_kept_from_another_account_are_not_applied_when_the_sid_arrives(
+    accounted, other_accounted
+):
+    message = message_send(tenant=accounted.tenant, to=HANDSET, body="hi", actor=Actor.system())
+    sid = "SM" + "f" * 32
+    apply_status_callback(
+        {"MessageSid": sid, "MessageStatus": "delivered", "AccountSid": other_accounted.sub.sid}
+    )
+    message.sid = sid
+    message.save(update_fields=["sid"])
+    from messaging.statuses import apply_pending_events
+
+    apply_pending_events(message)
+    message.refresh_from_db()
+    assert message.status == "queued"

@@ -17,6 +17,25 @@ from django.core.management.base import BaseCommand
 
 from isvplatform.demo import credentials_file, ensure_demo_data
 
+LOOPBACK = "127.0.0.1,::1"
+
+
+def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[str]:
+    """The web process. gunicorn believes `X-Forwarded-Proto` (and marks the request https)
+    from the addresses in `forwarded_allow_ips`, loopback by default; it may only when the
+    operator trusts a proxy (`TRUST_X_FORWARDED_PROTO`), then from `FORWARDED_ALLOW_IPS`."""
+    trusted = os.environ.get("FORWARDED_ALLOW_IPS", LOOPBACK) if _trusts_proxy() else ""
+    return [
+        python, "-m", "gunicorn", "isvplatform.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--graceful-timeout", "5",
+        "--forwarded-allow-ips", trusted,
+    ]  # fmt: skip
+
+
+def _trusts_proxy() -> bool:
+    return bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
+
 
 def last_four(secret: str | None) -> str:
     """A secret as a banner may show it: its last four characters at most."""
@@ -42,11 +61,7 @@ class Command(BaseCommand):
 
         python = sys.executable
         commands = {
-            "web": [
-                python, "-m", "gunicorn", "isvplatform.wsgi:application",
-                "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                "--access-logfile", "-", "--graceful-timeout", "5",
-            ],
+            "web": gunicorn_command(python, host, port, web_workers),
             "worker": [
                 python, "-m", "celery", "-A", "isvplatform", "worker",
                 "--loglevel", "INFO", "--concurrency", "2",
