@@ -2,6 +2,7 @@
 
 import pytest
 from django.forms.models import model_to_dict
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from tenants.models import APIKey, AuditEvent, Membership
@@ -99,7 +100,9 @@ def test_the_key_of_a_suspended_tenant_reads_but_cannot_write(tenant):
 def test_session_writes_need_the_csrf_token_but_key_writes_do_not(tenant):
     membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
     session_client = APIClient(enforce_csrf_checks=True)
-    assert session_client.login(username=membership.user.username, password=TEST_PASSWORD)
+    assert session_client.login(
+        request=RequestFactory().get("/"), username=membership.user.username, password=TEST_PASSWORD
+    )
     response = session_client.patch("/api/v1/business-profile", {"industry": "x"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
