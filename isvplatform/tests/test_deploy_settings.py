@@ -23,6 +23,7 @@ DERIVED = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests, never in a deployment
 )
 
 
