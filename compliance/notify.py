@@ -4,11 +4,11 @@ tenant's webhooks when they subscribe to registration events."""
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from compliance.models import StatusTransition
+from isvplatform.public import absolute_url
 from tenants.models import Membership, Tenant
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def email_owners(transition: StatusTransition) -> int:
         "tenant": transition.tenant,
         "transition": transition,
         "what": what,
-        "portal_url": f"{settings.PUBLIC_BASE_URL.rstrip('/')}/10dlc/",
+        "portal_url": absolute_url("/10dlc/"),
     }
     subject = f"{what[:1].upper()}{what[1:]}: {transition.get_to_status_words()}"
     body = render_to_string("compliance/email/transition.txt", context)

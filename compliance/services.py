@@ -41,6 +41,7 @@ from compliance.models import (
 from compliance.selectors import FORM_TO_PROFILE, active_registration, form_initial
 from compliance.validation import BRAND_FIELDS, BUSINESS_FIELDS, normalize, validate_submission
 from isvplatform import gateway
+from isvplatform.public import absolute_url
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from provisioning.models import MessagingService, PhoneNumber
 from provisioning.selectors import active_numbers, messaging_service_for
@@ -85,7 +86,7 @@ def isv_email() -> str:
 
 
 def trusthub_callback_url() -> str:
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/webhooks/twilio/trusthub"
+    return absolute_url("/webhooks/twilio/trusthub")
 
 
 # --- Twilio calls -----------------------------------------------------------------------

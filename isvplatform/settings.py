@@ -6,6 +6,7 @@ Celery broker and the Twilio sandbox, with local secrets generated into `var/`.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -29,13 +30,30 @@ def _default(name: str) -> str | None:
 # --- core -------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORT = env.int("PORT", default=8000)
+# Every absolute URL the platform sends (emails, Twilio callbacks) is built from this, never
+# from the request's Host header.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
+_PUBLIC = urlsplit(PUBLIC_BASE_URL)
+_PUBLIC_HOST = f"[{_PUBLIC.hostname}]" if ":" in (_PUBLIC.hostname or "") else _PUBLIC.hostname
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[h for h in (_PUBLIC_HOST, "127.0.0.1", "localhost", "[::1]") if h]
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front whose X-Forwarded-For entries name the client (0: REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# An https public URL turns on secure cookies, the https redirect and HSTS (each overridable).
+_HTTPS = _PUBLIC.scheme == "https"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "isvplatform",
     "tenants",
     "provisioning",
@@ -68,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "isvplatform.urls"
@@ -125,6 +145,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes refuses sign-in after repeated failures per (account, address) and, with a higher
+# limit, per address; never per account alone, so nobody can lock an owner out remotely.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
+LOGIN_LOCKOUT_MINUTES = env.float("LOGIN_LOCKOUT_MINUTES", default=15.0)
+LOGIN_LOCKOUT_MAX_HOURS = env.float("LOGIN_LOCKOUT_MAX_HOURS", default=24.0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "tenants.lockout.LoginAttemptHandler"
+AXES_COOLOFF_TIME = "tenants.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "isvplatform.public.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -168,7 +206,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "isvplatform.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# Failed API-key authentications per client address before it gets 429s.
+API_AUTH_FAILURE_RATE = env("API_AUTH_FAILURE_RATE", default="20/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "isvplatform API",
     "DESCRIPTION": "Provision Twilio subaccounts and numbers, register A2P 10DLC, and send "

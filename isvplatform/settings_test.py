@@ -15,6 +15,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TWILIO_RETRY_BASE_DELAY = 0.0
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"tenant": "100000/min"}}
+API_AUTH_FAILURE_RATE = "100000/min"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")

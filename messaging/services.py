@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from isvplatform import gateway
+from isvplatform.public import absolute_url
 from messaging import events
 from messaging.gate import compliance_gate
 from messaging.models import (
@@ -456,7 +457,7 @@ def status_callback_url(message: Message) -> str:
     """Where Twilio posts this message's statuses; `m` lets a callback that beats the stored
     SID (or outlives a crashed worker) find its message."""
     path = getattr(settings, "TWILIO_STATUS_WEBHOOK_PATH", "/webhooks/twilio/status")
-    return f"{settings.PUBLIC_BASE_URL}{path}?m={message.pk}"
+    return absolute_url(f"{path}?m={message.pk}")
 
 
 def _earlier_send(client, message: Message) -> gateway.MessageResult | None:

@@ -168,7 +168,7 @@ class CustomerListView(PlatformAPIView, generics.ListCreateAPIView):
         except DjangoValidationError as err:
             raise exceptions.ValidationError(_prefix_profile_errors(err)) from err
         if data.get("password") is None:
-            transaction.on_commit(lambda: send_set_password_email(result.user, request=request))
+            transaction.on_commit(lambda: send_set_password_email(result.user))
         details = customer_details([result.tenant.pk])
         body = CustomerCreatedSerializer(
             result.tenant, context={"details": details, "api_key": result.api_key}

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -11,16 +10,12 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from isvplatform.public import absolute_url
+
 logger = logging.getLogger(__name__)
 
 
-def _absolute(path: str, request=None) -> str:
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}"
-
-
-def send_set_password_email(user: AbstractBaseUser, request=None) -> bool:
+def send_set_password_email(user: AbstractBaseUser) -> bool:
     """Welcome the owner with a link to set a password; a mail failure is logged, not raised
     (the owner can still use "forgot password")."""
     path = reverse(
@@ -32,8 +27,8 @@ def send_set_password_email(user: AbstractBaseUser, request=None) -> bool:
     )
     context = {
         "user": user,
-        "set_password_url": _absolute(path, request),
-        "login_url": _absolute(reverse("login"), request),
+        "set_password_url": absolute_url(path),
+        "login_url": absolute_url(reverse("login")),
     }
     try:
         send_mail(
@@ -46,3 +41,38 @@ def send_set_password_email(user: AbstractBaseUser, request=None) -> bool:
         logger.exception("could not send the welcome email to user %s", user.pk)
         return False
     return True
+
+
+def _send(subject: str, template: str, context: dict, to: str) -> bool:
+    try:
+        send_mail(subject, render_to_string(template, context), None, [to])
+    except OSError:
+        logger.exception("could not send %r", subject)
+        return False
+    return True
+
+
+def send_signup_welcome_email(user: AbstractBaseUser) -> bool:
+    """A self-service sign-up's owner: the account is ready, sign in with the new password."""
+    context = {"user": user, "login_url": absolute_url(reverse("login"))}
+    return _send(
+        "Welcome to isvplatform: your account is ready",
+        "provisioning/emails/signup_welcome.txt",
+        context,
+        user.email,
+    )
+
+
+def send_signup_attempt_email(email: str) -> bool:
+    """The owner of a taken address: someone (maybe they) tried to sign up with it."""
+    context = {
+        "email": email,
+        "login_url": absolute_url(reverse("login")),
+        "reset_url": absolute_url(reverse("password_reset")),
+    }
+    return _send(
+        "Someone tried to sign up to isvplatform with your address",
+        "provisioning/emails/signup_attempt.txt",
+        context,
+        email,
+    )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from isvplatform import gateway
+from isvplatform.public import absolute_url
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import (
     NumberType,
@@ -37,10 +38,9 @@ CONTAINS_PATTERN = re.compile(r"^[0-9A-Za-z*]{2,16}$")
 
 def webhook_urls() -> tuple[str, str]:
     """(SmsUrl, StatusCallback) every platform number is configured with."""
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
     return (
-        f"{base}{settings.TWILIO_INBOUND_WEBHOOK_PATH}",
-        f"{base}{settings.TWILIO_STATUS_WEBHOOK_PATH}",
+        absolute_url(settings.TWILIO_INBOUND_WEBHOOK_PATH),
+        absolute_url(settings.TWILIO_STATUS_WEBHOOK_PATH),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
+from isvplatform.api.throttling import AuthFailureThrottle
 from provisioning.models import PlatformAPIKey
 from tenants.services import Actor, record_audit
 
@@ -95,8 +96,11 @@ class PlatformKeyAuthentication(authentication.BaseAuthentication):
         raw_key = raw_key.strip()
         if scheme != self.keyword or not raw_key.startswith(PLATFORM_KEY_PREFIX):
             return None
+        failures = AuthFailureThrottle()
+        failures.check(request)
         key = platform_key_authenticate(raw_key)
         if key is None:
+            failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid or revoked platform key.")
         return (PlatformKeyUser(key), key)
 

@@ -26,6 +26,7 @@ from tenants.models import BusinessProfile, Tenant
 from tenants.services import (
     Actor,
     api_key_create,
+    business_profile_errors,
     business_profile_update,
     record_audit,
     tenant_create,
@@ -75,6 +76,55 @@ class SignupResult:
     api_key: str | None = None
 
 
+def normalize_signup_email(email: str | None) -> str:
+    return User.objects.normalize_email(email or "").strip().lower()
+
+
+def email_in_use(email: str) -> bool:
+    """An account signs in with this address (as username or email)."""
+    return (
+        User.objects.filter(username__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    )
+
+
+def signup_errors(
+    *,
+    email: str,
+    business_name: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    profile: dict[str, Any] | None = None,
+    area_code: str = "",
+) -> dict[str, list[str]]:
+    """Everything `customer_signup` refuses except an address already in use: a sign-up
+    form must answer the same for a taken address as for a free one."""
+    errors: dict[str, list[str]] = {}
+    if not email:
+        errors["email"] = ["Enter an email address."]
+    if not (business_name or "").strip():
+        errors["business_name"] = ["Enter the business name."]
+    if area_code and not (len(area_code) == 3 and area_code.isdigit()):
+        errors["area_code"] = ["An area code has three digits."]
+    candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if password is not None:
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as err:
+            errors["password"] = err.messages
+    profile_data = {
+        "owner_first_name": first_name,
+        "owner_last_name": last_name,
+        "owner_email": email,
+        "legal_name": (business_name or "").strip(),
+        **(profile or {}),
+    }
+    for name, messages in business_profile_errors(profile_data).items():
+        errors.setdefault(name, []).extend(messages)
+    return errors
+
+
 def customer_signup(
     *,
     email: str,
@@ -98,29 +148,23 @@ def customer_signup(
     API sends a set-password email). Raises ValidationError naming the fields; nothing is
     created then.
     """
-    email = User.objects.normalize_email(email or "").strip().lower()
-    errors: dict[str, list[str]] = {}
-    if not email:
-        errors["email"] = ["Enter an email address."]
-    elif User.objects.filter(username__iexact=email).exists() or (
-        User.objects.filter(email__iexact=email).exists()
-    ):
+    email = normalize_signup_email(email)
+    errors = signup_errors(
+        email=email,
+        business_name=business_name,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        profile=profile,
+        area_code=area_code,
+    )
+    if email and email_in_use(email):
         errors["email"] = ["An account with this email already exists; sign in instead."]
-    if not (business_name or "").strip():
-        errors["business_name"] = ["Enter the business name."]
-    if area_code and not (len(area_code) == 3 and area_code.isdigit()):
-        errors["area_code"] = ["An area code has three digits."]
-    candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
-    if password is not None:
-        try:
-            validate_password(password, user=candidate)
-        except ValidationError as err:
-            errors["password"] = err.messages
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
-        user = candidate
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
         if password is None:
             user.set_unusable_password()
         else:

@@ -6,6 +6,7 @@ app_name = "provisioning"
 
 urlpatterns = [
     path("signup/", views.SignupView.as_view(), name="signup"),
+    path("signup/sent/", views.SignupSentView.as_view(), name="signup_sent"),
     path("onboarding/", views.OnboardingView.as_view(), name="onboarding"),
     path("numbers/", views.NumbersView.as_view(), name="numbers"),
     path("numbers/buy/", views.NumberBuyView.as_view(), name="number_buy"),

@@ -5,7 +5,6 @@ Thin: reads are scoped with `for_tenant`, writes go to the services.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from isvplatform import gateway
+from isvplatform.public import client_ip
 from provisioning import numbers as number_services
 from provisioning import services
 from provisioning.errors import ProvisioningConflict
@@ -25,8 +25,8 @@ from provisioning.selectors import (
     open_subaccount,
     sending_mode,
 )
+from provisioning.signup import self_signup
 from tenants.forms import add_service_errors
-from tenants.middleware import SESSION_TENANT_KEY
 from tenants.views import TenantManageMixin, TenantRequiredMixin
 
 
@@ -42,7 +42,11 @@ def _failure_message(err: Exception) -> str:
 
 
 class SignupView(View):
-    """Public: a business signs up, is signed in, and lands on its onboarding checklist."""
+    """Public: a business signs up, then is asked to check its inbox and sign in.
+
+    The answer is the same whether or not the address already has an account (the owner of
+    a taken one is emailed instead), so the form cannot be used to find out who is a customer.
+    """
 
     template_name = "provisioning/signup.html"
 
@@ -59,7 +63,7 @@ class SignupView(View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                result = services.customer_signup(
+                self_signup(
                     email=data["email"],
                     business_name=data["business_name"],
                     first_name=data["first_name"],
@@ -67,24 +71,22 @@ class SignupView(View):
                     password=data["password"],
                     profile=form.profile_data(),
                     area_code=data.get("area_code") or "",
-                    ip=request.META.get("REMOTE_ADDR"),
-                    via="portal",
+                    ip=client_ip(request),
                 )
             except ValidationError as err:
                 add_service_errors(form, _to_form_fields(err))
             else:
                 _count_signup(request)
-                login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
-                request.session[SESSION_TENANT_KEY] = result.tenant.pk
-                messages.success(
-                    request, f"Welcome, {result.tenant.name}! We're setting up your account."
-                )
-                return redirect("provisioning:onboarding")
+                return redirect("provisioning:signup_sent")
         return render(request, self.template_name, {"form": form})
 
 
+class SignupSentView(TemplateView):
+    template_name = "provisioning/signup_sent.html"
+
+
 def _signup_key(request) -> str:
-    return f"provisioning:signups:{request.META.get('REMOTE_ADDR', '')}"
+    return f"provisioning:signups:{client_ip(request)}"
 
 
 def _signups_exhausted(request) -> bool:

@@ -6,7 +6,7 @@ Outside the "portal" namespace, since Django's views and emails reverse these na
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tenants.forms import SignInForm
+from tenants.forms import PublicPasswordResetForm, SignInForm
 
 urlpatterns = [
     path(
@@ -17,7 +17,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=PublicPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

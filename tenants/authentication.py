@@ -1,6 +1,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from isvplatform.api.throttling import AuthFailureThrottle
 from tenants.services import api_key_authenticate
 
 
@@ -19,8 +20,11 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         raw_key = raw_key.strip()
         if not raw_key:
             raise exceptions.AuthenticationFailed("No API key after 'Bearer'.")
+        failures = AuthFailureThrottle()
+        failures.check(request)
         api_key = api_key_authenticate(raw_key)
         if api_key is None:
+            failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         if not api_key.tenant.is_active and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.PermissionDenied("This tenant is not active.")

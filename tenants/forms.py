@@ -1,7 +1,7 @@
 """Portal forms: they check the shape of the input; the services decide what is valid."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from isvplatform.public import absolute_url, public_is_https, public_netloc
 from tenants.models import APIKey, BusinessProfile, Membership
 from tenants.services import PROFILE_EDITABLE_FIELDS
 
@@ -31,6 +32,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = "Email"
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class PublicPasswordResetForm(PasswordResetForm):
+    """Reset links point at PUBLIC_BASE_URL, whatever Host header the request came with."""
+
+    def save(self, **kwargs) -> None:
+        kwargs.update(domain_override=public_netloc(), use_https=public_is_https())
+        super().save(**kwargs)
 
 
 class BusinessProfileForm(forms.Form):
@@ -152,7 +161,7 @@ class MemberInviteForm(forms.Form):
             "tenant": membership.tenant,
             "role": membership.get_role_display(),
             "inviter": request.user.get_username(),
-            "login_url": request.build_absolute_uri(reverse("login")),
+            "login_url": absolute_url(reverse("login")),
             "set_password_url": None,
         }
         if not user.has_usable_password():
@@ -163,7 +172,7 @@ class MemberInviteForm(forms.Form):
                     "token": default_token_generator.make_token(user),
                 },
             )
-            context["set_password_url"] = request.build_absolute_uri(path)
+            context["set_password_url"] = absolute_url(path)
         send_mail(
             subject=f"You've been invited to {membership.tenant.name}",
             message=render_to_string("registration/invite_email.txt", context),

@@ -185,6 +185,40 @@ def normalize_e164(value: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _apply_profile_data(
+    profile: BusinessProfile, data: dict[str, Any]
+) -> tuple[dict[str, list[Any]], dict[str, list[str]]]:
+    """Set the allowed fields of `data` on `profile` (unsaved): (changes, errors)."""
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, list[Any]] = {}
+    for name, value in data.items():
+        if name not in PROFILE_EDITABLE_FIELDS:
+            continue
+        if name in ("owner_phone", "contact_phone") and value:
+            try:
+                value = normalize_e164(str(value))
+            except ValidationError as err:
+                errors[name] = err.messages
+                continue
+        if name == "address_country" and isinstance(value, str):
+            value = value.upper()
+        before = getattr(profile, name)
+        if before != value:
+            changes[name] = [before, value]
+            setattr(profile, name, value)
+    try:
+        profile.full_clean(exclude=["tenant", "verified_by"])
+    except ValidationError as err:
+        for field, messages in err.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return changes, errors
+
+
+def business_profile_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """What `business_profile_update` would refuse in `data`, on a fresh profile."""
+    return _apply_profile_data(BusinessProfile(), data)[1]
+
+
 def business_profile_update(
     *, profile: BusinessProfile, data: dict[str, Any], actor: Actor
 ) -> BusinessProfile:
@@ -192,30 +226,9 @@ def business_profile_update(
 
     Raises ValidationError with field names; nothing is saved then.
     """
-    errors: dict[str, list[str]] = {}
-    changes: dict[str, list[Any]] = {}
     with transaction.atomic():
         profile = BusinessProfile.objects.select_for_update().get(pk=profile.pk)
-        for name, value in data.items():
-            if name not in PROFILE_EDITABLE_FIELDS:
-                continue
-            if name in ("owner_phone", "contact_phone") and value:
-                try:
-                    value = normalize_e164(str(value))
-                except ValidationError as err:
-                    errors[name] = err.messages
-                    continue
-            if name == "address_country" and isinstance(value, str):
-                value = value.upper()
-            before = getattr(profile, name)
-            if before != value:
-                changes[name] = [before, value]
-                setattr(profile, name, value)
-        try:
-            profile.full_clean(exclude=["tenant", "verified_by"])
-        except ValidationError as err:
-            for field, messages in err.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
+        changes, errors = _apply_profile_data(profile, data)
         if errors:
             raise ValidationError(errors)
         if changes:

@@ -34,6 +34,9 @@ def test_sign_up_to_an_active_subaccount_and_a_configured_number(client, celery_
     )
     assert response.status_code == 302
     tenant = Tenant.objects.get(name="Lane Florists")
+    client.post(
+        reverse("login"), {"username": "ada@lane.example", "password": "a-long-unusual-password-42"}
+    )
 
     number = wait_for(
         lambda: PhoneNumber.objects.for_tenant(tenant).filter(status="active").first(),

@@ -1,7 +1,9 @@
 """Portal pages: sign-up, the onboarding checklist and the numbers page."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 
 from provisioning.models import PhoneNumber, TwilioSubaccount
@@ -55,7 +57,11 @@ def test_sign_up_creates_the_business_signs_in_and_provisions(
         response = client.post(reverse("provisioning:signup"), SIGNUP)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("provisioning:onboarding")
+    assert response["Location"] == reverse("provisioning:signup_sent")
+    assert "_auth_user_id" not in client.session  # signed in with the password, below
+    (welcome,) = mail.outbox
+    assert welcome.to == ["sam@shop.example"]
+    assert f"{settings.PUBLIC_BASE_URL}{reverse('login')}" in welcome.body
     user = get_user_model().objects.get(email="sam@shop.example")
     tenant = Tenant.objects.get(name="Sam's Shop Inc")
     assert Membership.objects.get(user=user, tenant=tenant).role == Role.OWNER
@@ -68,6 +74,10 @@ def test_sign_up_creates_the_business_signs_in_and_provisions(
     assert number.phone_number.startswith("+1512") and number.is_primary
     assert AuditEvent.objects.filter(tenant=tenant, action="customer.signed_up").exists()
 
+    signed_in = client.post(
+        reverse("login"), {"username": "sam@shop.example", "password": SIGNUP["password"]}
+    )
+    assert signed_in.status_code == 302
     page = client.get(reverse("provisioning:onboarding"))
     assert page.status_code == 200
     html = page.content.decode()
@@ -81,7 +91,8 @@ def test_sign_up_errors_are_shown_beside_their_fields(client):
     response = client.post(reverse("provisioning:signup"), {**SIGNUP, "password": "123"})
 
     assert response.status_code == 200
-    assert {"email", "password"} <= set(response.context["form"].errors)
+    # The taken address is not named: the password error alone, as for a free address.
+    assert set(response.context["form"].errors) == {"password"}
     area = client.post(reverse("provisioning:signup"), {**SIGNUP, "area_code": "5"})
     assert "area_code" in area.context["form"].errors
     assert not Tenant.objects.filter(name="Sam's Shop Inc").exists()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.forms.models import model_to_dict
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from tenants.models import APIKey, AuditEvent, Membership
@@ -99,7 +100,9 @@ def test_the_key_of_a_suspended_tenant_reads_but_cannot_write(tenant):
 def test_session_writes_need_the_csrf_token_but_key_writes_do_not(tenant):
     membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
     session_client = APIClient(enforce_csrf_checks=True)
-    assert session_client.login(username=membership.user.username, password=TEST_PASSWORD)
+    assert session_client.login(
+        request=RequestFactory().get("/"), username=membership.user.username, password=TEST_PASSWORD
+    )
     response = session_client.patch("/api/v1/business-profile", {"industry": "x"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
@@ -108,3 +111,40 @@ def test_session_writes_need_the_csrf_token_but_key_writes_do_not(tenant):
     key_client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_api_key(tenant)[1]}")
     response = key_client.patch("/api/v1/business-profile", {"industry": "x"}, format="json")
     assert response.status_code == 200
+
+
+@pytest.fixture
+def strict_failure_rate(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_AUTH_FAILURE_RATE = "5/min"
+
+
+@pytest.mark.parametrize(
+    "bad_key, url",
+    [("sk_not-a-real-key", "/api/v1/tenant"), ("isvp_not-a-platform-key", "/api/v1/customers")],
+)
+def test_invalid_keys_from_one_address_get_429_in_the_error_format(
+    tenant, strict_failure_rate, bad_key, url
+):
+    _, good_key = make_api_key(tenant)
+    for _ in range(5):
+        assert bearer(bad_key).get(url, REMOTE_ADDR="203.0.113.7").status_code == 401
+
+    throttled = bearer(bad_key).get(url, REMOTE_ADDR="203.0.113.7")
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+    # Further guesses from there are not even looked at, right or wrong ...
+    assert bearer(good_key).get("/api/v1/tenant", REMOTE_ADDR="203.0.113.7").status_code == 429
+    # ... while other addresses, and a forged X-Forwarded-For, change nothing.
+    assert bearer(good_key).get("/api/v1/tenant", REMOTE_ADDR="198.51.100.20").status_code == 200
+    forged = bearer(bad_key).get(url, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert forged.status_code == 429
+
+
+def test_valid_keys_do_not_count_as_failures(tenant, strict_failure_rate):
+    _, good_key = make_api_key(tenant)
+    for _ in range(10):
+        assert bearer(good_key).get("/api/v1/tenant").status_code == 200

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership
@@ -101,7 +102,9 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, tenant):
     assert response["Location"] == reverse("password_reset_complete")
     user.refresh_from_db()
     assert user.check_password("a-new-long-pw-42")
-    assert client.login(username=user.username, password="a-new-long-pw-42")
+    assert client.login(
+        request=RequestFactory().get("/"), username=user.username, password="a-new-long-pw-42"
+    )
 
 
 def test_password_reset_for_an_unknown_email_sends_nothing(client):
@@ -233,7 +236,9 @@ def test_owner_invites_a_new_person_who_gets_a_set_password_link(client, sign_in
         {"new_password1": "chosen-pw-4711", "new_password2": "chosen-pw-4711"},
     )
     assert response["Location"] == reverse("password_reset_complete")
-    assert client.login(username="new@example.com", password="chosen-pw-4711")
+    assert client.login(
+        request=RequestFactory().get("/"), username="new@example.com", password="chosen-pw-4711"
+    )
 
 
 def test_invite_shows_field_errors(client, sign_in, tenant):
