@@ -18,6 +18,8 @@ PATH = "/webhooks/twilio/status"
 @pytest.fixture
 def sent(tenant, settings):
     settings.PUBLIC_BASE_URL = "http://sms.example.com"
+    # The signature check must hold even where an operator allows every host.
+    settings.ALLOWED_HOSTS = ["*"]
     account = rows_only(tenant)
     message = MessageFactory(
         tenant=tenant, account_sid=account.sub.sid, status="queued", status_rank=10
