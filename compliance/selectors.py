@@ -218,6 +218,17 @@ def form_initial(tenant: Tenant) -> dict[str, Any]:
     return data
 
 
+def shown_value(value: Any) -> str:
+    """A form value as a page shows it: lists as their items, booleans as Yes or No."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " · ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     name: str
@@ -228,6 +239,14 @@ class FieldChange:
     @property
     def changed(self) -> bool:
         return self.current != self.approved
+
+    @property
+    def current_text(self) -> str:
+        return shown_value(self.current)
+
+    @property
+    def approved_text(self) -> str:
+        return shown_value(self.approved)
 
 
 def current_vs_approved(tenant: Tenant) -> list[FieldChange]:
@@ -246,6 +265,35 @@ def current_vs_approved(tenant: Tenant) -> list[FieldChange]:
         for name in FORM_FIELDS
         if name in BUSINESS_FIELDS or name in CAMPAIGN_FIELDS or name == "brand_type"
     ]
+
+
+@dataclass(frozen=True)
+class ApprovedChanges:
+    """What differs from the approved version, and what the tenant can do about it."""
+
+    changes: list[FieldChange]
+    in_review: Registration | None
+
+    @property
+    def advice(self) -> str:
+        if self.in_review is not None:
+            return (
+                f"Version {self.in_review.version} carries these changes and is being "
+                "reviewed; your approved registration stays active until it is approved."
+            )
+        return (
+            "Your approved registration stays active. Submit these changes as a new version "
+            "to register them."
+        )
+
+
+def changes_since_approved(tenant: Tenant) -> ApprovedChanges:
+    """The fields that changed since approval; a version in review already carries them."""
+    current = open_registration(tenant)
+    return ApprovedChanges(
+        changes=[c for c in current_vs_approved(tenant) if c.changed],
+        in_review=current if current is not None and current.is_open else None,
+    )
 
 
 def objects_of(registration: Registration) -> dict[str, Any]:
@@ -398,6 +446,13 @@ class ComplianceState:
     @property
     def can_send(self) -> bool:
         return self.active is not None
+
+    @property
+    def next_version(self) -> int:
+        """The version a submission from the form becomes: the open draft's, or a new one."""
+        if self.current is not None and self.current.status == Registration.Status.DRAFT:
+            return self.current.version
+        return (self.latest.version if self.latest is not None else 0) + 1
 
     @property
     def headline(self) -> str:

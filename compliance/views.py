@@ -19,9 +19,10 @@ from compliance.forms import WIDE, RegistrationForm
 from compliance.models import Registration
 from compliance.selectors import (
     FIELD_LABELS,
+    changes_since_approved,
     compliance_state,
-    current_vs_approved,
     form_initial,
+    shown_value,
     timeline,
 )
 from compliance.services import ComplianceConflict, registration_submit
@@ -52,7 +53,7 @@ class StatusPageView(TenantRequiredMixin, TemplateView):
             state=state,
             shown=shown,
             steps=timeline(shown) if shown is not None else [],
-            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            approved_changes=changes_since_approved(self.tenant),
             versions=Registration.objects.for_tenant(self.tenant).order_by("-version"),
             live=shown is not None and shown.is_open,
         )
@@ -91,7 +92,7 @@ class WizardView(TenantRequiredMixin, TemplateView):
         context.update(
             state=state,
             in_review=in_review,
-            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            approved_changes=changes_since_approved(self.tenant),
             rules=RULES,
             wide_fields=WIDE,
             labels=FIELD_LABELS,
@@ -137,20 +138,12 @@ class VersionView(TenantRequiredMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         snapshot = [
-            (FIELD_LABELS.get(name, name), _shown(value))
+            (FIELD_LABELS.get(name, name), shown_value(value))
             for name, value in registration.snapshot.items()
             if value not in ("", [], None)
         ]
         context.update(registration=registration, steps=timeline(registration), snapshot=snapshot)
         return context
-
-
-def _shown(value) -> str:
-    if isinstance(value, list):
-        return " · ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 def _candidate_urls(request) -> list[str]:

@@ -42,18 +42,25 @@ def apply_campaign(
     )
 
 
-def _adopt_or_clear(api: Api, service_sid: str, brand: A2PBrand) -> gateway.UsAppToPerson | None:
-    """The brand's campaign already on the service (a run that stopped before recording it);
-    any other campaign there is deleted: a service holds one campaign only."""
+def _clear_service(
+    api: Api, service_sid: str, keep: A2PCampaign | None, adopt: A2PBrand | None
+) -> gateway.UsAppToPerson | None:
+    """Delete every campaign on the service but the one `adopt`'s brand has there (returned):
+    a service holds one campaign only. Twilio gives every campaign the same SID, so only the
+    brand tells them apart."""
     existing = api(gateway.list_a2p_campaigns, service_sid)
-    mine = next((c for c in existing if c.brand_registration_sid == brand.sid), None)
+    mine = None
+    if adopt is not None:
+        mine = next((c for c in existing if c.brand_registration_sid == adopt.sid), None)
     for stale in existing:
         if stale is not mine:
-            # A failed campaign of an earlier version.
             api(gateway.delete_a2p_campaign, service_sid, stale.sid)
-            A2PCampaign.objects.filter(messaging_service_sid=service_sid).exclude(
-                status=ReviewStatus.REJECTED
-            ).update(status=ReviewStatus.REJECTED, next_poll_at=None)
+            rows = A2PCampaign.objects.filter(messaging_service_sid=service_sid)
+            if keep is not None:
+                rows = rows.exclude(pk=keep.pk)
+            rows.exclude(status=ReviewStatus.REJECTED).update(
+                status=ReviewStatus.REJECTED, next_poll_at=None
+            )
     return mine
 
 
@@ -94,21 +101,33 @@ def _create_campaign(
 def ensure_campaign(
     api: Api, registration: Registration, brand: A2PBrand, snapshot: dict[str, Any]
 ) -> A2PCampaign | None:
-    if registration.campaign is not None:
-        return registration.campaign
+    """The version's campaign, recorded before it is created (as the brand is).
+
+    A campaign-only change reuses the brand, so an earlier version's campaign on the same
+    service carries this brand too: whatever is on the service before this version's row
+    exists is an earlier version's and is deleted. Only a run resuming after that (its row
+    recorded, no SID yet) adopts a campaign of the brand, the one it created itself.
+    """
+    campaign = registration.campaign
+    if campaign is not None and campaign.sid:
+        return campaign
     service_sid = registration.messaging_service_sid
-    mine = _adopt_or_clear(api, service_sid, brand)
+    resuming = campaign is not None
+    if not resuming:
+        _clear_service(api, service_sid, keep=None, adopt=None)
+        with transaction.atomic():
+            campaign = A2PCampaign.objects.create(
+                tenant=registration.tenant,
+                brand=brand,
+                messaging_service_sid=service_sid,
+                use_case=snapshot["use_case"],
+            )
+            save_fields(registration, campaign=campaign)
+    mine = _clear_service(api, service_sid, keep=campaign, adopt=brand) if resuming else None
     if mine is None:
         mine = _create_campaign(api, service_sid, brand, snapshot)
     with transaction.atomic():
-        campaign = A2PCampaign.objects.create(
-            tenant=registration.tenant,
-            brand=brand,
-            messaging_service_sid=service_sid,
-            use_case=snapshot["use_case"],
-            sid=mine.sid,
-        )
-        save_fields(registration, campaign=campaign)
+        save_fields(campaign, sid=mine.sid)
         transition(
             campaign, ReviewStatus.SUBMITTED, registration=registration, raw_status=mine.status
         )
