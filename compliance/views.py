@@ -23,9 +23,9 @@ from compliance.selectors import (
     compliance_state,
     form_initial,
     shown_value,
-    timeline,
 )
 from compliance.services import ComplianceConflict, registration_submit
+from compliance.timeline import timeline
 from compliance.validation import RULES
 from isvplatform.gateway import validate_signature
 from provisioning.accounts import signing_tokens
