@@ -20,8 +20,8 @@ from compliance.models import (
     StatusTransition,
     TrustProduct,
 )
-from compliance.selectors import timeline
 from compliance.services import ComplianceConflict, registration_repoll, registration_resubmit
+from compliance.timeline import timeline
 from isvplatform import gateway
 from tenants.services import Actor
 

@@ -1,19 +1,13 @@
 """Read side of 10DLC registration: the pre-filled form, versions, the timeline, next actions."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from django.db.models import Q
 
 from compliance import vocab
 from compliance.models import (
-    A2PBrand,
     A2PCampaign,
-    CustomerProfile,
     Registration,
     ReviewStatus,
-    StatusTransition,
-    TrustProduct,
 )
 from compliance.validation import BUSINESS_FIELDS, CAMPAIGN_FIELDS, FORM_FIELDS
 from provisioning.accounts import CallbackOwner, tenant_callback_owner
@@ -85,27 +79,6 @@ FIELD_LABELS = {
     "direct_lending": "Direct lending",
     "privacy_policy_url": "Privacy policy URL",
     "terms_url": "Terms and conditions URL",
-}
-
-STEP_ORDER = (
-    Registration.Step.CUSTOMER_PROFILE,
-    Registration.Step.TRUST_PRODUCT,
-    Registration.Step.BRAND,
-    Registration.Step.MESSAGING_SERVICE,
-    Registration.Step.CAMPAIGN,
-)
-
-STEP_HELP = {
-    Registration.Step.CUSTOMER_PROFILE: "Your business's identity in Twilio's Trust Hub: legal "
-    "name, EIN, address and the person who can speak for the business.",
-    Registration.Step.TRUST_PRODUCT: "The A2P messaging profile: what kind of company you are "
-    "(private, public, non-profit), linked to your business profile.",
-    Registration.Step.BRAND: "The carriers' record of your brand. Its trust score decides how "
-    "many messages you may send.",
-    Registration.Step.MESSAGING_SERVICE: "The sender pool holding your numbers; replies and "
-    "delivery reports flow back to the platform through it.",
-    Registration.Step.CAMPAIGN: "The registered use case: what you send and how people agree "
-    "to it. Once verified, your numbers may send US SMS.",
 }
 
 
@@ -219,6 +192,17 @@ def form_initial(tenant: Tenant) -> dict[str, Any]:
     return data
 
 
+def shown_value(value: Any) -> str:
+    """A form value as a page shows it: lists as their items, booleans as Yes or No."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " · ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     name: str
@@ -229,6 +213,14 @@ class FieldChange:
     @property
     def changed(self) -> bool:
         return self.current != self.approved
+
+    @property
+    def current_text(self) -> str:
+        return shown_value(self.current)
+
+    @property
+    def approved_text(self) -> str:
+        return shown_value(self.approved)
 
 
 def current_vs_approved(tenant: Tenant) -> list[FieldChange]:
@@ -249,6 +241,35 @@ def current_vs_approved(tenant: Tenant) -> list[FieldChange]:
     ]
 
 
+@dataclass(frozen=True)
+class ApprovedChanges:
+    """What differs from the approved version, and what the tenant can do about it."""
+
+    changes: list[FieldChange]
+    in_review: Registration | None
+
+    @property
+    def advice(self) -> str:
+        if self.in_review is not None:
+            return (
+                f"Version {self.in_review.version} carries these changes and is being "
+                "reviewed; your approved registration stays active until it is approved."
+            )
+        return (
+            "Your approved registration stays active. Submit these changes as a new version "
+            "to register them."
+        )
+
+
+def changes_since_approved(tenant: Tenant) -> ApprovedChanges:
+    """The fields that changed since approval; a version in review already carries them."""
+    current = open_registration(tenant)
+    return ApprovedChanges(
+        changes=[c for c in current_vs_approved(tenant) if c.changed],
+        in_review=current if current is not None and current.is_open else None,
+    )
+
+
 def objects_of(registration: Registration) -> dict[str, Any]:
     return {
         Registration.Step.CUSTOMER_PROFILE: registration.customer_profile,
@@ -256,136 +277,6 @@ def objects_of(registration: Registration) -> dict[str, Any]:
         Registration.Step.BRAND: registration.brand,
         Registration.Step.CAMPAIGN: registration.campaign,
     }
-
-
-@dataclass
-class TimelineStep:
-    step: str
-    label: str
-    help: str
-    status: str
-    status_label: str
-    raw_status: str = ""
-    sid: str = ""
-    reasons: list[dict] = field(default_factory=list)
-    next_action: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-    transitions: list[StatusTransition] = field(default_factory=list)
-    updated_at: Any = None
-
-
-def _next_action(step: str, obj: Any, registration: Registration) -> str:
-    if registration.status == Registration.Status.SUPERSEDED:
-        return "Replaced by a newer version; kept for your records."
-    if obj is None:
-        if registration.status == Registration.Status.REJECTED:
-            return "Not reached: an earlier step was rejected."
-        return "Starts when the earlier steps are done. Nothing to do."
-    if obj.status == ReviewStatus.REJECTED:
-        return "Fix what is listed here in the 10DLC form and submit a new version."
-    if obj.status == ReviewStatus.APPROVED:
-        return "Done."
-    if obj.status == ReviewStatus.DRAFT:
-        return "The platform is preparing this for Twilio. Nothing to do."
-    waits = {
-        Registration.Step.CUSTOMER_PROFILE: "Twilio is reviewing your business profile "
-        "(usually 1-3 business days). Nothing to do.",
-        Registration.Step.TRUST_PRODUCT: "Twilio is reviewing your messaging profile. "
-        "Nothing to do.",
-        Registration.Step.BRAND: "The carriers are checking your brand (minutes to a few days). "
-        "Nothing to do.",
-        Registration.Step.CAMPAIGN: "The carriers are reviewing your campaign (can take 10-15 "
-        "business days). Nothing to do; we'll email you.",
-    }
-    return waits.get(step, "Nothing to do.")
-
-
-def _status_label(status: str) -> str:
-    return {
-        "draft": "Preparing",
-        "submitted": "Submitted",
-        "in_review": "In review",
-        "approved": "Approved",
-        "rejected": "Rejected",
-        "pending": "Not started",
-    }.get(status, _words(status).capitalize())
-
-
-def _object_details(step: str, obj: Any) -> dict[str, Any]:
-    if isinstance(obj, A2PBrand):
-        return {
-            "brand_type": vocab.BrandType(obj.brand_type).label
-            if obj.brand_type in vocab.BrandType.values
-            else obj.brand_type,
-            "trust_score": obj.brand_score,
-            "identity_status": obj.identity_status,
-            "vetting_status": obj.vetting_status,
-            "throughput": obj.throughput_tier,
-            "tcr_id": obj.tcr_id,
-        }
-    if isinstance(obj, A2PCampaign):
-        return {
-            "use_case": obj.use_case,
-            "messaging_service_sid": obj.messaging_service_sid,
-            "campaign_id": obj.campaign_id,
-        }
-    if isinstance(obj, CustomerProfile | TrustProduct):
-        return {"evaluation": obj.evaluation_status}
-    return {}
-
-
-def timeline(registration: Registration) -> list[TimelineStep]:
-    """Each step of a version with its status, Twilio's raw status, reasons and next action."""
-    objects = objects_of(registration)
-    ids = [str(obj.pk) for obj in objects.values() if obj is not None]
-    transitions = list(
-        StatusTransition.objects.for_tenant(registration.tenant_id)
-        .filter(Q(registration=registration) | Q(object_id__in=ids))
-        .order_by("at", "id")
-    )
-    steps: list[TimelineStep] = []
-    for step in STEP_ORDER:
-        label = Registration.Step(step).label
-        if step == Registration.Step.MESSAGING_SERVICE:
-            sid = registration.messaging_service_sid
-            status = "approved" if sid else "pending"
-            steps.append(
-                TimelineStep(
-                    step=step,
-                    label=label,
-                    help=STEP_HELP[step],
-                    status=status,
-                    status_label="Ready" if sid else "Not started",
-                    sid=sid,
-                    next_action=(
-                        "Your numbers move to it once the new campaign is verified."
-                        if sid and registration.needs_cutover and not registration.is_active
-                        else ("Done." if sid else "Set up after the brand is registered.")
-                    ),
-                )
-            )
-            continue
-        obj = objects.get(step)
-        status = obj.status if obj is not None else "pending"
-        steps.append(
-            TimelineStep(
-                step=step,
-                label=label,
-                help=STEP_HELP[step],
-                status=status,
-                status_label=_status_label(status),
-                raw_status=obj.raw_status if obj is not None else "",
-                sid=obj.sid if obj is not None else "",
-                reasons=list(obj.errors or []) if obj is not None else [],
-                next_action=_next_action(step, obj, registration),
-                details=_object_details(step, obj) if obj is not None else {},
-                transitions=[
-                    t for t in transitions if obj is not None and t.object_id == str(obj.pk)
-                ],
-                updated_at=obj.updated_at if obj is not None else None,
-            )
-        )
-    return steps
 
 
 @dataclass(frozen=True)
@@ -399,6 +290,13 @@ class ComplianceState:
     @property
     def can_send(self) -> bool:
         return self.active is not None
+
+    @property
+    def next_version(self) -> int:
+        """The version a submission from the form becomes: the open draft's, or a new one."""
+        if self.current is not None and self.current.status == Registration.Status.DRAFT:
+            return self.current.version
+        return (self.latest.version if self.latest is not None else 0) + 1
 
     @property
     def headline(self) -> str:

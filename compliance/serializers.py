@@ -186,7 +186,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TimelineStepSerializer(many=True))
     def get_timeline(self, obj: Registration) -> list[dict]:
-        from compliance.selectors import timeline
+        from compliance.timeline import timeline
 
         steps = [step.__dict__ for step in timeline(obj)]
         return TimelineStepSerializer(steps, many=True).data

@@ -16,13 +16,14 @@ from compliance.forms import WIDE, RegistrationForm
 from compliance.models import Registration
 from compliance.selectors import (
     FIELD_LABELS,
+    changes_since_approved,
     compliance_state,
-    current_vs_approved,
     form_initial,
     reviewed_callback_owner,
-    timeline,
+    shown_value,
 )
 from compliance.services import ComplianceConflict, registration_submit
+from compliance.timeline import timeline
 from compliance.validation import RULES
 from tenants.views import TenantRequiredMixin
 from webhooks.twilio_auth import twilio_callback
@@ -49,7 +50,7 @@ class StatusPageView(TenantRequiredMixin, TemplateView):
             state=state,
             shown=shown,
             steps=timeline(shown) if shown is not None else [],
-            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            approved_changes=changes_since_approved(self.tenant),
             versions=Registration.objects.for_tenant(self.tenant).order_by("-version"),
             live=shown is not None and shown.is_open,
         )
@@ -88,7 +89,7 @@ class WizardView(TenantRequiredMixin, TemplateView):
         context.update(
             state=state,
             in_review=in_review,
-            changes=[c for c in current_vs_approved(self.tenant) if c.changed],
+            approved_changes=changes_since_approved(self.tenant),
             rules=RULES,
             wide_fields=WIDE,
             labels=FIELD_LABELS,
@@ -134,7 +135,7 @@ class VersionView(TenantRequiredMixin, TemplateView):
             pk=self.kwargs["pk"],
         )
         snapshot = [
-            (FIELD_LABELS.get(name, name), _shown(value))
+            (FIELD_LABELS.get(name, name), shown_value(value))
             for name, value in registration.snapshot.items()
             if value not in ("", [], None)
         ]
@@ -142,12 +143,6 @@ class VersionView(TenantRequiredMixin, TemplateView):
         return context
 
 
-def _shown(value) -> str:
-    if isinstance(value, list):
-        return " · ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 def _bundle_sid(params) -> str:

@@ -5,9 +5,11 @@ import pytest
 from django.urls import reverse
 
 from compliance.models import Registration
+from compliance.services import registration_submit
 from compliance.testing import register_and_verify, valid_submission
 from compliance.tests.factories import RegistrationFactory
 from tenants.models import Membership
+from tenants.services import Actor
 from tenants.tests.factories import MembershipFactory
 
 Role = Membership.Role
@@ -125,3 +127,44 @@ def test_an_unregistered_tenant_is_invited_to_start(client, sign_in):
     page = client.get(reverse("compliance:index")).content.decode()
     assert "Not registered yet" in page and "Start registration" in page
     assert reverse("compliance:index") in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_the_changed_since_approved_panel_shows_values_not_python_lists(
+    client, sign_in, provisioned
+):
+    sign_in(for_tenant=provisioned.tenant)
+    register_and_verify(provisioned.tenant)
+    samples = [
+        "Acme Coffee: fresh pastries are in this morning. Reply STOP to opt out.",
+        "Acme Coffee: your order #1042 is ready for pickup. Reply STOP to opt out.",
+    ]
+    registration_submit(
+        tenant=provisioned.tenant,
+        data=valid_submission(sample_messages=samples, opt_in_keywords=["START"]),
+        actor=Actor.system(),
+        draft=True,
+    )
+    page = client.get(reverse("compliance:index")).content.decode()
+    assert "Changed since your approved registration" in page
+    assert "[&#x27;" not in page and "[&quot;" not in page
+    assert "this morning. Reply STOP to opt out. · Acme Coffee: your order" in page
+    assert "START · JOIN" in page  # the approved keywords, as words
+    wizard = client.get(reverse("compliance:wizard")).content.decode()
+    assert "[&#x27;" not in wizard
+    assert "Submitting here creates version 2" in wizard  # the draft, not a third version
+
+
+def test_the_panel_offers_no_new_version_while_one_is_in_review(client, sign_in, provisioned):
+    sign_in(for_tenant=provisioned.tenant)
+    register_and_verify(provisioned.tenant)
+    second = registration_submit(
+        tenant=provisioned.tenant,
+        data=valid_submission(website="https://acme-coffee-roasters.example.com"),
+        actor=Actor.system(),
+    )
+    assert second.is_open
+    page = client.get(reverse("compliance:index")).content.decode()
+    assert "Changed since your approved registration" in page
+    assert "acme-coffee-roasters.example.com" in page
+    assert "Submit these changes as a new version" not in page
+    assert "Version 2 carries these changes and is being reviewed" in page

@@ -14,6 +14,7 @@ from provisioning.selectors import messaging_service_for
 from sandbox import clock
 from sandbox.resources.messages.models import Message as SandboxMessage
 from sandbox.resources.messaging_services.models import ServicePhoneNumber
+from sandbox.resources.us_app_to_person.models import Campaign
 from tenants.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,32 @@ def test_a_campaign_only_change_reuses_the_approved_brand(provisioned):
     assert second.brand_id == first.brand_id
     assert second.customer_profile_id == first.customer_profile_id
     assert second.campaign_id != first.campaign_id
+
+
+def test_a_resubmission_after_a_rejected_campaign_registers_its_own_campaign(provisioned):
+    tenant = provisioned.tenant
+    first = register_and_verify(
+        tenant,
+        description="Mismatch: Acme Coffee sends order-ready notices and weekly offers to "
+        "customers who signed up at checkout.",
+    )
+    assert first.status == Registration.Status.REJECTED
+    assert first.step == Registration.Step.CAMPAIGN
+
+    rejected_reason = first.campaign.failure_reason
+    second = register_and_verify(tenant)
+    assert second.brand_id == first.brand_id  # only the campaign changed
+    assert second.messaging_service_sid == first.messaging_service_sid
+    # Twilio gives every campaign the same SID; version 2's is its own campaign all the same.
+    assert second.campaign_id != first.campaign_id
+    assert second.status == Registration.Status.APPROVED and second.is_active
+    assert second.campaign.status == ReviewStatus.APPROVED and second.campaign.errors == []
+    assert second.campaign.campaign_id  # the TCR id of a verified campaign
+    first.campaign.refresh_from_db()
+    assert first.campaign.status == ReviewStatus.REJECTED
+    assert first.campaign.failure_reason == rejected_reason
+    on_twilio = Campaign.objects.get(messaging_service_sid=second.messaging_service_sid)
+    assert on_twilio.campaign_status == "VERIFIED" and "Mismatch" not in on_twilio.description
+    detail = owner_api(tenant).get(f"/api/v1/10dlc/registrations/{second.pk}").json()
+    campaign = next(step for step in detail["timeline"] if step["step"] == "campaign")
+    assert campaign["status"] == "approved" and campaign["reasons"] == []

@@ -1,0 +1,30 @@
+"""Queueing compliance's Celery tasks by name, once the surrounding transaction commits.
+
+The services enqueue here instead of importing `compliance.tasks`, which imports the
+services: the task is looked up in Celery's registry by its name (`apps.py` registers the
+tasks when Django starts), so eager mode (tests) still runs it in place, as `.delay()` does.
+"""
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from isvplatform.celery import app
+
+RUN_REGISTRATION = "compliance.run_registration"
+ANNOUNCE_TRANSITION = "compliance.announce_transition"
+
+
+def _delay(name: str, *args: Any) -> None:
+    app.tasks[name].delay(*args)
+
+
+def run_registration(registration_id: uuid.UUID | str) -> None:
+    """Advance the version's chain after the commit (a run claims it, so repeats are cheap)."""
+    transaction.on_commit(lambda: _delay(RUN_REGISTRATION, str(registration_id)))
+
+
+def announce_transition(transition_id: int) -> None:
+    """Email and webhook for one recorded transition, after the commit."""
+    transaction.on_commit(lambda: _delay(ANNOUNCE_TRANSITION, transition_id))
