@@ -5,9 +5,12 @@ from typing import Any
 
 from compliance import vocab
 from compliance.models import (
+    A2PBrand,
     A2PCampaign,
+    CustomerProfile,
     Registration,
     ReviewStatus,
+    TrustProduct,
 )
 from compliance.validation import BUSINESS_FIELDS, CAMPAIGN_FIELDS, FORM_FIELDS
 from provisioning.accounts import CallbackOwner, tenant_callback_owner

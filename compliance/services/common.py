@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from compliance import pacing
 from compliance.models import TwilioReviewed
+from isvplatform.public import absolute_url
 from provisioning.accounts import tenant_account
 from tenants.models import Tenant
 
