@@ -143,8 +143,6 @@ class VersionView(TenantRequiredMixin, TemplateView):
         return context
 
 
-
-
 def _bundle_sid(params) -> str:
     for name in ("BundleSid", "bundle_sid", "CustomerProfileSid", "TrustProductSid", "Sid"):
         value = params.get(name, "")
