@@ -180,6 +180,11 @@ class Message(TenantOwned):
         return self.status_rank >= FINAL_RANK
 
     @property
+    def estimated_price_unit(self) -> str:
+        """Estimates are made in USD (see `messaging.pricing`)."""
+        return "USD" if self.estimated_price is not None else ""
+
+    @property
     def contact_number(self) -> str:
         return self.to_number if self.direction == Direction.OUTBOUND else self.from_number
 

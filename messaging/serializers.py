@@ -16,6 +16,7 @@ def _with_address_names(fields: dict) -> dict:
 
 class MessageSerializer(serializers.ModelSerializer):
     conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    estimated_price_unit = serializers.CharField(read_only=True)
 
     class Meta:
         model = Message
@@ -38,6 +39,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "segments",
             "encoding",
             "estimated_price",
+            "estimated_price_unit",
             "price",
             "price_unit",
             "via_master",

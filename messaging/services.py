@@ -155,7 +155,8 @@ def message_estimate(
         )
     if tenant is not None and number and is_opted_out(tenant.pk, number, channel):
         warnings.append(f"{number} has opted out; the message would be refused.")
-    segments = info.segments if channel == Channel.SMS else 1
+    empty = not (body or "").strip() and not media_urls and not content_sid
+    segments = 0 if empty else (info.segments if channel == Channel.SMS else 1)
     price = estimate_price(
         channel=channel,
         to=number,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from isvplatform import gateway
 from messaging.models import Message
+from messaging.prices import PriceNotYet, message_price_record
 from messaging.services import (
     message_dispatch,
     message_fail_after_retries,
@@ -48,6 +49,17 @@ def fetch_inbound_media_task(self, message_id: str) -> int:
     except (gateway.GatewayError, NoTwilioAccount) as err:
         logger.warning("media of message %s not listed: %s", message_id, err)
         return 0
+
+
+@shared_task(bind=True, name="messaging.fetch_price", max_retries=6)
+def fetch_message_price_task(self, message_id: str) -> bool:
+    try:
+        return message_price_record(message_id)
+    except (gateway.RetryableGatewayError, PriceNotYet) as err:
+        raise self.retry(countdown=30 * 2**self.request.retries, exc=err)
+    except (gateway.GatewayError, NoTwilioAccount) as err:
+        logger.warning("price of message %s not fetched: %s", message_id, err)
+        return False
 
 
 @shared_task(bind=True, name="messaging.reconcile", max_retries=3)
