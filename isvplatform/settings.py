@@ -137,9 +137,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Inbound MMS/WhatsApp media the platform keeps: on disk by default, in S3 (django-storages)
+# when MEDIA_S3_BUCKET is set (AWS credentials from the usual boto3 environment).
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "messaging_media": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_S3_BUCKET,
+                "region_name": env("MEDIA_S3_REGION", default="") or None,
+                "location": "inbound-media",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "inbound"), "base_url": None},
+        }
+    ),
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -278,6 +300,27 @@ MESSAGING_OUTBOX_SWEEP_SECONDS = env.int("MESSAGING_OUTBOX_SWEEP_SECONDS", defau
 # The reconciler fetches messages whose status has not moved for this long (lost callbacks).
 MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=900)
 MESSAGING_SEND_MAX_RETRIES = env.int("MESSAGING_SEND_MAX_RETRIES", default=8)
+# Inbound media is stored only up to this size and only of these content types.
+MESSAGING_MEDIA_MAX_BYTES = env.int("MESSAGING_MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
+MESSAGING_MEDIA_CONTENT_TYPES = env.list(
+    "MESSAGING_MEDIA_CONTENT_TYPES",
+    default=[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/heic",
+        "audio/*",
+        "video/mp4",
+        "video/3gpp",
+        "video/quicktime",
+        "application/pdf",
+        "text/vcard",
+        "text/x-vcard",
+        "text/plain",
+        "text/calendar",
+    ],
+)
 # Tenant webhooks: first retry after this many seconds, doubling up to an hour, for a day.
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_WINDOW_HOURS = env.float("WEBHOOK_RETRY_WINDOW_HOURS", default=24.0)

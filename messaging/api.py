@@ -6,6 +6,7 @@ serializers, every decision and write from `messaging.services`. POSTs that send
 """
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -18,7 +19,8 @@ from isvplatform.api.schema import error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from messaging import csvio
 from messaging.idempotency import idempotent
-from messaging.models import Channel, ConsentEvent, Conversation, Message, OptOut
+from messaging.media import media_response
+from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
     MessageFilters,
     filter_consent,
@@ -161,7 +163,11 @@ class MessageDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIVi
     def get(self, request, *args, **kwargs):
         message = self.get_object()
         raw_events = message_events(message)
-        context = {"events": raw_events, "timeline": message_timeline(message, raw_events)}
+        context = {
+            "events": raw_events,
+            "timeline": message_timeline(message, raw_events),
+            "request": request,
+        }
         return Response(MessageDetailSerializer(message, context=context).data)
 
 
@@ -465,3 +471,21 @@ class MessageExportView(TenantAPIView):
         )
         rows = (csvio.message_row(m) for m in iterate_messages(queryset))
         return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)
+
+
+@extend_schema(tags=["messages"])
+class MessageMediaContentView(TenantAPIView):
+    """The platform's stored copy of one inbound media item (the file itself)."""
+
+    write_roles = ALL_ROLES
+
+    @extend_schema(
+        operation_id="messages_media_retrieve",
+        summary="Download one media item of an inbound message",
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(404)},
+    )
+    def get(self, request, id, media_id):
+        media = get_object_or_404(
+            MessageMedia.objects.for_tenant(self.tenant), pk=media_id, message_id=id
+        )
+        return media_response(media)

@@ -1,5 +1,6 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
@@ -61,10 +62,28 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MediaSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The platform's copy of the file (same API credentials); null until stored "
+        "or when it was refused."
+    )
+    status = serializers.SerializerMethodField(help_text="pending, stored or refused.")
+
     class Meta:
         model = MessageMedia
-        fields = ["id", "position", "sid", "url", "content_type", "fetched_at"]
+        fields = ["id", "position", "sid", "url", "status", "content_type", "size", "refusal"]
         read_only_fields = fields
+
+    def get_url(self, media: MessageMedia) -> str | None:
+        if not media.is_stored:
+            return None
+        path = reverse("api-message-media", kwargs={"id": media.message_id, "media_id": media.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_status(self, media: MessageMedia) -> str:
+        if media.is_stored:
+            return "stored"
+        return "refused" if media.refusal else "pending"
 
 
 class WebhookEventSerializer(serializers.Serializer):

@@ -1,8 +1,8 @@
 """The only door to Twilio: clients, typed operations, errors and webhook signatures.
 
 Nothing else in the platform imports `twilio`; see `http.py` for where requests go and how
-they are retried. A new operation goes into `operations.py` and is added to the one import
-and the one `__all__` below.
+they are retried. A new operation goes into `operations.py` (or a module of its family, such
+as `media.py`) and is added to the imports and the one `__all__` below.
 """
 
 from isvplatform.gateway.client import (
@@ -19,6 +19,7 @@ from isvplatform.gateway.errors import (
     describe_error,
     translate_errors,
 )
+from isvplatform.gateway.media import MediaFile, MediaTooLarge, download_media
 from isvplatform.gateway.operations import (
     BUNDLE_KINDS,
     Account,
@@ -104,7 +105,9 @@ __all__ = [
     "EndUser",
     "EntityAssignment",
     "GatewayError",
+    "MediaFile",
     "MediaItem",
+    "MediaTooLarge",
     "MessageResult",
     "MessagingServiceInfo",
     "NotFoundError",
@@ -133,6 +136,7 @@ __all__ = [
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "describe_error",
+    "download_media",
     "evaluate_bundle",
     "fetch_a2p_campaign",
     "fetch_account",
