@@ -4,6 +4,7 @@ Nothing is required: without configuration the platform runs on SQLite, an embed
 Celery broker and the Twilio sandbox, with local secrets generated into `var/`.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -342,11 +343,21 @@ CELERY_BEAT_SCHEDULE.update(
 SANDBOX_CALLBACKS_INPROCESS = env.bool("SANDBOX_CALLBACKS_INPROCESS", default=False)
 # Refuse request parameter names Twilio's OpenAPI spec doesn't list (when the spec is present).
 SANDBOX_STRICT_PARAMS = env.bool("SANDBOX_STRICT_PARAMS", default=True)
-if TWILIO_MODE == "sandbox":
-    CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
-        "task": "sandbox.tasks.advance_clock_task",
-        "schedule": env.float("SANDBOX_ADVANCE_SECONDS", default=3.0),
-    }
+# The sandbox's own master account. In sandbox mode it is the configured master; in live mode
+# (where the sandbox serves only demo tenants) one derived from SECRET_KEY, so the real
+# master token is never stored in the sandbox.
+_derived = hashlib.sha256(f"sandbox-master:{SECRET_KEY}".encode()).hexdigest()
+SANDBOX_ACCOUNT_SID = env(
+    "SANDBOX_ACCOUNT_SID", default="" if TWILIO_MODE == "sandbox" else f"AC{_derived[:32]}"
+)
+SANDBOX_AUTH_TOKEN = env(
+    "SANDBOX_AUTH_TOKEN", default="" if TWILIO_MODE == "sandbox" else _derived[32:]
+)
+# The sandbox clock moves in live mode too: demo tenants' messages live in the sandbox.
+CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
+    "task": "sandbox.tasks.advance_clock_task",
+    "schedule": env.float("SANDBOX_ADVANCE_SECONDS", default=3.0),
+}
 
 # --- A2P 10DLC compliance (compliance/) --------------------------------------------------
 # TrustHub, brand and campaign calls per account and second (Twilio advises 1; 0 = unpaced).

@@ -8,7 +8,9 @@ as `media.py`) and is added to the imports and the one `__all__` below.
 from isvplatform.gateway.client import (
     account_client,
     http_client,
+    master_account_sid,
     master_client,
+    sandbox_master_credentials,
 )
 from isvplatform.gateway.errors import (
     AuthenticationError,
@@ -162,10 +164,12 @@ __all__ = [
     "list_numbers",
     "list_service_number_sids",
     "lookup_phone_number",
+    "master_account_sid",
     "master_client",
     "promote_secondary_auth_token",
     "release_number",
     "remove_number_from_service",
+    "sandbox_master_credentials",
     "search_available_numbers",
     "search_numbers",
     "send_message",
