@@ -23,6 +23,7 @@ from messaging.forms import (
     OptOutImportForm,
     ReplyForm,
 )
+from messaging.keywords import keyword_responders
 from messaging.media import media_response
 from messaging.models import Channel, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
@@ -311,6 +312,7 @@ class OptOutsView(TenantRequiredMixin, TemplateView):
             channel=channel,
             channels=Channel.choices,
             defaults=default_replies(self.tenant),
+            responders=keyword_responders(self.tenant),
             ledger=list(consent_history(self.tenant, self._ledger_number())[:25]),
             ledger_number=self._ledger_number(),
         )
