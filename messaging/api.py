@@ -6,7 +6,6 @@ serializers, every decision and write from `messaging.services`. POSTs that send
 """
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -474,18 +473,17 @@ class MessageExportView(TenantAPIView):
 
 
 @extend_schema(tags=["messages"])
-class MessageMediaContentView(TenantAPIView):
+class MessageMediaContentView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
     """The platform's stored copy of one inbound media item (the file itself)."""
 
+    model = MessageMedia
+    lookup_url_kwarg = "id"
     write_roles = ALL_ROLES
 
     @extend_schema(
-        operation_id="messages_media_retrieve",
+        operation_id="media_retrieve",
         summary="Download one media item of an inbound message",
         responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(404)},
     )
-    def get(self, request, id, media_id):
-        media = get_object_or_404(
-            MessageMedia.objects.for_tenant(self.tenant), pk=media_id, message_id=id
-        )
-        return media_response(media)
+    def get(self, request, *args, **kwargs):
+        return media_response(self.get_object())

@@ -7,11 +7,7 @@ urlpatterns = [
     path("messages/estimate", api.MessageEstimateView.as_view(), name="api-messages-estimate"),
     path("messages/export", api.MessageExportView.as_view(), name="api-messages-export"),
     path("messages/<uuid:id>", api.MessageDetailView.as_view(), name="api-message"),
-    path(
-        "messages/<uuid:id>/media/<uuid:media_id>",
-        api.MessageMediaContentView.as_view(),
-        name="api-message-media",
-    ),
+    path("media/<uuid:id>", api.MessageMediaContentView.as_view(), name="api-media"),
     path("conversations", api.ConversationListView.as_view(), name="api-conversations"),
     path("conversations/<uuid:id>", api.ConversationDetailView.as_view(), name="api-conversation"),
     path(

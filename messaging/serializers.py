@@ -76,7 +76,7 @@ class MediaSerializer(serializers.ModelSerializer):
     def get_url(self, media: MessageMedia) -> str | None:
         if not media.is_stored:
             return None
-        path = reverse("api-message-media", kwargs={"id": media.message_id, "media_id": media.pk})
+        path = reverse("api-media", kwargs={"id": media.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
