@@ -4,6 +4,7 @@ Nothing is required: without configuration the platform runs on SQLite, an embed
 Celery broker and the Twilio sandbox, with local secrets generated into `var/`.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -175,9 +176,31 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Inbound MMS/WhatsApp media the platform keeps: on disk by default, in S3 (django-storages)
+# when MEDIA_S3_BUCKET is set (AWS credentials from the usual boto3 environment).
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "messaging_media": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": MEDIA_S3_BUCKET,
+                "region_name": env("MEDIA_S3_REGION", default="") or None,
+                "location": "inbound-media",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if MEDIA_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "inbound"), "base_url": None},
+        }
+    ),
 }
 WHITENOISE_USE_FINDERS = True
 
@@ -319,6 +342,27 @@ MESSAGING_OUTBOX_SWEEP_SECONDS = env.int("MESSAGING_OUTBOX_SWEEP_SECONDS", defau
 # The reconciler fetches messages whose status has not moved for this long (lost callbacks).
 MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=900)
 MESSAGING_SEND_MAX_RETRIES = env.int("MESSAGING_SEND_MAX_RETRIES", default=8)
+# Inbound media is stored only up to this size and only of these content types.
+MESSAGING_MEDIA_MAX_BYTES = env.int("MESSAGING_MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
+MESSAGING_MEDIA_CONTENT_TYPES = env.list(
+    "MESSAGING_MEDIA_CONTENT_TYPES",
+    default=[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/heic",
+        "audio/*",
+        "video/mp4",
+        "video/3gpp",
+        "video/quicktime",
+        "application/pdf",
+        "text/vcard",
+        "text/x-vcard",
+        "text/plain",
+        "text/calendar",
+    ],
+)
 # Tenant webhooks: first retry after this many seconds, doubling up to an hour, for a day.
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_RETRY_WINDOW_HOURS = env.float("WEBHOOK_RETRY_WINDOW_HOURS", default=24.0)
@@ -343,11 +387,21 @@ SANDBOX_STRICT_PARAMS = env.bool("SANDBOX_STRICT_PARAMS", default=True)
 # Serve the handset simulator and the sandbox's control pages to everyone, not only to staff
 # and to loopback clients (a demo shared over the network).
 SANDBOX_PUBLIC = env.bool("SANDBOX_PUBLIC", default=False)
-if TWILIO_MODE == "sandbox":
-    CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
-        "task": "sandbox.tasks.advance_clock_task",
-        "schedule": env.float("SANDBOX_ADVANCE_SECONDS", default=3.0),
-    }
+# The sandbox's own master account. In sandbox mode it is the configured master; in live mode
+# (where the sandbox serves only demo tenants) one derived from SECRET_KEY, so the real
+# master token is never stored in the sandbox.
+_derived = hashlib.sha256(f"sandbox-master:{SECRET_KEY}".encode()).hexdigest()
+SANDBOX_ACCOUNT_SID = env(
+    "SANDBOX_ACCOUNT_SID", default="" if TWILIO_MODE == "sandbox" else f"AC{_derived[:32]}"
+)
+SANDBOX_AUTH_TOKEN = env(
+    "SANDBOX_AUTH_TOKEN", default="" if TWILIO_MODE == "sandbox" else _derived[32:]
+)
+# The sandbox clock moves in live mode too: demo tenants' messages live in the sandbox.
+CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
+    "task": "sandbox.tasks.advance_clock_task",
+    "schedule": env.float("SANDBOX_ADVANCE_SECONDS", default=3.0),
+}
 
 # --- A2P 10DLC compliance (compliance/) --------------------------------------------------
 # TrustHub, brand and campaign calls per account and second (Twilio advises 1; 0 = unpaced).

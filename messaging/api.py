@@ -18,7 +18,8 @@ from isvplatform.api.schema import error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from messaging import csvio
 from messaging.idempotency import idempotent
-from messaging.models import Channel, ConsentEvent, Conversation, Message, OptOut
+from messaging.media import media_response
+from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
     MessageFilters,
     filter_consent,
@@ -161,7 +162,11 @@ class MessageDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIVi
     def get(self, request, *args, **kwargs):
         message = self.get_object()
         raw_events = message_events(message)
-        context = {"events": raw_events, "timeline": message_timeline(message, raw_events)}
+        context = {
+            "events": raw_events,
+            "timeline": message_timeline(message, raw_events),
+            "request": request,
+        }
         return Response(MessageDetailSerializer(message, context=context).data)
 
 
@@ -465,3 +470,20 @@ class MessageExportView(TenantAPIView):
         )
         rows = (csvio.message_row(m) for m in iterate_messages(queryset))
         return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)
+
+
+@extend_schema(tags=["messages"])
+class MessageMediaContentView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
+    """The platform's stored copy of one inbound media item (the file itself)."""
+
+    model = MessageMedia
+    lookup_url_kwarg = "id"
+    write_roles = ALL_ROLES
+
+    @extend_schema(
+        operation_id="media_retrieve",
+        summary="Download one media item of an inbound message",
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **error_responses(404)},
+    )
+    def get(self, request, *args, **kwargs):
+        return media_response(self.get_object())

@@ -7,6 +7,7 @@ urlpatterns = [
     path("messages/estimate", api.MessageEstimateView.as_view(), name="api-messages-estimate"),
     path("messages/export", api.MessageExportView.as_view(), name="api-messages-export"),
     path("messages/<uuid:id>", api.MessageDetailView.as_view(), name="api-message"),
+    path("media/<uuid:id>", api.MessageMediaContentView.as_view(), name="api-media"),
     path("conversations", api.ConversationListView.as_view(), name="api-conversations"),
     path("conversations/<uuid:id>", api.ConversationDetailView.as_view(), name="api-conversation"),
     path(

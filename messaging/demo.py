@@ -17,8 +17,9 @@ logger = logging.getLogger(__name__)
 
 
 def enable_demo_whatsapp(tenant: Tenant) -> None:
-    if (getattr(settings, "TWILIO_MODE", "sandbox") or "sandbox").lower() != "sandbox":
-        return
+    in_sandbox = (getattr(settings, "TWILIO_MODE", "sandbox") or "sandbox").lower() == "sandbox"
+    if not (in_sandbox or tenant.is_demo):
+        return  # a demo tenant's number is a sandbox number whatever the mode
     number = primary_number(tenant)
     if number is None:
         logger.info("demo: %s has no number yet; WhatsApp not enabled", tenant)

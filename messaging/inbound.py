@@ -3,8 +3,8 @@
 The opt-out a STOP causes is recorded in the same transaction that stores the message, and
 that transaction first locks the number's queued sends (see `services.optout_add`), so no
 message goes out to a number after its STOP is recorded. Keywords are matched on the whole
-message, case- and whitespace-insensitively. When Twilio already handled the keyword
-(`OptOutType` from Advanced Opt-Out) the platform records it but doesn't reply a second time.
+message, case- and whitespace-insensitively. Who replies is decided per sender in
+`messaging.keywords`: where Twilio answers, the platform records the consent and sends nothing.
 """
 
 import logging
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from messaging import events
+from messaging.keywords import PLATFORM, keyword_responder
 from messaging.models import (
     STATUS_RANK,
     Channel,
@@ -196,7 +197,8 @@ def _enqueue_media(message_id: str) -> None:
 
 
 def _handle_keyword(tenant: Tenant, message: Message, family: str | None, twilio_handled: bool):
-    """Apply a keyword; returns the reply to send as TwiML ("" when none or Twilio replied)."""
+    """Apply a keyword; returns the reply to send as TwiML ("" when Twilio answers it, see
+    `messaging.keywords`)."""
     if family is None:
         return ""
     keyword = _SPACES.sub(" ", message.body.strip()).upper()[:32]
@@ -225,4 +227,5 @@ def _handle_keyword(tenant: Tenant, message: Message, family: str | None, twilio
         kind = "opt_in_reply"
     else:
         kind = "help_reply"
-    return "" if twilio_handled else keyword_reply(tenant, kind)
+    responder = keyword_responder(channel=message.channel, twilio_handled=twilio_handled)
+    return keyword_reply(tenant, kind) if responder == PLATFORM else ""

@@ -180,6 +180,11 @@ class Message(TenantOwned):
         return self.status_rank >= FINAL_RANK
 
     @property
+    def estimated_price_unit(self) -> str:
+        """Estimates are made in USD (see `messaging.pricing`)."""
+        return "USD" if self.estimated_price is not None else ""
+
+    @property
     def contact_number(self) -> str:
         return self.to_number if self.direction == Direction.OUTBOUND else self.from_number
 
@@ -188,8 +193,21 @@ class Message(TenantOwned):
         return self.from_number if self.direction == Direction.OUTBOUND else self.to_number
 
 
+def media_storage():
+    """Where inbound media is kept: `STORAGES["messaging_media"]` (disk, or S3). Read on
+    every use (the field's own storage is fixed when models load), so settings apply."""
+    from django.core.files.storage import storages
+
+    return storages["messaging_media"]
+
+
 class MessageMedia(TenantOwned):
-    """One media item of an inbound message, as Twilio lists it for the owning account."""
+    """One media item of an inbound message: Twilio's URL (which needs the account's
+    credentials) and, once downloaded, the platform's own copy of the file."""
+
+    class Refusal(models.TextChoices):
+        TOO_LARGE = "too_large", "Larger than the size limit"
+        TYPE_NOT_ALLOWED = "type_not_allowed", "Content type not allowed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="media")
@@ -199,6 +217,10 @@ class MessageMedia(TenantOwned):
     content_type = models.CharField(max_length=100, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     fetch_error = models.TextField(blank=True)
+    file = models.FileField(storage=media_storage, max_length=300, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    stored_at = models.DateTimeField(null=True, blank=True)
+    refusal = models.CharField(max_length=20, choices=Refusal.choices, blank=True)
 
     class Meta:
         ordering = ["message", "position"]
@@ -208,6 +230,10 @@ class MessageMedia(TenantOwned):
 
     def __str__(self) -> str:
         return f"media {self.position} of {self.message_id}"
+
+    @property
+    def is_stored(self) -> bool:
+        return self.stored_at is not None and bool(self.file)
 
 
 class OptOut(TenantOwned):

@@ -31,11 +31,14 @@ def _country(number: str) -> str:
 def estimate_price(
     *, channel: str, to: str, segments: int, has_media: bool, is_template: bool
 ) -> Decimal:
-    """Estimated cost of one message in USD."""
+    """Estimated cost of one message in USD; nothing to send (no text, media or template) is
+    free, not one segment's price."""
+    if segments <= 0 and not has_media and not is_template:
+        return Decimal("0.0000")
     if channel == "whatsapp":
         return WHATSAPP_TEMPLATE_MESSAGE if is_template else WHATSAPP_SESSION_MESSAGE
     country = _country(to)
     if has_media:
         return MMS_PER_MESSAGE.get(country, MMS_PER_MESSAGE_DEFAULT)
     rate = SMS_PER_SEGMENT.get(country, SMS_PER_SEGMENT_DEFAULT)
-    return rate * max(segments, 1)
+    return rate * segments

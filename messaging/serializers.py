@@ -1,5 +1,6 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
@@ -16,6 +17,7 @@ def _with_address_names(fields: dict) -> dict:
 
 class MessageSerializer(serializers.ModelSerializer):
     conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    estimated_price_unit = serializers.CharField(read_only=True)
 
     class Meta:
         model = Message
@@ -38,6 +40,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "segments",
             "encoding",
             "estimated_price",
+            "estimated_price_unit",
             "price",
             "price_unit",
             "via_master",
@@ -59,10 +62,28 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MediaSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(
+        help_text="The platform's copy of the file (same API credentials); null until stored "
+        "or when it was refused."
+    )
+    status = serializers.SerializerMethodField(help_text="pending, stored or refused.")
+
     class Meta:
         model = MessageMedia
-        fields = ["id", "position", "sid", "url", "content_type", "fetched_at"]
+        fields = ["id", "position", "sid", "url", "status", "content_type", "size", "refusal"]
         read_only_fields = fields
+
+    def get_url(self, media: MessageMedia) -> str | None:
+        if not media.is_stored:
+            return None
+        path = reverse("api-media", kwargs={"id": media.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_status(self, media: MessageMedia) -> str:
+        if media.is_stored:
+            return "stored"
+        return "refused" if media.refusal else "pending"
 
 
 class WebhookEventSerializer(serializers.Serializer):

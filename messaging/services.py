@@ -156,7 +156,8 @@ def message_estimate(
         )
     if tenant is not None and number and is_opted_out(tenant.pk, number, channel):
         warnings.append(f"{number} has opted out; the message would be refused.")
-    segments = info.segments if channel == Channel.SMS else 1
+    empty = not (body or "").strip() and not media_urls and not content_sid
+    segments = 0 if empty else (info.segments if channel == Channel.SMS else 1)
     price = estimate_price(
         channel=channel,
         to=number,
@@ -933,37 +934,3 @@ def stale_message_ids(*, older_than_seconds: int, limit: int = 500) -> list[str]
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     ]
-
-
-def message_media_refresh(message_id: str) -> int:
-    """List an inbound message's media at Twilio with the tenant's credentials and store every
-    item (the webhook's MediaUrl{N} are kept; Twilio's list confirms and completes them)."""
-    from messaging.models import MessageMedia
-
-    message = Message.objects.select_related("tenant").filter(pk=message_id).first()
-    if message is None or not message.sid or message.direction != Direction.INBOUND:
-        return 0
-    client = tenant_account(message.tenant).client()
-    items = gateway.list_message_media(client, message.sid)
-    now = timezone.now()
-    stored = {m.sid: m for m in message.media.all() if m.sid}
-    next_position = message.media.count()
-    for item in items:
-        existing = stored.get(item.sid)
-        if existing is not None:
-            existing.content_type = item.content_type or existing.content_type
-            existing.fetched_at = now
-            existing.fetch_error = ""
-            existing.save(update_fields=["content_type", "fetched_at", "fetch_error"])
-            continue
-        MessageMedia.objects.create(
-            tenant_id=message.tenant_id,
-            message=message,
-            position=next_position,
-            sid=item.sid,
-            url=item.url,
-            content_type=item.content_type,
-            fetched_at=now,
-        )
-        next_position += 1
-    return len(items)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from isvplatform import gateway
 from messaging import events
 from messaging.models import (
+    FINAL_RANK,
     STATUS_ALIASES,
     STATUS_RANK,
     STATUS_TIMESTAMP,
@@ -34,6 +35,7 @@ from messaging.models import (
     Status,
     WebhookEvent,
 )
+from messaging.prices import enqueue_price_fetch
 from provisioning.accounts import CallbackOwner, account_callback_owner, tenant_callback_owner
 
 logger = logging.getLogger(__name__)
@@ -224,6 +226,8 @@ def record_and_apply(
     outcome = StatusOutcome(
         recorded=True, applied=True, message_id=str(message_id), tenant_id=tenant_id
     )
+    if rank >= FINAL_RANK:
+        enqueue_price_fetch(outcome.message_id)
     if subscribed or error_code == 21610:
         _after_status_change(outcome, error_code)
     return outcome
@@ -252,6 +256,8 @@ def _apply_only(
     if row is None:
         return StatusOutcome(recorded=False, applied=False)
     outcome = StatusOutcome(recorded=False, applied=True, message_id=str(row[0]), tenant_id=row[1])
+    if rank >= FINAL_RANK:
+        enqueue_price_fetch(outcome.message_id)
     if row[2] or error_code == 21610:
         _after_status_change(outcome, error_code)
     return outcome
@@ -384,6 +390,8 @@ def apply_pending_events(message: Message) -> None:
         message.error_code = _error_code(event.payload.get("ErrorCode"))
         message.error_message = gateway.describe_error(message.error_code) or ""
     message.save()
+    if best[0] >= FINAL_RANK:
+        enqueue_price_fetch(str(message.pk))
     events.emit_message_status(message)
 
 

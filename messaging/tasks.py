@@ -9,11 +9,12 @@ from django.conf import settings
 from django.core.cache import cache
 
 from isvplatform import gateway
+from messaging.media import inbound_media_store
 from messaging.models import Message
+from messaging.prices import PriceNotYet, message_price_record
 from messaging.services import (
     message_dispatch,
     message_fail_after_retries,
-    message_media_refresh,
     messages_to_sweep,
     stale_message_ids,
 )
@@ -39,15 +40,26 @@ def send_message_task(self, message_id: str) -> str:
         raise self.retry(countdown=send_backoff(self.request.retries), exc=err)
 
 
-@shared_task(bind=True, name="messaging.fetch_media", max_retries=5)
+@shared_task(bind=True, name="messaging.fetch_media", max_retries=6, acks_late=True)
 def fetch_inbound_media_task(self, message_id: str) -> int:
     try:
-        return message_media_refresh(message_id)
+        return inbound_media_store(message_id)
     except gateway.RetryableGatewayError as err:
-        raise self.retry(countdown=30 * (self.request.retries + 1), exc=err)
+        raise self.retry(countdown=15 * 2**self.request.retries, exc=err)
     except (gateway.GatewayError, NoTwilioAccount) as err:
-        logger.warning("media of message %s not listed: %s", message_id, err)
+        logger.warning("media of message %s not stored: %s", message_id, err)
         return 0
+
+
+@shared_task(bind=True, name="messaging.fetch_price", max_retries=6)
+def fetch_message_price_task(self, message_id: str) -> bool:
+    try:
+        return message_price_record(message_id)
+    except (gateway.RetryableGatewayError, PriceNotYet) as err:
+        raise self.retry(countdown=30 * 2**self.request.retries, exc=err)
+    except (gateway.GatewayError, NoTwilioAccount) as err:
+        logger.warning("price of message %s not fetched: %s", message_id, err)
+        return False
 
 
 @shared_task(bind=True, name="messaging.reconcile", max_retries=3)

@@ -9,7 +9,6 @@ import json
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -24,6 +23,8 @@ from messaging.forms import (
     OptOutImportForm,
     ReplyForm,
 )
+from messaging.keywords import keyword_responders
+from messaging.media import media_response
 from messaging.models import Channel, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
     consent_history,
@@ -195,15 +196,13 @@ class MessageDetailView(TenantRequiredMixin, TemplateView):
 
 
 class MessageMediaView(TenantRequiredMixin, View):
-    """Open one media item of an inbound message (Twilio's media URL, found per tenant)."""
+    """One media item of an inbound message, served from the platform's stored copy."""
 
     def get(self, request, pk, media_pk):
         media = get_object_or_404(
             MessageMedia.objects.for_tenant(self.tenant), pk=media_pk, message_id=pk
         )
-        if not media.url.startswith(("https://", "http://")):
-            raise Http404("This media item has no address.")
-        return HttpResponseRedirect(media.url)
+        return media_response(media)
 
 
 # --- conversations ----------------------------------------------------------------------
@@ -313,6 +312,7 @@ class OptOutsView(TenantRequiredMixin, TemplateView):
             channel=channel,
             channels=Channel.choices,
             defaults=default_replies(self.tenant),
+            responders=keyword_responders(self.tenant),
             ledger=list(consent_history(self.tenant, self._ledger_number())[:25]),
             ledger_number=self._ledger_number(),
         )

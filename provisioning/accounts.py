@@ -26,11 +26,20 @@ class TenantAccount:
     account_sid: str
     via_master: bool
     subaccount: TwilioSubaccount | None
+    # A demo tenant's accounts live in the in-process sandbox, whatever TWILIO_MODE says.
+    sandboxed: bool = False
 
     def client(self):
         if self.subaccount is None:
-            return gateway.master_client()
-        return gateway.account_client(self.subaccount.sid, self.subaccount.auth_token)
+            return gateway.master_client(sandboxed=self.sandboxed)
+        return gateway.account_client(
+            self.subaccount.sid, self.subaccount.auth_token, sandboxed=self.sandboxed
+        )
+
+
+def master_client_for(tenant: Tenant):
+    """The master account acting for `tenant`: the sandbox's for a demo tenant."""
+    return gateway.master_client(sandboxed=tenant.is_demo)
 
 
 def tenant_account(tenant: Tenant) -> TenantAccount:
@@ -40,13 +49,18 @@ def tenant_account(tenant: Tenant) -> TenantAccount:
         raise NoTwilioAccount(f"This tenant is {tenant.status}.", status=tenant.status)
     sub = active_subaccount(tenant)
     if sub is not None:
-        return TenantAccount(account_sid=sub.sid, via_master=False, subaccount=sub)
+        return TenantAccount(
+            account_sid=sub.sid, via_master=False, subaccount=sub, sandboxed=tenant.is_demo
+        )
     current = open_subaccount(tenant)
     if settings.TWILIO_MASTER_FALLBACK and (
         current is None or current.status != TwilioSubaccount.Status.SUSPENDED
     ):
         return TenantAccount(
-            account_sid=settings.TWILIO_ACCOUNT_SID, via_master=True, subaccount=None
+            account_sid=gateway.master_account_sid(sandboxed=tenant.is_demo),
+            via_master=True,
+            subaccount=None,
+            sandboxed=tenant.is_demo,
         )
     status = current.status if current else "missing"
     raise NoTwilioAccount(
@@ -66,6 +80,9 @@ def signing_tokens(account_sid: str) -> list[str | Secret]:
     """
     if account_sid and account_sid == settings.TWILIO_ACCOUNT_SID:
         return [settings.TWILIO_AUTH_TOKEN]
+    sandbox_sid, sandbox_token = gateway.sandbox_master_credentials()
+    if account_sid and account_sid == sandbox_sid:
+        return [sandbox_token]
     sub = TwilioSubaccount.objects.filter(sid=account_sid).first() if account_sid else None
     if sub is None or sub.auth_token is None:
         return []

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from isvplatform import gateway
 from isvplatform.public import absolute_url
+from provisioning.accounts import master_client_for
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import (
     NumberType,
@@ -135,7 +136,7 @@ def number_search(
     if errors:
         raise ValidationError(errors)
     sub = active_subaccount(tenant)
-    client = subaccount_client(sub) if sub else gateway.master_client()
+    client = subaccount_client(sub) if sub else master_client_for(tenant)
     found = gateway.search_numbers(
         client,
         country=country,
@@ -554,6 +555,10 @@ def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> Phon
         pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=pooled.pk)
         if pooled.status != PooledNumber.Status.AVAILABLE:
             raise ProvisioningConflict(f"This pool number is {pooled.status}, not available.")
+        if tenant.is_demo:
+            raise ProvisioningConflict(
+                "Pool numbers are real numbers; a demo tenant buys sandbox numbers instead."
+            )
         _check_limit(tenant, sub)
         gateway.transfer_number(
             gateway.master_client(),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from isvplatform import gateway
+from provisioning.accounts import master_client_for
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
 from provisioning.numbers import numbers_sync
 from provisioning.services import (
@@ -62,7 +63,7 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
     if not sub.sid:
         return fixed
 
-    account = gateway.fetch_account(sub.sid)
+    account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
     fixed.extend(_reconcile_status(sub, account.status, system))
     sub.refresh_from_db()
     if sub.status == Status.ACTIVE:
@@ -112,7 +113,7 @@ def _reconcile_status(
             sub.save()
             detail = "suspended in Twilio: suspended here"
         elif twilio_status == "active" and ours == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "suspended")
+            gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
             detail = "active in Twilio while suspended here: suspended again in Twilio"
         else:
             return []

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from isvplatform import gateway
+from provisioning.accounts import master_client_for
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import TwilioSubaccount
 from provisioning.selectors import open_subaccount
@@ -61,8 +62,10 @@ def _lock(subaccount: TwilioSubaccount) -> TwilioSubaccount:
 
 
 def subaccount_client(subaccount: TwilioSubaccount):
-    """A Twilio client acting as the subaccount itself."""
-    return gateway.account_client(subaccount.sid, subaccount.auth_token)
+    """A Twilio client acting as the subaccount itself (in the sandbox for a demo tenant)."""
+    return gateway.account_client(
+        subaccount.sid, subaccount.auth_token, sandboxed=subaccount.tenant.is_demo
+    )
 
 
 # --- sign-up ------------------------------------------------------------------------------
@@ -271,12 +274,21 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
         if sub.status != Status.PROVISIONING:
             return sub
         if not sub.sid:
-            account = gateway.find_subaccount_by_friendly_name(sub.friendly_name)
+            account = gateway.find_subaccount_by_friendly_name(
+                sub.friendly_name, client=master_client_for(sub.tenant)
+            )
             adopted = account is not None
             if account is None:
-                account = gateway.create_subaccount(sub.friendly_name)
+                account = gateway.create_subaccount(
+                    sub.friendly_name, client=master_client_for(sub.tenant)
+                )
             sub.sid = account.sid
-            sub.auth_token = account.auth_token or gateway.fetch_account(account.sid).auth_token
+            sub.auth_token = (
+                account.auth_token
+                or gateway.fetch_account(
+                    account.sid, client=master_client_for(sub.tenant)
+                ).auth_token
+            )
             sub.save(update_fields=["sid", "auth_token", "updated_at"])
             record_audit(
                 tenant=sub.tenant,
@@ -289,7 +301,7 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
 
 
 def _activate(sub: TwilioSubaccount) -> TwilioSubaccount:
-    account = gateway.fetch_account(sub.sid)
+    account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
     with transaction.atomic():
         sub = _lock(sub)
         if sub.status != Status.PROVISIONING:
@@ -370,7 +382,7 @@ def subaccount_suspend(
             raise ProvisioningConflict(
                 f"Only an active subaccount can be suspended; it is {sub.status}."
             )
-        gateway.set_account_status(sub.sid, "suspended")
+        gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
         sub.status = Status.SUSPENDED
         sub.status_reason = reason[:200]
         sub.suspension_source = source
@@ -397,7 +409,7 @@ def subaccount_reactivate(*, subaccount: TwilioSubaccount, actor: Actor) -> Twil
             )
         before = sub.status
         if sub.status == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "active")
+            gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
         sub.status = Status.ACTIVE
         sub.status_reason = ""
         sub.suspension_source = ""
@@ -474,7 +486,9 @@ def subaccount_close(
         return sub
     if not sub.sid:
         # Provisioning may have created the account and died before recording it.
-        orphan = gateway.find_subaccount_by_friendly_name(sub.friendly_name)
+        orphan = gateway.find_subaccount_by_friendly_name(
+            sub.friendly_name, client=master_client_for(sub.tenant)
+        )
         if orphan is not None:
             with transaction.atomic():
                 sub = _lock(sub)
@@ -482,7 +496,7 @@ def subaccount_close(
                 sub.save(update_fields=["sid", "updated_at"])
     if sub.sid and sub.status == Status.SUSPENDED:
         # A suspended account can't release its numbers; lift it for the few calls needed.
-        gateway.set_account_status(sub.sid, "active")
+        gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
     if sub.sid:
         for number in active_numbers(sub.tenant).filter(subaccount=sub):
             number_release(number=number, actor=actor, to_pool=None, reason="subaccount closed")
@@ -492,7 +506,7 @@ def subaccount_close(
             return sub
         before = sub.status
         if sub.sid:
-            gateway.set_account_status(sub.sid, "closed")
+            gateway.set_account_status(sub.sid, "closed", client=master_client_for(sub.tenant))
         sub.status = Status.CLOSED
         sub.closed_at = timezone.now()
         sub.close_scheduled_at = None
@@ -546,7 +560,10 @@ def subaccount_rotate_token(*, subaccount: TwilioSubaccount, actor: Actor) -> Tw
             if err.code != 20003:
                 raise
             # The stored primary is refused: an earlier run promoted and died before saving.
-            gateway.fetch_account(sub.sid, client=gateway.account_client(sub.sid, secondary))
+            gateway.fetch_account(
+                sub.sid,
+                client=gateway.account_client(sub.sid, secondary, sandboxed=sub.tenant.is_demo),
+            )
             new_token = secondary
         now = timezone.now()
         sub.previous_auth_token = sub.auth_token

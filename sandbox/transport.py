@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.core.dispatch import dispatch
+from sandbox.core.dispatch import dispatch, dispatch_file
 from sandbox.core.errors import TwilioError
 from sandbox.core.request import SandboxRequest
 
@@ -89,3 +89,20 @@ def handle(
         credentials=tuple(auth) if auth else basic_credentials(headers.get("authorization")),
     )
     return dispatch(req)
+
+
+def fetch_file(url: str, auth: tuple[str, str] | None = None) -> tuple[int, bytes, dict]:
+    """GET a file Twilio serves (a message's media) in process: `(status, bytes, headers)`."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    req = SandboxRequest(
+        method="GET",
+        product=host.split(".", 1)[0],
+        path=parts.path,
+        credentials=tuple(auth) if auth else None,
+    )
+    answer = dispatch_file(req) if host.endswith(".twilio.com") else None
+    if answer is not None:
+        return answer
+    status, text, headers = dispatch(req)
+    return status, text.encode(), headers

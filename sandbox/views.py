@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from sandbox import clock, faults, handsets
 from sandbox.access import pages_only, sandbox_only
 from sandbox.core.auth import ensure_master_account, tokens_match
-from sandbox.core.dispatch import dispatch
+from sandbox.core.dispatch import dispatch, dispatch_file
 from sandbox.core.models import CallbackAttempt
 from sandbox.core.request import SandboxRequest
 from sandbox.transport import basic_credentials
@@ -70,7 +70,8 @@ def twilio_api(request: HttpRequest, sub: str, path: str) -> HttpResponse:
         headers={k.lower(): v for k, v in request.headers.items()},
         credentials=basic_credentials(request.headers.get("Authorization")),
     )
-    status, text, headers = dispatch(req)
+    answer = dispatch_file(req)
+    status, text, headers = answer if answer is not None else dispatch(req)
     response = HttpResponse(text, status=status, content_type=headers.pop("Content-Type", None))
     for name, value in headers.items():
         response[name] = value

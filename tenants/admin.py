@@ -51,7 +51,8 @@ class TenantAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_demo"]
     search_fields = ["name", "slug"]
     fields = ["name", "slug", "status", "is_demo", "created_at", "updated_at"]
-    readonly_fields = ["slug", "status", "created_at", "updated_at"]
+    # A demo tenant's accounts live in the sandbox: switching later would strand them.
+    readonly_fields = ["slug", "status", "is_demo", "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = ["suspend", "reactivate"]
 

@@ -260,7 +260,7 @@ def ensure_customer_profile(
         sid = _address_document(api, f"{cp.friendly_name} address document", cp.address_sid)
         save_fields(cp, address_document_sid=sid)
     objects = [cp.business_info_sid, *cp.representative_sids, cp.address_document_sid]
-    objects.append(isv_primary_profile_sid())
+    objects.append(isv_primary_profile_sid(sandboxed=registration.tenant.is_demo))
     _assign(api, "customer_profile", cp, objects)
     _evaluate_and_submit(api, "customer_profile", cp, registration)
 
@@ -313,24 +313,29 @@ SANDBOX_ISV = {
 PRIMARY_PROFILE_NAME = "isvplatform primary customer profile"
 
 
-def isv_primary_profile_sid() -> str:
+def isv_primary_profile_sid(*, sandboxed: bool = False) -> str:
     """The vendor's approved primary customer profile, which every secondary one is assigned.
 
     Configured with TWILIO_PRIMARY_CUSTOMER_PROFILE_SID (created in the Twilio console), or
-    found in the master account. In sandbox mode the platform registers its own, once, and
-    the chain waits for the sandbox to approve it.
+    found in the master account. In the sandbox (sandbox mode, or a demo tenant's chain in
+    any mode) the platform registers its own, once, and the chain waits for its approval.
     """
+    sandbox_mode = getattr(settings, "TWILIO_MODE", "sandbox") == "sandbox"
     configured = getattr(settings, "TWILIO_PRIMARY_CUSTOMER_PROFILE_SID", "")
-    if configured:
+    # A configured profile is a real one: a demo tenant's chain in live mode can't use it.
+    if configured and (sandbox_mode or not sandboxed):
         return configured
-    api = Api(gateway.master_client(), settings.TWILIO_ACCOUNT_SID)
+    sandboxed = sandboxed or sandbox_mode
+    api = Api(
+        gateway.master_client(sandboxed=sandboxed), gateway.master_account_sid(sandboxed=sandboxed)
+    )
     bundles = api(
         gateway.find_trust_bundles, "customer_profile", policy_sid=vocab.PRIMARY_PROFILE_POLICY
     )
     for bundle in bundles:
         if bundle.status == "twilio-approved":
             return bundle.sid
-    if getattr(settings, "TWILIO_MODE", "sandbox") != "sandbox":
+    if not sandboxed:
         raise ChainWaiting(
             "The platform has no approved primary customer profile in Twilio: create one in "
             "the Twilio console (Trust Hub) and set TWILIO_PRIMARY_CUSTOMER_PROFILE_SID."

@@ -38,3 +38,77 @@ def test_the_demo_tenant_ends_with_a_verified_campaign_once(settings, tmp_path):
     message.refresh_from_db()
     sent = SandboxMessage.objects.get(sid=message.sid)
     assert (sent.status, sent.error_code) == ("delivered", None)
+
+
+@pytest.fixture
+def live_mode(settings, monkeypatch):
+    """TWILIO_MODE=live with made-up live credentials; any request to real Twilio fails the
+    test. The sandbox keeps its own master (as live mode derives one)."""
+    from isvplatform.gateway.http import QuietTwilioHttpClient
+
+    settings.SANDBOX_ACCOUNT_SID = settings.TWILIO_ACCOUNT_SID
+    settings.SANDBOX_AUTH_TOKEN = settings.TWILIO_AUTH_TOKEN
+    settings.TWILIO_MODE = "live"
+    settings.TWILIO_ACCOUNT_SID = "AC" + "1" * 32
+    settings.TWILIO_AUTH_TOKEN = "live-token-never-sent"
+    live_calls = []
+
+    def refuse(self, method, url, *args, **kwargs):
+        live_calls.append(url)
+        raise AssertionError(f"real Twilio called: {method} {url}")
+
+    monkeypatch.setattr(QuietTwilioHttpClient, "request", refuse)
+    return live_calls
+
+
+def test_in_live_mode_the_demo_tenant_lives_in_the_sandbox(settings, tmp_path, live_mode):
+    from provisioning.models import TwilioSubaccount
+    from sandbox.core.models import Account as SandboxAccount
+
+    settings.VAR_DIR = tmp_path
+    tenant = ensure_demo_data()["tenant"]
+    sub = TwilioSubaccount.objects.for_tenant(tenant).get()
+    assert sub.status == "active"
+    in_sandbox = SandboxAccount.objects.get(sid=sub.sid)
+    assert in_sandbox.owner.sid == settings.SANDBOX_ACCOUNT_SID
+    assert not SandboxAccount.objects.filter(sid=settings.TWILIO_ACCOUNT_SID).exists()
+    # The sandbox approved the 10DLC chain itself; the platform's gate was not skipped.
+    registration = Registration.objects.for_tenant(tenant).get()
+    assert registration.status == Registration.Status.APPROVED
+
+    message = message_send(tenant=tenant, to=HANDSET, body="Demo latte", actor=Actor.system())
+    message_dispatch(str(message.pk))
+    clock.advance(10)
+    message.refresh_from_db()
+    sent = SandboxMessage.objects.get(sid=message.sid)
+    assert (sent.status, sent.body, sent.account.sid) == ("delivered", "Demo latte", sub.sid)
+    assert message.status == "delivered"
+    assert live_mode == []
+
+
+def test_in_live_mode_a_real_tenant_goes_to_twilio(tenant, live_mode):
+    from isvplatform import gateway
+    from provisioning.services import subaccount_provision, subaccount_request
+
+    sub = subaccount_request(tenant=tenant, actor=Actor.system(), enqueue=False)
+    with pytest.raises((AssertionError, gateway.GatewayError)):
+        subaccount_provision(str(sub.pk))
+    assert live_mode and live_mode[0].startswith("https://api.twilio.com/")
+
+
+def test_a_demo_tenant_is_badged_in_the_portal_admin_and_api(tenant, member_client, client):
+    from django.contrib.auth import get_user_model
+
+    regular = member_client()
+    assert "badge-demo" not in regular.get("/").content.decode()
+    tenant.is_demo = True
+    tenant.save(update_fields=["is_demo"])
+    assert "badge-demo" in regular.get("/").content.decode()
+    assert regular.get("/api/v1/tenant").json()["is_demo"] is True
+
+    staff = get_user_model().objects.create_superuser("root", "root@example.com", "pw-x1!")
+    client.force_login(staff)
+    listing = client.get("/admin/tenants/tenant/?is_demo__exact=1").content.decode()
+    assert tenant.name in listing
+    change = client.get(f"/admin/tenants/tenant/{tenant.pk}/change/").content.decode()
+    assert 'name="is_demo"' not in change  # shown, but not switchable afterwards

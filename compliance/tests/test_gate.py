@@ -83,8 +83,13 @@ def test_what_the_rule_does_not_cover_passes(tenant):
     compliance_gate(tenant, Sender(toll_free.phone_number, number=toll_free))
     compliance_gate(tenant, Sender(local.phone_number, to="+447700900123", number=local))
     compliance_gate(tenant, Sender(local.phone_number, channel="whatsapp", number=local))
+
+
+def test_a_demo_tenant_gets_no_exemption_from_the_gate(tenant):
     tenant.is_demo = True
-    compliance_gate(tenant, Sender(local.phone_number, number=local))
+    tenant.save(update_fields=["is_demo"])
+    local = PhoneNumberFactory(tenant=tenant, phone_number="+14155550123")
+    assert "A2P 10DLC" in refusal(tenant, Sender(local.phone_number, number=local))
 
 
 def test_the_messaging_send_refuses_before_anything_reaches_twilio(provisioned):

@@ -8,9 +8,9 @@ and the names below. What lives where:
   dataclasses operations answer with), `signatures.py` (webhook signatures), `_common.py`
   (helpers several product modules share);
 - one module per Twilio product family: `accounts` (subaccounts, auth tokens), `numbers`
-  (phone numbers), `messages` (messages and media), `messaging_services` (sender pools),
-  `trusthub` (bundles, end users, documents, addresses), `a2p` (brands, vettings, campaigns),
-  `lookups` (Lookup v2).
+  (phone numbers), `messages` (messages and media records), `media` (downloading media
+  files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
+  addresses), `a2p` (brands, vettings, campaigns), `lookups` (Lookup v2).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -38,7 +38,9 @@ from isvplatform.gateway.accounts import (
 from isvplatform.gateway.client import (
     account_client,
     http_client,
+    master_account_sid,
     master_client,
+    sandbox_master_credentials,
 )
 from isvplatform.gateway.errors import (
     AuthenticationError,
@@ -52,6 +54,7 @@ from isvplatform.gateway.errors import (
 from isvplatform.gateway.lookups import (
     lookup_phone_number,
 )
+from isvplatform.gateway.media import MediaFile, MediaTooLarge, download_media
 from isvplatform.gateway.messages import (
     fetch_message,
     list_message_media,
@@ -128,7 +131,9 @@ __all__ = [
     "EndUser",
     "EntityAssignment",
     "GatewayError",
+    "MediaFile",
     "MediaItem",
+    "MediaTooLarge",
     "MessageResult",
     "MessagingServiceInfo",
     "NotFoundError",
@@ -157,6 +162,7 @@ __all__ = [
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "describe_error",
+    "download_media",
     "evaluate_bundle",
     "fetch_a2p_campaign",
     "fetch_account",
@@ -182,10 +188,12 @@ __all__ = [
     "list_numbers",
     "list_service_number_sids",
     "lookup_phone_number",
+    "master_account_sid",
     "master_client",
     "promote_secondary_auth_token",
     "release_number",
     "remove_number_from_service",
+    "sandbox_master_credentials",
     "search_available_numbers",
     "search_numbers",
     "send_message",

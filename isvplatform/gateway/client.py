@@ -2,7 +2,10 @@
 
 `TWILIO_MODE` picks where requests go: "sandbox" (the default) sends them to the sandbox app,
 in this process unless `TWILIO_SANDBOX_URL` names a sandbox server; "live" sends them to Twilio.
-Settings are read on every call so tests (and a settings change) take effect at once.
+A `sandboxed` client (a demo tenant's, whatever the mode) always talks to the in-process
+sandbox, as the sandbox's master account (`sandbox_master_credentials`), so sales demos cost
+nothing and reach no real phone. Settings are read on every call so tests (and a settings
+change) take effect at once.
 """
 
 from functools import lru_cache
@@ -35,12 +38,15 @@ def _transport(mode: str, sandbox_url: str, timeout: float) -> HttpClient:
     return SandboxHttpClient(timeout=timeout)
 
 
-def http_client() -> RetryingHttpClient:
-    """The retrying HTTP client for the configured mode; every gateway Client uses one."""
+def http_client(*, sandboxed: bool = False) -> RetryingHttpClient:
+    """The retrying HTTP client for the configured mode (the in-process sandbox when
+    `sandboxed`); every gateway Client uses one."""
     mode = (getattr(settings, "TWILIO_MODE", MODE_SANDBOX) or MODE_SANDBOX).lower()
     if mode not in (MODE_SANDBOX, MODE_LIVE):
         raise ImproperlyConfigured(f"TWILIO_MODE must be 'sandbox' or 'live', not {mode!r}")
     sandbox_url = (getattr(settings, "TWILIO_SANDBOX_URL", "") or "").rstrip("/")
+    if sandboxed:
+        mode, sandbox_url = MODE_SANDBOX, ""
     transport = _transport(mode, sandbox_url, float(settings.TWILIO_TIMEOUT))
     return RetryingHttpClient(
         transport,
@@ -54,18 +60,37 @@ def _reveal(token: str | Secret) -> str:
     return token.reveal() if isinstance(token, Secret) else token
 
 
-def account_client(account_sid: str, auth_token: str | Secret) -> Client:
+def account_client(
+    account_sid: str, auth_token: str | Secret, *, sandboxed: bool = False
+) -> Client:
     """A Client acting as `account_sid` (a tenant's subaccount); the token is revealed only here."""
     token = _reveal(auth_token)
     if not account_sid or not token:
         raise ImproperlyConfigured("a Twilio client needs an account SID and an auth token")
-    return Client(account_sid, token, http_client=http_client())
+    return Client(account_sid, token, http_client=http_client(sandboxed=sandboxed))
 
 
-def master_client() -> Client:
-    """A Client acting as the vendor's master account (creates and manages subaccounts)."""
-    sid = getattr(settings, "TWILIO_ACCOUNT_SID", None)
-    token = getattr(settings, "TWILIO_AUTH_TOKEN", None)
+def sandbox_master_credentials() -> tuple[str, str]:
+    """The sandbox's master account: `SANDBOX_ACCOUNT_SID` / `SANDBOX_AUTH_TOKEN` when set
+    (always in live mode, so the real master token never reaches the sandbox), else the
+    configured master (sandbox mode, where the two are one)."""
+    sid = getattr(settings, "SANDBOX_ACCOUNT_SID", "") or settings.TWILIO_ACCOUNT_SID
+    token = getattr(settings, "SANDBOX_AUTH_TOKEN", "") or settings.TWILIO_AUTH_TOKEN
+    return sid, token
+
+
+def master_account_sid(*, sandboxed: bool = False) -> str:
+    return sandbox_master_credentials()[0] if sandboxed else settings.TWILIO_ACCOUNT_SID
+
+
+def master_client(*, sandboxed: bool = False) -> Client:
+    """A Client acting as the vendor's master account (creates and manages subaccounts);
+    the sandbox's master when `sandboxed`."""
+    if sandboxed:
+        sid, token = sandbox_master_credentials()
+    else:
+        sid = getattr(settings, "TWILIO_ACCOUNT_SID", None)
+        token = getattr(settings, "TWILIO_AUTH_TOKEN", None)
     if not sid or not token:
         raise ImproperlyConfigured("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set")
-    return account_client(sid, token)
+    return account_client(sid, token, sandboxed=sandboxed)

@@ -14,6 +14,7 @@ from messaging.models import (
     Conversation,
     Direction,
     Message,
+    MessageMedia,
     OptOut,
     Status,
 )
@@ -70,7 +71,21 @@ class ConsentEventFactory(factory.django.DjangoModelFactory):
     source = OptOut.Source.MANUAL
 
 
+class MessageMediaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageMedia
+
+    tenant = factory.SubFactory(TenantFactory)
+    message = factory.LazyAttribute(
+        lambda media: MessageFactory(tenant=media.tenant, direction=Direction.INBOUND)
+    )
+    position = 0
+    url = "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0"
+    content_type = "image/png"
+
+
 register_tenant_factory(Message, lambda tenant: MessageFactory(tenant=tenant))
+register_tenant_factory(MessageMedia, lambda tenant: MessageMediaFactory(tenant=tenant))
 register_tenant_factory(Conversation, lambda tenant: ConversationFactory(tenant=tenant))
 register_tenant_factory(OptOut, lambda tenant: OptOutFactory(tenant=tenant))
 register_tenant_factory(ConsentEvent, lambda tenant: ConsentEventFactory(tenant=tenant))

@@ -8,6 +8,7 @@ from messaging.models import ConsentEvent, Conversation, Message, MessageMedia, 
 from messaging.services import SendRefused, message_send, whatsapp_window_closes_at
 from messaging.tests.conftest import HANDSET, advance, sandbox_messages_to, signed_post
 from sandbox.handsets import messages_received, send_from_handset
+from sandbox.resources.messages.inbound import REPLIES
 from sandbox.services import enable_whatsapp
 from tenants.services import Actor
 
@@ -16,7 +17,7 @@ PATH = "/webhooks/twilio/inbound"
 SID = "SM" + "1" * 32
 
 
-def inbound(accounted, body="Hello", sid=SID, **extra):
+def inbound(accounted, body="Hello", sid=SID, whatsapp=False, **extra):
     params = {
         "MessageSid": sid,
         "SmsSid": sid,
@@ -29,8 +30,14 @@ def inbound(accounted, body="Hello", sid=SID, **extra):
         "SmsStatus": "received",
         "ApiVersion": "2010-04-01",
     }
+    if whatsapp:
+        params.update(whatsapp_addresses(accounted))
     params.update(extra)
     return signed_post(Client(), PATH, params, accounted.token)
+
+
+def whatsapp_addresses(accounted) -> dict:
+    return {"From": f"whatsapp:{HANDSET}", "To": f"whatsapp:{accounted.number.phone_number}"}
 
 
 def reply_of(response) -> str:
@@ -125,16 +132,15 @@ def test_keywords_match_the_whole_message_case_and_space_insensitively(body, fam
     assert keyword_family(body) == family
 
 
-def test_stop_opts_out_in_the_same_transaction_and_replies(accounted):
+def test_stop_opts_out_in_the_same_transaction_and_twilio_replies_on_sms(accounted):
     response = inbound(accounted, " Stop ")
-    assert "unsubscribed" in reply_of(response)
+    assert reply_of(response) == ""  # Twilio's default handling answers SMS keywords
     message = Message.objects.get(sid=SID)
     optout = OptOut.objects.get(tenant=accounted.tenant, number=HANDSET, channel="sms")
     assert (optout.source, optout.keyword) == ("keyword", "STOP")
     ledger = ConsentEvent.objects.get(number=HANDSET)
     assert (ledger.action, ledger.message_id, ledger.keyword) == ("opt_out", message.pk, "STOP")
-    reply = Message.objects.get(origin="auto_reply")
-    assert reply.conversation_id == message.conversation_id and "START" in reply.body
+    assert not Message.objects.filter(origin="auto_reply").exists()
 
     with pytest.raises(SendRefused) as err:
         message_send(tenant=accounted.tenant, to=HANDSET, body="Sale!", actor=Actor.system())
@@ -150,8 +156,7 @@ def test_when_twilio_handled_the_keyword_the_platform_records_but_does_not_reply
 
 def test_start_removes_the_opt_out_and_the_ledger_keeps_both(accounted):
     inbound(accounted, "STOP")
-    response = inbound(accounted, "start", sid="SM" + "3" * 32)
-    assert "subscribed again" in reply_of(response)
+    inbound(accounted, "start", sid="SM" + "3" * 32)
     assert not OptOut.objects.filter(number=HANDSET).exists()
     actions = list(ConsentEvent.objects.order_by("created_at").values_list("action", flat=True))
     assert actions == ["opt_out", "opt_in"]
@@ -165,9 +170,16 @@ def test_help_answers_with_the_tenants_help_message(accounted):
         data={"help_reply": "Acme: call 555-0100 for help. Reply STOP to opt out."},
         actor=Actor.system(),
     )
-    response = inbound(accounted, "HELP")
+    response = inbound(accounted, "HELP", whatsapp=True)
     assert reply_of(response) == "Acme: call 555-0100 for help. Reply STOP to opt out."
     assert not OptOut.objects.exists()
+    assert reply_of(inbound(accounted, "HELP", sid="SM" + "4" * 32)) == ""  # SMS: Twilio's
+
+
+def test_a_keyword_twilio_answered_on_whatsapp_gets_no_second_reply(accounted):
+    response = inbound(accounted, "HELP", OptOutType="HELP", whatsapp=True)
+    assert reply_of(response) == ""
+    assert not Message.objects.filter(origin="auto_reply").exists()
 
 
 def test_a_help_reply_is_escaped_in_twiml(accounted):
@@ -176,7 +188,7 @@ def test_a_help_reply_is_escaped_in_twiml(accounted):
     messaging_settings_update(
         tenant=accounted.tenant, data={"help_reply": "A & B <help>"}, actor=Actor.system()
     )
-    assert "A &amp; B &lt;help&gt;" in inbound(accounted, "info").content.decode()
+    assert "A &amp; B &lt;help&gt;" in inbound(accounted, "info", whatsapp=True).content.decode()
 
 
 def test_whatsapp_inbound_opens_the_24_hour_window(accounted):
@@ -223,11 +235,13 @@ def test_handset_stop_start_help_end_to_end(provisioned, on_commit):
     message.refresh_from_db()
     assert message.status == "delivered"
 
+    before = set(sandbox_messages_to(HANDSET).values_list("sid", flat=True))
     send_from_handset(HANDSET, ours, "HELP")
     advance(2, rounds=4)
     bodies = [m["body"] for m in messages_received(HANDSET)]
     assert "Welcome back" in bodies
-    assert any("help" in b.lower() for b in bodies)
+    replies = sandbox_messages_to(HANDSET).exclude(sid__in=before)
+    assert [m.body for m in replies] == [REPLIES["HELP"]]
 
 
 def test_whatsapp_two_way_end_to_end(provisioned, on_commit):

@@ -19,11 +19,19 @@ def _auth_failed(message: str = "Authenticate") -> TwilioError:
     return TwilioError(20003, 401, message, headers=_AUTH_HEADERS)
 
 
+def master_credentials() -> tuple[str, str]:
+    """The sandbox's master: SANDBOX_ACCOUNT_SID / SANDBOX_AUTH_TOKEN when set (live mode,
+    where the sandbox serves only demo tenants), else TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN."""
+    sid = getattr(settings, "SANDBOX_ACCOUNT_SID", "") or settings.TWILIO_ACCOUNT_SID
+    token = getattr(settings, "SANDBOX_AUTH_TOKEN", "") or settings.TWILIO_AUTH_TOKEN
+    return sid, token
+
+
 def ensure_master_account(now=None) -> Account:
-    """The master account named by TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN, created on first use."""
+    """The sandbox's master account (`master_credentials`), created on first use."""
     from sandbox.core.state import load_state
 
-    sid, token = settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN
+    sid, token = master_credentials()
     master = Account.objects.filter(sid=sid).first()
     if master is not None:
         return master
@@ -61,7 +69,7 @@ def authenticate(req: SandboxRequest) -> Account:
         raise _auth_failed("Authentication Error - No credentials provided")
     sid, token = req.credentials
     account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
-    if account is None and sid == settings.TWILIO_ACCOUNT_SID:
+    if account is None and sid == master_credentials()[0]:
         account = ensure_master_account(req.now)
     if account is not None:
         account = copy.copy(account)

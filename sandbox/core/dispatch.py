@@ -85,3 +85,20 @@ def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
     if isinstance(result, tuple):
         status, result = result
     return status, json.dumps(result), dict(_JSON)
+
+
+def dispatch_file(req: SandboxRequest) -> tuple[int, bytes, dict[str, str]] | None:
+    """Serve a file route's bytes (with the same auth as the API); None: not a file path."""
+    match = routing.resolve_file(req.product, req.method, req.path)
+    if match is None:
+        return None
+    try:
+        req.state = load_state()
+        _inject_faults(req)
+        req.route, req.path_params = match
+        req.account = auth.authenticate(req)
+        content, content_type = req.route.handler(req)
+    except TwilioError as err:
+        return err.status, json.dumps(err.body()).encode(), {**_JSON, **err.headers}
+    headers = {"Content-Type": content_type, "Content-Length": str(len(content))}
+    return 200, content, headers

@@ -86,15 +86,42 @@ def route(
     return register
 
 
+_file_routes: dict[str, list[Route]] = {}
+
+
+def file_route(product: str, template: str) -> Callable:
+    """Register a handler that serves a file's bytes on GET (Twilio's media URLs, which are
+    not API operations of the spec). The handler returns `(content: bytes, content_type)`."""
+
+    def register(handler: Callable) -> Callable:
+        new = Route(product, "GET", template, handler, 200, True, _compile(template))
+        _file_routes.setdefault(product, []).append(new)
+        return handler
+
+    return register
+
+
+def resolve_file(product: str, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    discover()
+    if method.upper() not in ("GET", "HEAD"):
+        return None
+    for candidate in _file_routes.get(product, ()):
+        match = candidate.regex.match(path)
+        if match:
+            return candidate, {k: unquote(v) for k, v in match.groupdict().items()}
+    return None
+
+
 def discover() -> None:
-    """Import every resource package's `handlers` module once, registering its routes."""
+    """Import every resource package's `handlers` (and `files`) module once, registering
+    its routes."""
     global _discovered
     if _discovered:
         return
     with _lock:
         if _discovered:
             return
-        for module in resource_modules("handlers"):
+        for module in resource_modules("handlers") + resource_modules("files"):
             importlib.import_module(module)
         _discovered = True
 
