@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from isvplatform.testing.tenancy import register_tenant_factory
 from tenants.models import APIKey, BusinessProfile, Membership, Tenant
-from tenants.services import Actor, api_key_create
+from tenants.services import API_KEY_PREFIX, Actor, api_key_create
 
 TEST_PASSWORD = "pw-for-tests-1"
 
@@ -43,6 +43,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def make_api_key(tenant, scopes=None):
     """Create a key for `tenant` and return (APIKey, plaintext)."""
     return api_key_create(tenant=tenant, name="test key", scopes=scopes, actor=Actor.system())
+
+
+def secret_of(raw_key: str) -> str:
+    """The random part of `isv_<prefix>_<secret>`: the secret itself may contain `_`."""
+    marker, prefix, secret = raw_key.split("_", 2)
+    assert f"{marker}_" == API_KEY_PREFIX and len(prefix) == 8, raw_key
+    assert len(secret) >= 40, raw_key
+    return secret
 
 
 # The tenancy walk (tenants/tests/test_tenancy_walk.py) makes objects through these.
