@@ -11,6 +11,7 @@ urlpatterns = [
     path("team/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("team/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path("api-keys/", views.APIKeysView.as_view(), name="api_keys"),
+    path("api-keys/new/", views.APIKeyCreatedView.as_view(), name="api_key_created"),
     path("api-keys/<int:pk>/revoke/", views.APIKeyRevokeView.as_view(), name="api_key_revoke"),
     path("audit/", views.AuditLogView.as_view(), name="audit"),
     path("switch-tenant/", views.SwitchTenantView.as_view(), name="switch_tenant"),

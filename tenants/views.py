@@ -37,6 +37,8 @@ from tenants.services import (
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Where a just-created API key's plaintext waits for the one page that shows it.
+NEW_API_KEY_SESSION_KEY = "new_api_key"
 
 
 class TenantRequiredMixin(LoginRequiredMixin):
@@ -320,15 +322,39 @@ class APIKeysView(TenantRequiredMixin, TemplateView):
             except ValidationError as err:
                 add_service_errors(form, err)
             else:
-                # The plaintext exists only in this response: never cache it, never redirect.
-                response = render(
-                    request,
-                    "portal/api_key_created.html",
-                    {"api_key": api_key, "raw_key": raw_key, "tenant": self.tenant},
-                )
-                add_never_cache_headers(response)
-                return response
+                # Post/redirect/get: a reload of the next page can't mint a second key. The
+                # plaintext waits in the (server-side) session for that one GET only.
+                request.session[NEW_API_KEY_SESSION_KEY] = {
+                    "id": api_key.pk,
+                    "tenant": self.tenant.pk,
+                    "raw_key": raw_key,
+                }
+                return redirect("portal:api_key_created")
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class APIKeyCreatedView(TenantManageMixin, View):
+    """Shows a just-created key once: the session hands it over and forgets it."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        shown = request.session.pop(NEW_API_KEY_SESSION_KEY, None)
+        if not shown or shown.get("tenant") != self.tenant.pk:
+            messages.info(
+                request,
+                "A key is shown only once, right after it is created. "
+                "If you didn't copy it, revoke it and create a new one.",
+            )
+            return redirect("portal:api_keys")
+        api_key = get_object_or_404(APIKey.objects.for_tenant(self.tenant), pk=shown["id"])
+        response = render(
+            request,
+            "portal/api_key_created.html",
+            {"api_key": api_key, "raw_key": shown["raw_key"], "tenant": self.tenant},
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 class APIKeyRevokeView(TenantManageMixin, View):
