@@ -110,7 +110,8 @@ class BusinessProfile(TenantOwned):
         REJECTED = "rejected", "Rejected"
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="profile")
-    legal_name = models.CharField(max_length=200, blank=True)
+    # Every registration names the business by it: a profile never loses it once created.
+    legal_name = models.CharField(max_length=200)
     dba_name = models.CharField("DBA name", max_length=200, blank=True)
     website = models.URLField(blank=True)
     business_type = models.CharField(max_length=32, choices=BusinessType.choices, blank=True)

@@ -104,6 +104,8 @@ class ProfileBasicsSerializer(AllowlistModelSerializer):
             "address_country",
         ]
         writable_fields = fields
+        # Left out, the legal name is the tenant's name; given, it can't be blank.
+        extra_kwargs = {"legal_name": {"required": False}}
 
 
 # --- members ----------------------------------------------------------------------------

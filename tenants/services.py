@@ -205,6 +205,9 @@ def business_profile_update(
                 except ValidationError as err:
                     errors[name] = err.messages
                     continue
+            if isinstance(value, str):
+                # "   " is as blank as "": a required field must not pass as filled.
+                value = value.strip()
             if name == "address_country" and isinstance(value, str):
                 value = value.upper()
             before = getattr(profile, name)
