@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from isvplatform import gateway
+from isvplatform.labels import error_label
 from provisioning import numbers as number_services
 from provisioning import services
 from provisioning.billing import stripe_customer_link
@@ -148,8 +149,7 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
     def last_error(self, obj: TwilioSubaccount) -> str:
         if obj.last_error_code is None and not obj.last_error_message:
             return "—"
-        code = f"{obj.last_error_code}: " if obj.last_error_code is not None else ""
-        return f"{code}{obj.last_error_message[:120]}"
+        return error_label(obj.last_error_code, obj.last_error_message[:120])
 
     def save_model(self, request, obj: TwilioSubaccount, form, change: bool) -> None:
         if "number_limit" in form.changed_data:

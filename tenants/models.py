@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from tenants.audit_labels import audit_action_label
+
 
 class Tenant(models.Model):
     """One business customer of the vendor; owns every tenant-owned row."""
@@ -147,7 +149,7 @@ class BusinessProfile(TenantOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return self.legal_name or f"Profile of tenant {self.tenant_id}"
+        return self.legal_name or self.tenant.name
 
 
 class APIKey(TenantOwned):
@@ -217,4 +219,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["tenant", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.actor_label or self.actor_type}"
+        return f"{self.action_label} by {self.actor_label or self.get_actor_type_display()}"
+
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
