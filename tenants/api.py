@@ -23,6 +23,7 @@ from tenants.serializers import (
     MembershipSerializer,
     StaffTenantCreateSerializer,
     StaffTenantSerializer,
+    StaffTenantSuspendSerializer,
 )
 from tenants.services import api_key_revoke, member_remove, tenant_set_status
 
@@ -321,9 +322,13 @@ class _StaffTenantStatusView(StaffAPIView, generics.GenericAPIView):
     lookup_url_kwarg = "id"
     target_status: str
 
+    def reason(self) -> str:
+        return ""
+
     def post(self, request, *args, **kwargs):
+        tenant = self.get_object()
         tenant = tenant_set_status(
-            tenant=self.get_object(), status=self.target_status, actor=self.actor
+            tenant=tenant, status=self.target_status, actor=self.actor, reason=self.reason()
         )
         return Response(StaffTenantSerializer(tenant).data)
 
@@ -332,15 +337,22 @@ class _StaffTenantStatusView(StaffAPIView, generics.GenericAPIView):
     post=extend_schema(
         operation_id="staff_tenants_suspend",
         summary="Suspend a tenant (staff): its people and keys can read but not write",
-        request=None,
+        description="The `reason` is required: the tenant's people see it in the portal "
+        "and API callers in `suspension_reason`.",
+        request=StaffTenantSuspendSerializer,
         responses={200: StaffTenantSerializer, **error_responses(400, 404)},
     )
 )
 @extend_schema(tags=["staff"])
 class StaffTenantSuspendView(_StaffTenantStatusView):
-    """Suspend a tenant."""
+    """Suspend a tenant, saying why."""
 
     target_status = Tenant.Status.SUSPENDED
+
+    def reason(self) -> str:
+        serializer = StaffTenantSuspendSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["reason"]
 
 
 @extend_schema_view(

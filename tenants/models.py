@@ -20,6 +20,8 @@ class Tenant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Staff give it when they suspend the tenant; its people read it on every page.
+    suspension_reason = models.CharField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -33,6 +35,22 @@ class Tenant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def inactive_reason(self) -> str:
+        """Why nothing can be changed or sent, as a clause ("your account is suspended: …")."""
+        if self.status == self.Status.SUSPENDED:
+            reason = self.suspension_reason.strip().rstrip(".")
+            return f"your account is suspended: {reason}" if reason else "your account is suspended"
+        if self.status == self.Status.CLOSED:
+            return "your account is closed"
+        return ""
+
+    @property
+    def inactive_message(self) -> str:
+        """`inactive_reason` as a sentence, for errors and banners."""
+        reason = self.inactive_reason
+        return f"{reason[:1].upper()}{reason[1:]}." if reason else ""
 
 
 class TenantQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from isvplatform.api.serializers import AllowlistModelSerializer
 from tenants.models import APIKey, BusinessProfile, Membership, Tenant
 from tenants.services import (
     PROFILE_EDITABLE_FIELDS,
+    SUSPENSION_REASON_MAX_LENGTH,
     api_key_create,
     business_profile_update,
     member_change_role,
@@ -46,7 +47,16 @@ class CurrentTenantSerializer(AllowlistModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["id", "name", "slug", "status", "is_demo", "created_at", "role"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "status",
+            "suspension_reason",
+            "is_demo",
+            "created_at",
+            "role",
+        ]
         writable_fields = []
 
     @extend_schema_field(serializers.ChoiceField(choices=Membership.Role.choices))
@@ -227,8 +237,23 @@ class StaffTenantSerializer(AllowlistModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["id", "name", "slug", "status", "is_demo", "created_at", "verification_status"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "status",
+            "suspension_reason",
+            "is_demo",
+            "created_at",
+            "verification_status",
+        ]
         writable_fields = []
+
+
+class StaffTenantSuspendSerializer(serializers.Serializer):
+    """Why staff suspend the tenant: its people and API callers see this."""
+
+    reason = serializers.CharField(max_length=SUSPENSION_REASON_MAX_LENGTH)
 
 
 class StaffTenantCreateSerializer(serializers.Serializer):

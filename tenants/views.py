@@ -65,7 +65,7 @@ class TenantRequiredMixin(LoginRequiredMixin):
         if request.method in SAFE_METHODS:
             return
         if not self.tenant.is_active:
-            raise PermissionDenied(f"This tenant is {self.tenant.get_status_display().lower()}.")
+            raise PermissionDenied(self.tenant.inactive_message)
         allowed = (
             self.membership.can_manage
             if self.write_permission == "manage"

@@ -159,7 +159,7 @@ def test_reject_action_with_a_reason_rejects_and_audits(admin_client, tenant, st
 
 def test_tenant_actions_suspend_and_report_what_they_cannot_do(admin_client, tenant):
     closed = Tenant.objects.create(name="Gone", slug="gone", status=Tenant.Status.CLOSED)
-    run_action(admin_client, "tenant", "suspend", [tenant])
+    run_action(admin_client, "tenant", "suspend", [tenant], apply="1", reason="Unpaid invoice")
     tenant.refresh_from_db()
     assert tenant.status == "suspended"
     assert events(tenant, "tenant.suspended").count() == 1
