@@ -22,6 +22,7 @@ from tenants.forms import (
     add_service_errors,
     role_choices,
 )
+from tenants.invitations import invitation_resend, invitation_send, pending_membership
 from tenants.middleware import SESSION_TENANT_KEY
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership
 from tenants.selectors import membership_for, profile_completeness
@@ -190,6 +191,13 @@ class TeamView(TenantRequiredMixin, TemplateView):
         is_owner = self.membership.role == Membership.Role.OWNER
         form = MemberInviteForm(request.POST, can_grant_owner=is_owner)
         if form.is_valid():
+            pending = pending_membership(self.tenant, form.cleaned_data["email"])
+            if pending is not None:
+                # Inviting someone who never signed in again means: send it again.
+                _check_owner_rule(self.membership, pending, None)
+                invitation_resend(membership=pending, actor=self.actor)
+                self._send_invitation(pending, resent=True)
+                return redirect("portal:team")
             try:
                 membership = member_invite(
                     tenant=self.tenant,
@@ -200,23 +208,26 @@ class TeamView(TenantRequiredMixin, TemplateView):
             except ValidationError as err:
                 add_service_errors(form, err)
             else:
-                self._send_invitation(form, membership)
+                self._send_invitation(membership)
                 return redirect("portal:team")
         return self.render_to_response(self.get_context_data(invite_form=form))
 
-    def _send_invitation(self, form: MemberInviteForm, membership: Membership) -> None:
+    def _send_invitation(self, membership: Membership, resent: bool = False) -> None:
         email = membership.user.email
         try:
-            form.send_invitation(self.request, membership)
+            invitation_send(membership=membership, inviter=self.request.user.get_username())
         except OSError:
             logger.exception("Could not email the invitation to %s", email)
+            done = "is still invited" if resent else "was added"
             messages.warning(
-                self.request, f"{email} was added, but the invitation email could not be sent."
+                self.request, f"{email} {done}, but the invitation email could not be sent."
             )
+            return
+        role = membership.get_role_display()
+        if resent:
+            messages.success(self.request, f"Invitation sent again to {email} (as {role}).")
         else:
-            messages.success(
-                self.request, f"{email} was invited as {membership.get_role_display()}."
-            )
+            messages.success(self.request, f"{email} was invited as {role}.")
 
 
 class MemberObjectMixin(TenantManageMixin):
