@@ -12,10 +12,13 @@ from rest_framework.response import Response
 
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import MANAGE_ROLES, StaffAPIView, TenantAPIView, TenantScopedMixin
-from tenants.models import APIKey, BusinessProfile, Membership, Tenant
+from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
+from tenants.selectors import AuditFilters, filter_audit_events
 from tenants.serializers import (
     APIKeyCreateSerializer,
     APIKeySerializer,
+    AuditEventFilterSerializer,
+    AuditEventSerializer,
     BusinessProfileSerializer,
     CreatedAPIKeySerializer,
     CurrentTenantSerializer,
@@ -247,6 +250,34 @@ class APIKeyDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveDestro
 
     def perform_destroy(self, instance: APIKey) -> None:
         api_key_revoke(api_key=instance, actor=self.actor)
+
+
+# --- audit log --------------------------------------------------------------------------
+
+
+@extend_schema(tags=["audit log"])
+class AuditEventListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """The tenant's audit log, newest first; every member and key may read it."""
+
+    model = AuditEvent
+    serializer_class = AuditEventSerializer
+
+    def tenant_queryset(self, queryset):
+        params = AuditEventFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = AuditFilters(**params.validated_data)
+        return filter_audit_events(queryset.order_by("-created_at", "-id"), filters)
+
+    @extend_schema(
+        operation_id="audit_events_list",
+        summary="Audit log: who changed what, when",
+        description="Cursor-paginated, newest first. `action` is a stable code; "
+        "`action_label` says it in words.",
+        parameters=[AuditEventFilterSerializer],
+        responses={200: AuditEventSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 # --- staff ------------------------------------------------------------------------------

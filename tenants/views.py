@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
 from tenants.forms import (
@@ -376,39 +376,6 @@ class APIKeyRevokeView(TenantManageMixin, View):
         api_key_revoke(api_key=api_key, actor=self.actor)
         messages.success(request, f"The key “{api_key.name}” was revoked.")
         return redirect("portal:api_keys")
-
-
-# --- audit log --------------------------------------------------------------------------
-
-
-def _format_change(value: Any, is_creation: bool) -> str:
-    """Services record an update as [before, after]; a creation records plain values."""
-    if isinstance(value, list) and len(value) == 2 and not is_creation:
-        before, after = (str(v) if v not in ("", None) else "—" for v in value)
-        return f"{before} → {after}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
-
-
-class AuditLogView(TenantRequiredMixin, ListView):
-    """The tenant's own audit events, newest first."""
-
-    template_name = "portal/audit.html"
-    context_object_name = "events"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return AuditEvent.objects.for_tenant(self.tenant).order_by("-created_at", "-id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for event in context["events"]:
-            is_creation = event.action.endswith(".created")
-            event.change_items = [
-                (k, _format_change(v, is_creation)) for k, v in event.changes.items()
-            ]
-        return context
 
 
 # --- tenant switcher --------------------------------------------------------------------

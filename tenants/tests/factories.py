@@ -2,8 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from isvplatform.testing.tenancy import register_tenant_factory
-from tenants.models import APIKey, BusinessProfile, Membership, Tenant
-from tenants.services import API_KEY_PREFIX, Actor, api_key_create
+from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
+from tenants.services import API_KEY_PREFIX, Actor, api_key_create, record_audit
 
 TEST_PASSWORD = "pw-for-tests-1"
 
@@ -59,3 +59,9 @@ register_tenant_factory(
     Membership, lambda tenant: MembershipFactory(tenant=tenant, role=Membership.Role.MEMBER)
 )
 register_tenant_factory(APIKey, lambda tenant: make_api_key(tenant)[0])
+register_tenant_factory(
+    AuditEvent,
+    lambda tenant: record_audit(
+        tenant=tenant, actor=Actor.system(), action="test.walked", target=tenant
+    ),
+)
