@@ -76,7 +76,7 @@ def test_the_dashboard_shows_the_figures_and_a_server_drawn_chart(client, tenant
     body = client.get(reverse("portal:dashboard")).content.decode()
     assert "Messaging, last 30 days" in body
     assert 'data-figure="outbound">6<' in body
-    assert 'data-figure="delivery-rate">60.0<' in body
+    assert 'data-figure="delivery-rate">60<' in body
     assert "0.02 USD" in body and "1.00 EUR" in body
     start = body.index('<svg viewBox="0 0 300 100"')
     chart = body[start : body.index("</svg>", start)]
