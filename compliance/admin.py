@@ -23,6 +23,7 @@ from compliance.models import (
 from compliance.services import ComplianceConflict, registration_repoll, registration_resubmit
 from compliance.timeline import timeline
 from isvplatform import gateway
+from isvplatform.labels import error_label
 from tenants.services import Actor
 
 
@@ -105,18 +106,19 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.display(description="brand")
     def brand_status(self, obj: Registration) -> str:
-        return f"{obj.brand.status} ({obj.brand.raw_status})" if obj.brand else "—"
+        return f"{obj.brand.get_status_display()} ({obj.brand.raw_status})" if obj.brand else "—"
 
     @admin.display(description="campaign")
     def campaign_status(self, obj: Registration) -> str:
-        return f"{obj.campaign.status} ({obj.campaign.raw_status})" if obj.campaign else "—"
+        if obj.campaign is None:
+            return "—"
+        return f"{obj.campaign.get_status_display()} ({obj.campaign.raw_status})"
 
     @admin.display(description="last error")
     def last_error(self, obj: Registration) -> str:
         if not obj.last_error_message:
             return ""
-        code = f"[{obj.last_error_code}] " if obj.last_error_code else ""
-        return f"{code}{obj.last_error_message}"[:120]
+        return error_label(obj.last_error_code, obj.last_error_message)[:120]
 
     @admin.display(description="steps: Twilio SID, raw status, errors")
     def steps(self, obj: Registration):
@@ -131,12 +133,14 @@ class RegistrationAdmin(admin.ModelAdmin):
             twilio_object = objects.get(step.step)
             raw_error = ""
             if twilio_object is not None and twilio_object.last_error_message:
-                raw_error = f"[{twilio_object.last_error_code}] {twilio_object.last_error_message}"
+                raw_error = error_label(
+                    twilio_object.last_error_code, twilio_object.last_error_message
+                )
             reasons = "; ".join(r.get("message", "") for r in step.reasons)
             rows.append(
                 (
                     step.label,
-                    step.status,
+                    step.status_label,
                     step.raw_status or "—",
                     step.sid or "—",
                     reasons or "—",
@@ -211,7 +215,7 @@ class TwilioObjectAdmin(admin.ModelAdmin):
     def error(self, obj) -> str:
         if not obj.last_error_message:
             return ""
-        return f"[{obj.last_error_code}] {obj.last_error_message}"[:120]
+        return error_label(obj.last_error_code, obj.last_error_message)[:120]
 
 
 @admin.register(CustomerProfile)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from isvplatform.labels import register_labels
 from tenants.models import TenantOwned
 
 
@@ -35,6 +36,10 @@ class Status(models.TextChoices):
     CANCELED = "canceled", "Canceled"
     RECEIVED = "received", "Received"
 
+
+register_labels("channel", Channel)
+register_labels("direction", Direction)
+register_labels("message_status", Status)
 
 # A status replaces another only with a higher rank, so a late or repeated callback never moves
 # a message backwards. Twilio's initial statuses (accepted, scheduled) count as queued.
@@ -267,6 +272,9 @@ class OptOut(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.channel})"
+
+
+register_labels("optout_source", OptOut.Source)
 
 
 class ConsentEvent(TenantOwned):

@@ -10,9 +10,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -301,3 +303,91 @@ def consent_history(tenant: Tenant | int, number: str = "") -> QuerySet:
 def filter_consent(queryset: QuerySet, number: str = "") -> QuerySet:
     queryset = queryset.order_by("-created_at", "-id")
     return queryset.filter(number=number) if number else queryset
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+# Outcomes that count for the delivery rate: messages still on their way are left out.
+DELIVERED_STATUSES = (Status.DELIVERED, Status.READ)
+UNDELIVERED_STATUSES = (Status.UNDELIVERED, Status.FAILED)
+
+
+@dataclass(frozen=True)
+class DayVolume:
+    day: date
+    outbound: int
+    inbound: int
+
+    @property
+    def total(self) -> int:
+        return self.outbound + self.inbound
+
+
+@dataclass(frozen=True)
+class Spend:
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    """A tenant's messaging over the last `days` days, for the dashboard."""
+
+    days: int
+    volume: list[DayVolume]  # one entry per day, oldest first, quiet days included
+    outbound: int
+    inbound: int
+    delivered: int
+    undelivered: int
+    spend: list[Spend]  # per currency, as Twilio priced the messages
+
+    @property
+    def delivery_rate(self) -> float | None:
+        """Delivered share of the outbound messages whose outcome is known."""
+        known = self.delivered + self.undelivered
+        return round(100 * self.delivered / known, 1) if known else None
+
+    @property
+    def peak(self) -> int:
+        return max((d.total for d in self.volume), default=0)
+
+
+def dashboard_figures(tenant: Tenant | int, days: int = 30) -> DashboardFigures:
+    """Volume per day, delivery rate and spend of the last `days` days (today included)."""
+    today = timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    messages = Message.objects.for_tenant(tenant).filter(created_at__gte=_day_start(first))
+    per_day = {
+        row["day"]: row
+        for row in messages.annotate(
+            day=TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("day")
+        .annotate(
+            outbound=Count("pk", filter=Q(direction=Direction.OUTBOUND)),
+            inbound=Count("pk", filter=Q(direction=Direction.INBOUND)),
+        )
+    }
+    volume = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        row = per_day.get(day, {})
+        volume.append(DayVolume(day, row.get("outbound", 0), row.get("inbound", 0)))
+    outcomes = messages.filter(direction=Direction.OUTBOUND).aggregate(
+        delivered=Count("pk", filter=Q(status__in=DELIVERED_STATUSES)),
+        undelivered=Count("pk", filter=Q(status__in=UNDELIVERED_STATUSES)),
+    )
+    spend: dict[str, Decimal] = {}
+    priced = messages.filter(price__isnull=False).values("price_unit").annotate(amount=Sum("price"))
+    for row in priced.order_by("price_unit"):
+        currency = (row["price_unit"] or "USD").upper()
+        spend[currency] = spend.get(currency, Decimal(0)) + row["amount"]
+    return DashboardFigures(
+        days=days,
+        volume=volume,
+        outbound=sum(d.outbound for d in volume),
+        inbound=sum(d.inbound for d in volume),
+        delivered=outcomes["delivered"],
+        undelivered=outcomes["undelivered"],
+        spend=[Spend(amount, currency) for currency, amount in sorted(spend.items())],
+    )

@@ -50,6 +50,7 @@ from messaging.services import (
     optout_remove,
     whatsapp_window_closes_at,
 )
+from provisioning.selectors import sending_mode
 from tenants.forms import add_service_errors
 from tenants.views import TenantRequiredMixin
 
@@ -76,6 +77,9 @@ class ComposeView(TenantRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         initial = {k: self.request.GET[k] for k in ("to", "channel") if k in self.request.GET}
         context.setdefault("form", ComposeForm(tenant=self.tenant, initial=initial))
+        # Why sending is paused (suspension, a blocked Twilio account) is told apart from
+        # a role that only reads.
+        context["sending"] = sending_mode(self.tenant) if self.tenant.is_active else None
         return context
 
     def post(self, request, *args, **kwargs):

@@ -46,7 +46,7 @@ def tenant_account(tenant: Tenant) -> TenantAccount:
     """The account a tenant's traffic goes through: its subaccount, or the master account
     when `TWILIO_MASTER_FALLBACK` allows and the tenant has none active."""
     if tenant.status != Tenant.Status.ACTIVE:
-        raise NoTwilioAccount(f"This tenant is {tenant.status}.", status=tenant.status)
+        raise NoTwilioAccount(tenant.inactive_message, status=tenant.status)
     sub = active_subaccount(tenant)
     if sub is not None:
         return TenantAccount(
@@ -63,6 +63,12 @@ def tenant_account(tenant: Tenant) -> TenantAccount:
             sandboxed=tenant.is_demo,
         )
     status = current.status if current else "missing"
+    if current is not None and current.status == TwilioSubaccount.Status.SUSPENDED:
+        reason = current.status_reason.strip().rstrip(".")
+        raise NoTwilioAccount(
+            f"No active Twilio subaccount: yours is suspended{': ' + reason if reason else ''}.",
+            status=status,
+        )
     raise NoTwilioAccount(
         f"No active Twilio subaccount (it is {status}); sending is not possible until it is "
         "provisioned.",

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from isvplatform import gateway
+from isvplatform.admin_confirm import confirm_with_reason
+from isvplatform.labels import error_label
 from provisioning import numbers as number_services
 from provisioning import services
 from provisioning.billing import stripe_customer_link
@@ -34,6 +36,7 @@ from tenants.models import Tenant
 from tenants.services import Actor
 
 FAILURES = (ProvisioningConflict, ValidationError, gateway.GatewayError)
+STATUS_REASON_MAX_LENGTH = TwilioSubaccount._meta.get_field("status_reason").max_length
 
 
 def _explain(err: Exception) -> str:
@@ -148,8 +151,7 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
     def last_error(self, obj: TwilioSubaccount) -> str:
         if obj.last_error_code is None and not obj.last_error_message:
             return "—"
-        code = f"{obj.last_error_code}: " if obj.last_error_code is not None else ""
-        return f"{code}{obj.last_error_message[:120]}"
+        return error_label(obj.last_error_code, obj.last_error_message[:120])
 
     def save_model(self, request, obj: TwilioSubaccount, form, change: bool) -> None:
         if "number_limit" in form.changed_data:
@@ -168,15 +170,30 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
 
         _run_each(self, request, queryset, "Provisioning requested for", run)
 
-    @admin.action(description="Suspend selected subaccounts", permissions=["change"])
-    def suspend(self, request, queryset) -> None:
-        _run_each(
+    @admin.action(
+        description="Suspend selected subaccounts (asks to confirm, with a reason)",
+        permissions=["change"],
+    )
+    def suspend(self, request, queryset):
+        return confirm_with_reason(
             self,
             request,
             queryset,
-            "Suspended",
-            lambda sub, actor: services.subaccount_suspend(
-                subaccount=sub, actor=actor, reason="Suspended by staff"
+            title="Suspend subaccounts",
+            intro="Twilio stops these subaccounts: their tenants can't send until they are "
+            "reactivated. The tenants see the reason.",
+            submit="Yes, suspend them",
+            help_text="The tenant sees this; say what to do to be reactivated.",
+            max_length=STATUS_REASON_MAX_LENGTH,
+            describe=lambda sub: f"{sub}: tenant {sub.tenant}, {sub.get_status_display().lower()}",
+            apply=lambda reason: _run_each(
+                self,
+                request,
+                queryset,
+                "Suspended",
+                lambda sub, actor: services.subaccount_suspend(
+                    subaccount=sub, actor=actor, reason=reason
+                ),
             ),
         )
 

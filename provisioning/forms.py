@@ -99,6 +99,9 @@ class NumberSearchForm(forms.Form):
     mms = forms.BooleanField(required=False, label="MMS")
     voice = forms.BooleanField(required=False, label="Voice")
 
+    def capability_fields(self):
+        return [self[name] for name in ("sms", "mms", "voice")]
+
 
 class NumberBuyForm(forms.Form):
     phone_number = forms.CharField(max_length=32, widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from isvplatform.fields import EncryptedTextField
+from isvplatform.labels import register_labels
 from tenants.models import Tenant, TenantOwned
 
 
@@ -112,6 +113,9 @@ class NumberType(models.TextChoices):
     LOCAL = "local", "Local"
     TOLL_FREE = "toll_free", "Toll-free"
     MOBILE = "mobile", "Mobile"
+
+
+register_labels("number_type", NumberType)
 
 
 class PooledNumber(models.Model):

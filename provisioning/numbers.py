@@ -91,7 +91,7 @@ class NumberOffer:
 
 def _ensure_tenant_active(tenant: Tenant) -> None:
     if tenant.status != Tenant.Status.ACTIVE:
-        raise ProvisioningConflict(f"This tenant is {tenant.status}.", code="tenant_inactive")
+        raise ProvisioningConflict(tenant.inactive_message, code="tenant_inactive")
 
 
 def _require_active_subaccount(tenant: Tenant) -> TwilioSubaccount:

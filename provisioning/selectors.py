@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 
+from isvplatform.labels import register_labels
 from provisioning.models import MessagingService, PhoneNumber, TwilioSubaccount
 from tenants.models import BusinessProfile, Tenant
 
@@ -97,7 +99,16 @@ def sending_mode(tenant: Tenant) -> SendingMode:
     return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
 
 
-ONBOARDING_STATES = ("done", "in_progress", "failed", "todo", "unavailable")
+class OnboardingState(models.TextChoices):
+    DONE = "done", "Done"
+    IN_PROGRESS = "in_progress", "In progress"
+    FAILED = "failed", "Failed"
+    TODO = "todo", "To do"
+    UNAVAILABLE = "unavailable", "Not available yet"
+
+
+register_labels("onboarding_state", OnboardingState)
+ONBOARDING_STATES = tuple(OnboardingState.values)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
 
+from isvplatform.admin_confirm import confirm_with_reason
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.services import (
+    SUSPENSION_REASON_MAX_LENGTH,
     Actor,
     api_key_revoke,
     business_profile_review,
@@ -47,12 +47,27 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "status", "is_demo", "created_at"]
+    list_display = ["name", "slug", "status", "suspension_reason", "is_demo", "created_at"]
     list_filter = ["status", "is_demo"]
     search_fields = ["name", "slug"]
-    fields = ["name", "slug", "status", "is_demo", "created_at", "updated_at"]
+    fields = [
+        "name",
+        "slug",
+        "status",
+        "suspension_reason",
+        "is_demo",
+        "created_at",
+        "updated_at",
+    ]
     # A demo tenant's accounts live in the sandbox: switching later would strand them.
-    readonly_fields = ["slug", "status", "is_demo", "created_at", "updated_at"]
+    readonly_fields = [
+        "slug",
+        "status",
+        "suspension_reason",
+        "is_demo",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [MembershipInline]
     actions = ["suspend", "reactivate"]
 
@@ -74,20 +89,37 @@ class TenantAdmin(admin.ModelAdmin):
                 changes={name: str(form.cleaned_data[name]) for name in form.changed_data},
             )
 
-    def _set_status(self, request, queryset, status: str, verb: str) -> None:
+    def _set_status(self, request, queryset, status: str, verb: str, reason: str = "") -> None:
         actor = Actor.from_request(request)
         done, failures = 0, []
         for tenant in queryset:
             try:
-                tenant_set_status(tenant=tenant, status=status, actor=actor)
+                tenant_set_status(tenant=tenant, status=status, actor=actor, reason=reason)
                 done += 1
             except ValidationError as err:
                 failures.append(f"{tenant}: {' '.join(err.messages)}")
         _report(self, request, done, verb, failures)
 
-    @admin.action(description="Suspend selected tenants", permissions=["change"])
-    def suspend(self, request, queryset) -> None:
-        self._set_status(request, queryset, Tenant.Status.SUSPENDED, "Suspended")
+    @admin.action(
+        description="Suspend selected tenants (asks to confirm, with a reason)",
+        permissions=["change"],
+    )
+    def suspend(self, request, queryset):
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Suspend tenants",
+            intro="These tenants' people and API keys will be able to look but not change or "
+            "send anything until a tenant is reactivated. They see the reason on every page.",
+            submit="Yes, suspend them",
+            help_text="The tenant sees this; say what to do to be reactivated.",
+            max_length=SUSPENSION_REASON_MAX_LENGTH,
+            describe=lambda t: f"{t} ({t.get_status_display().lower()})",
+            apply=lambda reason: self._set_status(
+                request, queryset, Tenant.Status.SUSPENDED, "Suspended", reason
+            ),
+        )
 
     @admin.action(description="Reactivate selected tenants", permissions=["change"])
     def reactivate(self, request, queryset) -> None:
@@ -149,14 +181,6 @@ class MembershipAdmin(admin.ModelAdmin):
 # --- business profiles ------------------------------------------------------------------
 
 
-class RejectProfilesForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        max_length=2000,
-        help_text="The tenant sees this; say what to fix.",
-    )
-
-
 @admin.register(BusinessProfile)
 class BusinessProfileAdmin(admin.ModelAdmin):
     list_display = ["__str__", "tenant", "verification_status", "verified_at", "updated_at"]
@@ -192,23 +216,23 @@ class BusinessProfileAdmin(admin.ModelAdmin):
         description="Reject selected profiles (asks for a reason)", permissions=["review"]
     )
     def reject(self, request, queryset):
-        form = RejectProfilesForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
+        def apply(reason: str) -> None:
             actor = Actor.from_request(request)
-            reason = form.cleaned_data["reason"]
             for profile in queryset:
                 business_profile_review(profile=profile, verified=False, reason=reason, actor=actor)
             _report(self, request, len(queryset), "Rejected", [])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject business profiles",
-            "opts": self.model._meta,
-            "profiles": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tenants/businessprofile/reject.html", context)
+
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Reject business profiles",
+            intro="These business profiles will be rejected, and their tenants told why:",
+            submit="Reject",
+            help_text="The tenant sees this; say what to fix.",
+            describe=lambda profile: f"{profile} ({profile.tenant})",
+            apply=apply,
+        )
 
 
 # --- API keys ---------------------------------------------------------------------------

@@ -12,10 +12,13 @@ from rest_framework.response import Response
 
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import MANAGE_ROLES, StaffAPIView, TenantAPIView, TenantScopedMixin
-from tenants.models import APIKey, BusinessProfile, Membership, Tenant
+from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
+from tenants.selectors import AuditFilters, filter_audit_events
 from tenants.serializers import (
     APIKeyCreateSerializer,
     APIKeySerializer,
+    AuditEventFilterSerializer,
+    AuditEventSerializer,
     BusinessProfileSerializer,
     CreatedAPIKeySerializer,
     CurrentTenantSerializer,
@@ -23,6 +26,7 @@ from tenants.serializers import (
     MembershipSerializer,
     StaffTenantCreateSerializer,
     StaffTenantSerializer,
+    StaffTenantSuspendSerializer,
 )
 from tenants.services import api_key_revoke, member_remove, tenant_set_status
 
@@ -248,6 +252,34 @@ class APIKeyDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveDestro
         api_key_revoke(api_key=instance, actor=self.actor)
 
 
+# --- audit log --------------------------------------------------------------------------
+
+
+@extend_schema(tags=["audit log"])
+class AuditEventListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    """The tenant's audit log, newest first; every member and key may read it."""
+
+    model = AuditEvent
+    serializer_class = AuditEventSerializer
+
+    def tenant_queryset(self, queryset):
+        params = AuditEventFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = AuditFilters(**params.validated_data)
+        return filter_audit_events(queryset.order_by("-created_at", "-id"), filters)
+
+    @extend_schema(
+        operation_id="audit_events_list",
+        summary="Audit log: who changed what, when",
+        description="Cursor-paginated, newest first. `action` is a stable code; "
+        "`action_label` says it in words.",
+        parameters=[AuditEventFilterSerializer],
+        responses={200: AuditEventSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 # --- staff ------------------------------------------------------------------------------
 
 
@@ -321,9 +353,13 @@ class _StaffTenantStatusView(StaffAPIView, generics.GenericAPIView):
     lookup_url_kwarg = "id"
     target_status: str
 
+    def reason(self) -> str:
+        return ""
+
     def post(self, request, *args, **kwargs):
+        tenant = self.get_object()
         tenant = tenant_set_status(
-            tenant=self.get_object(), status=self.target_status, actor=self.actor
+            tenant=tenant, status=self.target_status, actor=self.actor, reason=self.reason()
         )
         return Response(StaffTenantSerializer(tenant).data)
 
@@ -332,15 +368,22 @@ class _StaffTenantStatusView(StaffAPIView, generics.GenericAPIView):
     post=extend_schema(
         operation_id="staff_tenants_suspend",
         summary="Suspend a tenant (staff): its people and keys can read but not write",
-        request=None,
+        description="The `reason` is required: the tenant's people see it in the portal "
+        "and API callers in `suspension_reason`.",
+        request=StaffTenantSuspendSerializer,
         responses={200: StaffTenantSerializer, **error_responses(400, 404)},
     )
 )
 @extend_schema(tags=["staff"])
 class StaffTenantSuspendView(_StaffTenantStatusView):
-    """Suspend a tenant."""
+    """Suspend a tenant, saying why."""
 
     target_status = Tenant.Status.SUSPENDED
+
+    def reason(self) -> str:
+        serializer = StaffTenantSuspendSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["reason"]
 
 
 @extend_schema_view(

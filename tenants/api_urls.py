@@ -9,6 +9,7 @@ urlpatterns = [
     path("members/<int:id>", api.MemberDetailView.as_view(), name="api-member"),
     path("api-keys", api.APIKeyListView.as_view(), name="api-api-keys"),
     path("api-keys/<int:id>", api.APIKeyDetailView.as_view(), name="api-api-key"),
+    path("audit-events", api.AuditEventListView.as_view(), name="api-audit-events"),
     path("staff/tenants", api.StaffTenantListView.as_view(), name="api-staff-tenants"),
     path("staff/tenants/<int:id>", api.StaffTenantDetailView.as_view(), name="api-staff-tenant"),
     path(

@@ -27,7 +27,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
             failures.record_failure(request)
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         if not api_key.tenant.is_active and request.method not in ("GET", "HEAD", "OPTIONS"):
-            raise exceptions.PermissionDenied("This tenant is not active.")
+            raise exceptions.PermissionDenied(api_key.tenant.inactive_message)
         return (APIKeyUser(api_key), api_key)
 
     def authenticate_header(self, request):

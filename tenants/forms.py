@@ -2,15 +2,9 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from isvplatform.public import absolute_url, public_is_https, public_netloc
+from isvplatform.public import public_is_https, public_netloc
 from tenants.models import APIKey, BusinessProfile, Membership
 from tenants.services import PROFILE_EDITABLE_FIELDS
 
@@ -153,32 +147,6 @@ class MemberInviteForm(forms.Form):
     def __init__(self, *args, can_grant_owner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices(can_grant_owner)
-
-    def send_invitation(self, request, membership: Membership) -> None:
-        """Email the invitee; a new person gets a link to choose a password."""
-        user = membership.user
-        context = {
-            "tenant": membership.tenant,
-            "role": membership.get_role_display(),
-            "inviter": request.user.get_username(),
-            "login_url": absolute_url(reverse("login")),
-            "set_password_url": None,
-        }
-        if not user.has_usable_password():
-            path = reverse(
-                "password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            )
-            context["set_password_url"] = absolute_url(path)
-        send_mail(
-            subject=f"You've been invited to {membership.tenant.name}",
-            message=render_to_string("registration/invite_email.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
-        )
 
 
 def role_choices(can_grant_owner: bool) -> list[tuple[str, str]]:

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from tenants.audit_labels import audit_action_label
+
 
 class Tenant(models.Model):
     """One business customer of the vendor; owns every tenant-owned row."""
@@ -18,6 +20,8 @@ class Tenant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # Staff give it when they suspend the tenant; its people read it on every page.
+    suspension_reason = models.CharField(max_length=500, blank=True)
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -31,6 +35,22 @@ class Tenant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def inactive_reason(self) -> str:
+        """Why nothing can be changed or sent, as a clause ("your account is suspended: …")."""
+        if self.status == self.Status.SUSPENDED:
+            reason = self.suspension_reason.strip().rstrip(".")
+            return f"your account is suspended: {reason}" if reason else "your account is suspended"
+        if self.status == self.Status.CLOSED:
+            return "your account is closed"
+        return ""
+
+    @property
+    def inactive_message(self) -> str:
+        """`inactive_reason` as a sentence, for errors and banners."""
+        reason = self.inactive_reason
+        return f"{reason[:1].upper()}{reason[1:]}." if reason else ""
 
 
 class TenantQuerySet(models.QuerySet):
@@ -110,7 +130,8 @@ class BusinessProfile(TenantOwned):
         REJECTED = "rejected", "Rejected"
 
     tenant = models.OneToOneField(Tenant, on_delete=models.CASCADE, related_name="profile")
-    legal_name = models.CharField(max_length=200, blank=True)
+    # Every registration names the business by it: a profile never loses it once created.
+    legal_name = models.CharField(max_length=200)
     dba_name = models.CharField("DBA name", max_length=200, blank=True)
     website = models.URLField(blank=True)
     business_type = models.CharField(max_length=32, choices=BusinessType.choices, blank=True)
@@ -146,7 +167,7 @@ class BusinessProfile(TenantOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return self.legal_name or f"Profile of tenant {self.tenant_id}"
+        return self.legal_name or self.tenant.name
 
 
 class APIKey(TenantOwned):
@@ -216,4 +237,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["tenant", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.actor_label or self.actor_type}"
+        return f"{self.action_label} by {self.actor_label or self.get_actor_type_display()}"
+
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)

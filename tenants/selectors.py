@@ -1,10 +1,14 @@
-"""Read-side helpers for tenants: who belongs where, and with which role."""
+"""Read-side helpers for tenants: who belongs where, with which role, and what happened."""
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tenants.models import BusinessProfile, Membership, Tenant
+from tenants.audit_labels import AUDIT_ACTIONS, audit_action_choices
+from tenants.models import AuditEvent, BusinessProfile, Membership, Tenant
 
 
 def memberships_for_user(user: AbstractBaseUser) -> list[Membership]:
@@ -65,3 +69,79 @@ def profile_completeness(profile: BusinessProfile | None) -> ProfileCompleteness
     missing = [str(f.verbose_name) for f in fields if getattr(profile, f.name) in ("", None)]
     filled = len(fields) - len(missing)
     return ProfileCompleteness(round(100 * filled / len(fields)), missing)
+
+
+# --- audit log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit log is narrowed to: the portal's and the API's query parameters."""
+
+    actor: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "AuditFilters":
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat((params.get(name) or "").strip())
+            except ValueError:
+                return None
+
+        return cls(
+            actor=(params.get("actor") or "").strip()[:200],
+            action=(params.get("action") or "").strip()[:100],
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+            q=(params.get("q") or "").strip()[:200],
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.actor, self.action, self.date_from, self.date_to, self.q))
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def tenant_audit_events(tenant: Tenant | int, filters: AuditFilters | None = None) -> QuerySet:
+    """The tenant's audit events, newest first, narrowed by `filters`."""
+    events = AuditEvent.objects.for_tenant(tenant).order_by("-created_at", "-id")
+    return filter_audit_events(events, filters) if filters else events
+
+
+def filter_audit_events(events: QuerySet, filters: AuditFilters) -> QuerySet:
+    """Narrow tenant-scoped `events`. The search matches who, the target and the event's
+    code or its sentence, so "invited" finds `member.invited`."""
+    if filters.actor:
+        events = events.filter(actor_label=filters.actor)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.date_from:
+        events = events.filter(created_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        events = events.filter(created_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    if filters.q:
+        needle = filters.q.lower()
+        codes = [code for code, sentence in AUDIT_ACTIONS.items() if needle in sentence.lower()]
+        events = events.filter(
+            Q(action__icontains=filters.q)
+            | Q(action__in=codes)
+            | Q(actor_label__icontains=filters.q)
+            | Q(target_label__icontains=filters.q)
+            | Q(target_id=filters.q)
+        )
+    return events
+
+
+def audit_filter_choices(tenant: Tenant | int) -> dict[str, list]:
+    """The actors and event types that occur in the tenant's log, for the filter menus."""
+    events = AuditEvent.objects.for_tenant(tenant).order_by()
+    actors = events.exclude(actor_label="").values_list("actor_label", flat=True).distinct()
+    actions = events.values_list("action", flat=True).distinct()
+    return {"actors": sorted(actors), "actions": audit_action_choices(actions)}

@@ -6,9 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from isvplatform.api.serializers import AllowlistModelSerializer
-from tenants.models import APIKey, BusinessProfile, Membership, Tenant
+from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.services import (
     PROFILE_EDITABLE_FIELDS,
+    SUSPENSION_REASON_MAX_LENGTH,
     api_key_create,
     business_profile_update,
     member_change_role,
@@ -46,7 +47,16 @@ class CurrentTenantSerializer(AllowlistModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["id", "name", "slug", "status", "is_demo", "created_at", "role"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "status",
+            "suspension_reason",
+            "is_demo",
+            "created_at",
+            "role",
+        ]
         writable_fields = []
 
     @extend_schema_field(serializers.ChoiceField(choices=Membership.Role.choices))
@@ -104,6 +114,8 @@ class ProfileBasicsSerializer(AllowlistModelSerializer):
             "address_country",
         ]
         writable_fields = fields
+        # Left out, the legal name is the tenant's name; given, it can't be blank.
+        extra_kwargs = {"legal_name": {"required": False}}
 
 
 # --- members ----------------------------------------------------------------------------
@@ -225,8 +237,23 @@ class StaffTenantSerializer(AllowlistModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["id", "name", "slug", "status", "is_demo", "created_at", "verification_status"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "status",
+            "suspension_reason",
+            "is_demo",
+            "created_at",
+            "verification_status",
+        ]
         writable_fields = []
+
+
+class StaffTenantSuspendSerializer(serializers.Serializer):
+    """Why staff suspend the tenant: its people and API callers see this."""
+
+    reason = serializers.CharField(max_length=SUSPENSION_REASON_MAX_LENGTH)
 
 
 class StaffTenantCreateSerializer(serializers.Serializer):
@@ -256,3 +283,44 @@ class StaffTenantCreateSerializer(serializers.Serializer):
                 except DjangoValidationError as err:
                     raise serializers.ValidationError({"profile": err.message_dict}) from err
         return Tenant.objects.select_related("profile").get(pk=tenant.pk)
+
+
+# --- audit log --------------------------------------------------------------------------
+
+
+class AuditEventSerializer(AllowlistModelSerializer):
+    """One change in the tenant: who, what (a stable code and its sentence), on what."""
+
+    actor = serializers.CharField(source="actor_label", read_only=True)
+    action_label = serializers.CharField(read_only=True, help_text="The event as a sentence.")
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor_type",
+            "actor",
+            "action",
+            "action_label",
+            "target_type",
+            "target_id",
+            "target_label",
+            "changes",
+            "ip_address",
+        ]
+        writable_fields = []
+
+
+class AuditEventFilterSerializer(serializers.Serializer):
+    """The audit log's filters; every one is optional."""
+
+    actor = serializers.CharField(required=False, max_length=200, help_text="Who, exactly.")
+    action = serializers.CharField(
+        required=False, max_length=100, help_text="An event code, like `member.invited`."
+    )
+    date_from = serializers.DateField(required=False, help_text="From this day (inclusive).")
+    date_to = serializers.DateField(required=False, help_text="To this day (inclusive).")
+    q = serializers.CharField(
+        required=False, max_length=200, help_text="Search who, the target and the event."
+    )

@@ -124,21 +124,32 @@ def tenant_create(
     return tenant
 
 
-def tenant_set_status(*, tenant: Tenant, status: str, actor: Actor) -> Tenant:
+SUSPENSION_REASON_MAX_LENGTH = 500
+
+
+def tenant_set_status(*, tenant: Tenant, status: str, actor: Actor, reason: str = "") -> Tenant:
+    """Move a tenant to `status`. A suspension needs a reason: the tenant's people see it."""
     if status not in Tenant.Status.values:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if tenant.status == Tenant.Status.CLOSED and status != Tenant.Status.CLOSED:
         raise ValidationError({"status": "A closed tenant can't be reopened."})
+    reason = (reason or "").strip()
+    if status == Tenant.Status.SUSPENDED and not reason:
+        raise ValidationError({"reason": "Say why the tenant is suspended; its people see this."})
+    if len(reason) > SUSPENSION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"Keep the reason under {SUSPENSION_REASON_MAX_LENGTH} characters."}
+        )
     with transaction.atomic():
         before = tenant.status
         tenant.status = status
-        tenant.save(update_fields=["status", "updated_at"])
+        tenant.suspension_reason = reason if status == Tenant.Status.SUSPENDED else ""
+        tenant.save(update_fields=["status", "suspension_reason", "updated_at"])
+        changes: dict[str, Any] = {"status": [before, status]}
+        if reason:
+            changes["reason"] = reason
         record_audit(
-            tenant=tenant,
-            actor=actor,
-            action=f"tenant.{status}",
-            target=tenant,
-            changes={"status": [before, status]},
+            tenant=tenant, actor=actor, action=f"tenant.{status}", target=tenant, changes=changes
         )
     return tenant
 
@@ -200,6 +211,9 @@ def _apply_profile_data(
             except ValidationError as err:
                 errors[name] = err.messages
                 continue
+        if isinstance(value, str):
+            # "   " is as blank as "": a required field must not pass as filled.
+            value = value.strip()
         if name == "address_country" and isinstance(value, str):
             value = value.upper()
         before = getattr(profile, name)

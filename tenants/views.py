@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
 from tenants.forms import (
@@ -22,6 +22,7 @@ from tenants.forms import (
     add_service_errors,
     role_choices,
 )
+from tenants.invitations import invitation_resend, invitation_send, pending_membership
 from tenants.middleware import SESSION_TENANT_KEY
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership
 from tenants.selectors import membership_for, profile_completeness
@@ -37,6 +38,8 @@ from tenants.services import (
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Where a just-created API key's plaintext waits for the one page that shows it.
+NEW_API_KEY_SESSION_KEY = "new_api_key"
 
 
 class TenantRequiredMixin(LoginRequiredMixin):
@@ -63,7 +66,7 @@ class TenantRequiredMixin(LoginRequiredMixin):
         if request.method in SAFE_METHODS:
             return
         if not self.tenant.is_active:
-            raise PermissionDenied(f"This tenant is {self.tenant.get_status_display().lower()}.")
+            raise PermissionDenied(self.tenant.inactive_message)
         allowed = (
             self.membership.can_manage
             if self.write_permission == "manage"
@@ -188,6 +191,13 @@ class TeamView(TenantRequiredMixin, TemplateView):
         is_owner = self.membership.role == Membership.Role.OWNER
         form = MemberInviteForm(request.POST, can_grant_owner=is_owner)
         if form.is_valid():
+            pending = pending_membership(self.tenant, form.cleaned_data["email"])
+            if pending is not None:
+                # Inviting someone who never signed in again means: send it again.
+                _check_owner_rule(self.membership, pending, None)
+                invitation_resend(membership=pending, actor=self.actor)
+                self._send_invitation(pending, resent=True)
+                return redirect("portal:team")
             try:
                 membership = member_invite(
                     tenant=self.tenant,
@@ -198,23 +208,26 @@ class TeamView(TenantRequiredMixin, TemplateView):
             except ValidationError as err:
                 add_service_errors(form, err)
             else:
-                self._send_invitation(form, membership)
+                self._send_invitation(membership)
                 return redirect("portal:team")
         return self.render_to_response(self.get_context_data(invite_form=form))
 
-    def _send_invitation(self, form: MemberInviteForm, membership: Membership) -> None:
+    def _send_invitation(self, membership: Membership, resent: bool = False) -> None:
         email = membership.user.email
         try:
-            form.send_invitation(self.request, membership)
+            invitation_send(membership=membership, inviter=self.request.user.get_username())
         except OSError:
             logger.exception("Could not email the invitation to %s", email)
+            done = "is still invited" if resent else "was added"
             messages.warning(
-                self.request, f"{email} was added, but the invitation email could not be sent."
+                self.request, f"{email} {done}, but the invitation email could not be sent."
             )
+            return
+        role = membership.get_role_display()
+        if resent:
+            messages.success(self.request, f"Invitation sent again to {email} (as {role}).")
         else:
-            messages.success(
-                self.request, f"{email} was invited as {membership.get_role_display()}."
-            )
+            messages.success(self.request, f"{email} was invited as {role}.")
 
 
 class MemberObjectMixin(TenantManageMixin):
@@ -320,15 +333,39 @@ class APIKeysView(TenantRequiredMixin, TemplateView):
             except ValidationError as err:
                 add_service_errors(form, err)
             else:
-                # The plaintext exists only in this response: never cache it, never redirect.
-                response = render(
-                    request,
-                    "portal/api_key_created.html",
-                    {"api_key": api_key, "raw_key": raw_key, "tenant": self.tenant},
-                )
-                add_never_cache_headers(response)
-                return response
+                # Post/redirect/get: a reload of the next page can't mint a second key. The
+                # plaintext waits in the (server-side) session for that one GET only.
+                request.session[NEW_API_KEY_SESSION_KEY] = {
+                    "id": api_key.pk,
+                    "tenant": self.tenant.pk,
+                    "raw_key": raw_key,
+                }
+                return redirect("portal:api_key_created")
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class APIKeyCreatedView(TenantManageMixin, View):
+    """Shows a just-created key once: the session hands it over and forgets it."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        shown = request.session.pop(NEW_API_KEY_SESSION_KEY, None)
+        if not shown or shown.get("tenant") != self.tenant.pk:
+            messages.info(
+                request,
+                "A key is shown only once, right after it is created. "
+                "If you didn't copy it, revoke it and create a new one.",
+            )
+            return redirect("portal:api_keys")
+        api_key = get_object_or_404(APIKey.objects.for_tenant(self.tenant), pk=shown["id"])
+        response = render(
+            request,
+            "portal/api_key_created.html",
+            {"api_key": api_key, "raw_key": shown["raw_key"], "tenant": self.tenant},
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 class APIKeyRevokeView(TenantManageMixin, View):
@@ -339,39 +376,6 @@ class APIKeyRevokeView(TenantManageMixin, View):
         api_key_revoke(api_key=api_key, actor=self.actor)
         messages.success(request, f"The key “{api_key.name}” was revoked.")
         return redirect("portal:api_keys")
-
-
-# --- audit log --------------------------------------------------------------------------
-
-
-def _format_change(value: Any, is_creation: bool) -> str:
-    """Services record an update as [before, after]; a creation records plain values."""
-    if isinstance(value, list) and len(value) == 2 and not is_creation:
-        before, after = (str(v) if v not in ("", None) else "—" for v in value)
-        return f"{before} → {after}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
-
-
-class AuditLogView(TenantRequiredMixin, ListView):
-    """The tenant's own audit events, newest first."""
-
-    template_name = "portal/audit.html"
-    context_object_name = "events"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return AuditEvent.objects.for_tenant(self.tenant).order_by("-created_at", "-id")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for event in context["events"]:
-            is_creation = event.action.endswith(".created")
-            event.change_items = [
-                (k, _format_change(v, is_creation)) for k, v in event.changes.items()
-            ]
-        return context
 
 
 # --- tenant switcher --------------------------------------------------------------------

@@ -18,6 +18,13 @@ class UnsafeURL(ValueError):
     """The URL points somewhere the platform must not post to."""
 
 
+PRIVATE_URL_REFUSED = (
+    "The URL points to a private or local address, and webhooks go only to public "
+    "addresses. For local development, the platform's operator can allow such URLs with "
+    "the WEBHOOK_ALLOW_PRIVATE_URLS=true setting."
+)
+
+
 @dataclass(frozen=True)
 class PostResult:
     status_code: int | None
@@ -42,6 +49,9 @@ def check_url(url: str, *, resolve: bool = True) -> None:
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            # Loopback by definition (RFC 6761): refused at once, without a lookup.
+            raise UnsafeURL(PRIVATE_URL_REFUSED) from None
         if not resolve:
             return
         try:
@@ -50,7 +60,7 @@ def check_url(url: str, *, resolve: bool = True) -> None:
             raise UnsafeURL(f"The host {host} does not resolve.") from err
         addresses = [info[4][0] for info in infos]
     if any(_private(address) for address in addresses):
-        raise UnsafeURL("The URL points to a private or local address.")
+        raise UnsafeURL(PRIVATE_URL_REFUSED)
 
 
 def post_json(url: str, body: bytes, headers: dict[str, str]) -> PostResult:

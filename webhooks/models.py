@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from isvplatform.fields import EncryptedTextField
+from isvplatform.labels import register_labels
 from tenants.models import TenantOwned
 
 
@@ -16,6 +17,9 @@ class EventType(models.TextChoices):
     MESSAGE_RECEIVED = "message.received", "Message received"
     OPTOUT_CHANGED = "optout.changed", "Opt-out added or removed"
     A2P_STATUS = "a2p.status", "10DLC registration status changed"
+
+
+register_labels("webhook_event", EventType)
 
 
 class WebhookEndpoint(TenantOwned):

@@ -117,7 +117,7 @@ def _lock_tenant(tenant: Tenant) -> Tenant:
 
 def _check_tenant(tenant: Tenant) -> None:
     if tenant.status != Tenant.Status.ACTIVE:
-        raise ComplianceConflict(f"This tenant is {tenant.status}; registrations are paused.")
+        raise ComplianceConflict(f"Registrations are paused because {tenant.inactive_reason}.")
 
 
 def registration_submit(

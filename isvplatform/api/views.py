@@ -42,7 +42,7 @@ class TenantRolePermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         if view.tenant.status != Tenant.Status.ACTIVE:
-            raise exceptions.PermissionDenied(f"This tenant is {view.tenant.status}.")
+            raise exceptions.PermissionDenied(view.tenant.inactive_message)
         return view.role in view.write_roles
 
 

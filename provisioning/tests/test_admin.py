@@ -63,9 +63,18 @@ def test_pages_show_status_and_errors_but_never_a_token(admin_client, tenant, ac
 
 
 def test_suspend_and_reactivate_actions(admin_client, active_sub):
-    run_action(admin_client, "twiliosubaccount", "suspend", [active_sub])
+    confirm = run_action(admin_client, "twiliosubaccount", "suspend", [active_sub])
+    assert confirm.status_code == 200 and 'name="reason"' in confirm.content.decode()
+    blank = run_action(admin_client, "twiliosubaccount", "suspend", [active_sub], apply="1")
+    assert "This field is required." in blank.content.decode()
     active_sub.refresh_from_db()
-    assert active_sub.status == Status.SUSPENDED
+    assert active_sub.status == Status.ACTIVE
+
+    run_action(
+        admin_client, "twiliosubaccount", "suspend", [active_sub], apply="1", reason="Spam report"
+    )
+    active_sub.refresh_from_db()
+    assert (active_sub.status, active_sub.status_reason) == (Status.SUSPENDED, "Spam report")
     assert SandboxAccount.objects.get(sid=active_sub.sid).status == "suspended"
 
     run_action(admin_client, "twiliosubaccount", "reactivate", [active_sub])

@@ -46,6 +46,7 @@ def test_current_tenant_shows_the_tenant_and_the_callers_role(member_client, ten
         "name": tenant.name,
         "slug": tenant.slug,
         "status": "active",
+        "suspension_reason": "",
         "is_demo": False,
         "created_at": response.json()["created_at"],
         "role": "viewer",
@@ -288,13 +289,17 @@ def test_staff_list_filter_suspend_and_reactivate(staff_client, tenant, other_te
     listed = staff_client.get("/api/v1/staff/tenants").json()["results"]
     assert len(listed) == 3
 
-    response = staff_client.post(f"/api/v1/staff/tenants/{tenant.pk}/suspend")
+    response = staff_client.post(
+        f"/api/v1/staff/tenants/{tenant.pk}/suspend", {"reason": "Unpaid invoice"}, format="json"
+    )
     assert (response.status_code, response.json()["status"]) == (200, "suspended")
+    assert response.json()["suspension_reason"] == "Unpaid invoice"
     suspended = staff_client.get("/api/v1/staff/tenants?status=suspended").json()["results"]
     assert [t["id"] for t in suspended] == [tenant.pk]
 
     response = staff_client.post(f"/api/v1/staff/tenants/{tenant.pk}/reactivate")
     assert (response.status_code, response.json()["status"]) == (200, "active")
+    assert response.json()["suspension_reason"] == ""
     assert audit_actions(tenant) == ["tenant.suspended", "tenant.active"]
 
     bad = staff_client.get("/api/v1/staff/tenants?status=sleeping")

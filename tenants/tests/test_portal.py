@@ -13,6 +13,7 @@ from tenants.tests.factories import (
     TenantFactory,
     UserFactory,
     make_api_key,
+    secret_of,
 )
 
 Role = Membership.Role
@@ -337,17 +338,49 @@ def test_another_tenants_membership_is_not_found(client, sign_in, other_tenant):
 def test_api_key_is_shown_once(client, sign_in, tenant):
     sign_in(role=Role.ADMIN)
     response = client.post(reverse("portal:api_keys"), {"name": "Production", "scopes": ["read"]})
-    assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"]
-    raw_key = response.context["raw_key"]
-    assert raw_key in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:api_key_created")
+    assert "isv_" not in response.content.decode()
+
+    shown = client.get(response["Location"])
+    assert "no-store" in shown["Cache-Control"]
+    raw_key = shown.context["raw_key"]
+    assert raw_key in shown.content.decode()
     api_key = APIKey.objects.for_tenant(tenant).get()
     assert (api_key.name, api_key.scopes) == ("Production", ["read"])
 
     listing = client.get(reverse("portal:api_keys")).content.decode()
     assert f"isv_{api_key.prefix}_" in listing
     assert raw_key not in listing
-    assert raw_key.split("_", 2)[2] not in listing
+    assert secret_of(raw_key) not in listing
+
+
+def test_reloading_the_new_key_page_mints_no_second_key_and_hides_the_first(
+    client, sign_in, tenant
+):
+    sign_in(role=Role.OWNER)
+    created = client.post(reverse("portal:api_keys"), {"name": "CI", "scopes": ["read"]})
+    first = client.get(created["Location"])
+    raw_key = first.context["raw_key"]
+
+    reload = client.get(created["Location"], follow=True)
+    body = reload.content.decode()
+    assert secret_of(raw_key) not in body
+    assert "shown only once" in body
+    assert reload.redirect_chain == [(reverse("portal:api_keys"), 302)]
+    assert APIKey.objects.for_tenant(tenant).count() == 1
+
+
+def test_a_new_key_is_not_shown_in_another_tenant(client, sign_in, tenant, other_tenant):
+    membership = sign_in(role=Role.OWNER)
+    MembershipFactory(tenant=other_tenant, user=membership.user, role=Role.OWNER)
+    client.post(reverse("portal:switch_tenant"), {"tenant": tenant.pk})
+    created = client.post(reverse("portal:api_keys"), {"name": "CI", "scopes": ["read"]})
+    client.post(reverse("portal:switch_tenant"), {"tenant": other_tenant.pk})
+    page = client.get(created["Location"], follow=True)
+    assert "raw_key" not in page.context
+    assert "shown only once" in page.content.decode()
+    assert APIKey.objects.for_tenant(tenant).count() == 1
 
 
 def test_api_key_form_needs_a_name_and_a_scope(client, sign_in, tenant):

@@ -48,6 +48,7 @@ def test_the_walk_finds_the_api():
     found = {r.route for r in ROUTES}
     assert "/api/v1/members/<int:id>" in found
     assert "/api/v1/api-keys" in found
+    assert "/api/v1/audit-events" in found
     assert "/api/v1/staff/tenants/<int:id>/suspend" in found
     assert ID_ROUTES and LIST_ROUTES and STAFF_ROUTES
 
