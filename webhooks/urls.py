@@ -12,5 +12,10 @@ urlpatterns = [
         views.EndpointActionView.as_view(),
         name="endpoint_action",
     ),
+    path(
+        "webhook-endpoints/<uuid:pk>/secret/",
+        views.EndpointSecretView.as_view(),
+        name="endpoint_secret",
+    ),
     path("webhook-deliveries/<uuid:pk>/", views.DeliveryDetailView.as_view(), name="delivery"),
 ]

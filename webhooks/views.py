@@ -25,9 +25,20 @@ from webhooks.services import (
     send_test_event,
 )
 
+SECRET_SHOWN_SESSION_KEY = "webhooks.secret_to_show"
+
+
+def _redirect_to_secret(request, endpoint: WebhookEndpoint):
+    """Post/redirect/get: a reload of the secret page creates or rotates nothing.
+
+    The session holds only which endpoint's secret may be shown once, never the secret.
+    """
+    request.session[SECRET_SHOWN_SESSION_KEY] = str(endpoint.pk)
+    return redirect("webhooks:endpoint_secret", pk=endpoint.pk)
+
 
 def _secret_page(request, endpoint: WebhookEndpoint, secret: str):
-    """The secret exists in clear only in this response: never cached, never redirected to."""
+    """The secret exists in clear only in this response: never cached."""
     response = render(
         request,
         "webhooks/secret.html",
@@ -68,7 +79,7 @@ class EndpointListView(TenantRequiredMixin, TemplateView):
             except ValidationError as err:
                 add_service_errors(form, err)
             else:
-                return _secret_page(request, endpoint, endpoint.secret.reveal())
+                return _redirect_to_secret(request, endpoint)
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -127,13 +138,30 @@ class EndpointActionView(EndpointMixin, View):
             send_test_event(endpoint=endpoint, actor=self.actor)
             flash.success(request, "A test event is on its way; watch the log below.")
         elif action == "rotate":
-            secret = endpoint_rotate_secret(endpoint=endpoint, actor=self.actor)
-            return _secret_page(request, endpoint, secret)
+            endpoint_rotate_secret(endpoint=endpoint, actor=self.actor)
+            return _redirect_to_secret(request, endpoint)
         elif action == "delete":
             endpoint_delete(endpoint=endpoint, actor=self.actor)
             flash.success(request, f"The endpoint {endpoint.url} was deleted.")
             return redirect("webhooks:endpoints")
         return redirect("webhooks:endpoint", pk=endpoint.pk)
+
+
+class EndpointSecretView(EndpointMixin, View):
+    """Shows a just-created or just-rotated secret once, right after the POST that made it."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk):
+        endpoint = self.get_endpoint()
+        if request.session.pop(SECRET_SHOWN_SESSION_KEY, None) != str(endpoint.pk):
+            flash.info(
+                request,
+                "A signing secret is shown only once, right after it is created or rotated. "
+                "If you didn't copy it, rotate it again.",
+            )
+            return redirect("webhooks:endpoint", pk=endpoint.pk)
+        return _secret_page(request, endpoint, endpoint.secret.reveal())
 
 
 class DeliveryDetailView(TenantRequiredMixin, TemplateView):

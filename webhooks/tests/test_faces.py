@@ -105,6 +105,7 @@ def test_portal_create_edit_test_and_redeliver(tenant, member_client, receiver, 
     page = owner.post(
         "/webhook-endpoints/",
         {"url": receiver.url, "description": "CRM", "event_types": ["message.status"]},
+        follow=True,
     )
     assert page.status_code == 200 and "whsec_" in page.content.decode()
     assert page["Cache-Control"].startswith("max-age=0")
@@ -127,3 +128,29 @@ def test_portal_create_edit_test_and_redeliver(tenant, member_client, receiver, 
     response = on_commit(owner.post, f"/webhook-deliveries/{delivery.pk}/")
     assert response.status_code == 302
     assert WebhookDelivery.objects.count() == 2 and len(receiver.received) == 2
+
+
+def test_reloading_the_secret_page_creates_and_rotates_nothing(tenant, member_client, receiver):
+    """Post/redirect/get: the secret shows once; a reload neither re-posts nor shows it."""
+    owner = member_client(role=Membership.Role.OWNER)
+    created = owner.post(
+        "/webhook-endpoints/",
+        {"url": receiver.url, "description": "CRM", "event_types": ["message.status"]},
+    )
+    assert created.status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    secret = endpoint.secret.reveal()
+    assert secret in owner.get(created["Location"]).content.decode()
+    again = owner.get(created["Location"], follow=True).content.decode()
+    assert secret not in again and "shown only once" in again
+    assert WebhookEndpoint.objects.count() == 1
+
+    rotated = owner.post(f"/webhook-endpoints/{endpoint.pk}/action/", {"action": "rotate"})
+    assert rotated.status_code == 302
+    endpoint.refresh_from_db()
+    new_secret = endpoint.secret.reveal()
+    assert new_secret != secret
+    assert new_secret in owner.get(rotated["Location"]).content.decode()
+    owner.get(rotated["Location"])
+    endpoint.refresh_from_db()
+    assert endpoint.secret.reveal() == new_secret
