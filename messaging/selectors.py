@@ -24,7 +24,6 @@ from messaging.models import (
     Direction,
     Message,
     OptOut,
-    Status,
     WebhookEvent,
 )
 from tenants.models import Tenant
@@ -48,29 +47,6 @@ class MessageFilters:
             (self.direction, self.channel, self.status, self.number, self.date_from, self.date_to,
              self.text)
         )  # fmt: skip
-
-    @classmethod
-    def from_params(cls, params) -> "MessageFilters":
-        def pick(name: str, allowed) -> str:
-            value = (params.get(name) or "").strip()
-            return value if value in allowed else ""
-
-        return cls(
-            direction=pick("direction", Direction.values),
-            channel=pick("channel", Channel.values),
-            status=pick("status", Status.values),
-            number=(params.get("number") or "").strip()[:20],
-            date_from=_date(params.get("date_from")),
-            date_to=_date(params.get("date_to")),
-            text=(params.get("q") or params.get("text") or "").strip()[:200],
-        )
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return None
 
 
 def _day_start(day: date) -> datetime:

@@ -1,7 +1,9 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
 
@@ -215,6 +217,14 @@ class OptOutCreateSerializer(serializers.Serializer):
 class OptOutImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a `number` column; optional `channel`, "
                                  "`reason`.")  # fmt: skip
+
+    def validate(self, attrs):
+        """Reads the CSV into `rows`: an unreadable file is an error of the `file` field."""
+        try:
+            attrs["rows"] = csvio.read_optout_upload(attrs["file"])
+        except DjangoValidationError as err:
+            raise serializers.ValidationError({"file": err.messages}) from err
+        return attrs
 
 
 class ImportResultSerializer(serializers.Serializer):
