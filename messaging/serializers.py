@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from isvplatform.api.serializers import column_length
 from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
@@ -211,7 +212,9 @@ class OptOutSerializer(serializers.ModelSerializer):
 class OptOutCreateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=column_length(OptOut, "reason")
+    )
 
 
 class OptOutImportSerializer(serializers.Serializer):
