@@ -1,5 +1,5 @@
 """OpenAPI pieces every endpoint shares: the error body, the usual error responses, and the
-schema generator's corrections (blank emails, the invalid-cursor 404 of every paged list)."""
+schema generator's corrections (blank emails and URLs, every paged list's invalid-cursor 404)."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -35,6 +35,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {s: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[s]) for s in wanted}
 
 
+BLANKABLE_FORMATS = ("email", "uri")
 INVALID_CURSOR = "The `cursor` is not one this list handed out."
 
 
@@ -44,11 +45,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
         blank_allowed = getattr(field, "allow_blank", False) or field.read_only
-        is_email = isinstance(field, serializers.EmailField) and schema.get("format") == "email"
-        if is_email and blank_allowed:
-            # An email that may be left empty is answered as "", which isn't format: email.
-            del schema["format"]
-            schema["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
+        if blank_allowed and schema.get("format") in BLANKABLE_FORMATS:
+            # A field that may be left empty is answered as "", which is no email or URI.
+            schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

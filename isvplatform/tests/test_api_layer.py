@@ -86,6 +86,7 @@ def openapi(django_db_blocker):
 def test_emails_that_may_be_blank_are_documented_so(openapi):
     profile = openapi["components"]["schemas"]["BusinessProfile"]["properties"]
     assert profile["contact_email"]["anyOf"] == [{"format": "email"}, {"maxLength": 0}]
+    assert profile["website"]["anyOf"] == [{"format": "uri"}, {"maxLength": 0}]
     assert "format" not in profile["contact_email"]
     invite = openapi["components"]["schemas"]["MemberInviteRequest"]["properties"]
     assert invite["email"]["format"] == "email"  # required, so never blank
