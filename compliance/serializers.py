@@ -6,9 +6,24 @@ from rest_framework import serializers
 
 from compliance import vocab
 from compliance.models import Registration, StatusTransition
-from compliance.selectors import FIELD_LABELS
+from compliance.selectors import FIELD_LABELS, FORM_TO_PROFILE
 from compliance.validation import BOOL_FIELDS, FORM_FIELDS, LIST_FIELDS, RULES
+from isvplatform.api.serializers import column_length
 from tenants.models import BusinessProfile
+
+# Twilio takes at most this many characters in a campaign's texts.
+TEXT_MAX_LENGTH = 4096
+_REGISTRATION_COLUMNS = {f.name for f in Registration._meta.concrete_fields}
+
+
+def form_field_length(name: str) -> int:
+    """The longest value of a form field: its column's length where it is stored in one (the
+    business profile's, or the registration's), else what Twilio takes."""
+    if name in FORM_TO_PROFILE:
+        return column_length(BusinessProfile, FORM_TO_PROFILE[name], TEXT_MAX_LENGTH)
+    if name in _REGISTRATION_COLUMNS:
+        return column_length(Registration, name, TEXT_MAX_LENGTH)
+    return TEXT_MAX_LENGTH
 
 
 def _form_field(name: str) -> serializers.Field:
@@ -22,7 +37,9 @@ def _form_field(name: str) -> serializers.Field:
         )
     if name in BOOL_FIELDS:
         return serializers.BooleanField(required=False, help_text=label)
-    return serializers.CharField(required=False, allow_blank=True, max_length=4096, help_text=label)
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=form_field_length(name), help_text=label
+    )
 
 
 class RegistrationFormSerializer(serializers.Serializer):

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
+    "isvplatform.middleware.QueryStringGuardMiddleware",
 ]
 
 ROOT_URLCONF = "isvplatform.urls"
@@ -225,7 +226,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["isvplatform.api.throttling.TenantRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"tenant": env("API_THROTTLE_RATE", default="6000/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "isvplatform.api.schema.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "isvplatform.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "isvplatform.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

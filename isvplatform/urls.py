@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from isvplatform import health
-from isvplatform.api.errors import json_error_view
+from isvplatform.api.errors import json_bad_request, json_error_view
 from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
@@ -30,6 +30,19 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("", include("tenants.urls")),
 ]
+
+handler400 = "isvplatform.urls.bad_request"
+
+
+def bad_request(request, exception=None):
+    """A request Django refuses before any view (too many fields, too large): the API's error
+    format under /api/, the HTML page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_bad_request(request, exception)
+    from django.views.defaults import bad_request as html_bad_request
+
+    return html_bad_request(request, exception)
+
 
 handler500 = "isvplatform.urls.server_error"
 

@@ -5,23 +5,31 @@ serializers, every decision and write from `messaging.services`. POSTs that send
 `Idempotency-Key` header.
 """
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from isvplatform.api.errors import error_body
 from isvplatform.api.pagination import CursorPagination
+from isvplatform.api.parsers import JSONParser
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from messaging import csvio
+from messaging.forms import FILTER_DATE_MAX, FILTER_DATE_MIN, message_filters
 from messaging.idempotency import idempotent
 from messaging.media import media_response
-from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
+from messaging.models import (
+    Channel,
+    ConsentEvent,
+    Conversation,
+    Message,
+    MessageMedia,
+    OptOut,
+    Status,
+)
 from messaging.selectors import (
-    MessageFilters,
     filter_consent,
     filter_messages,
     filter_optouts,
@@ -63,14 +71,17 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description="Repeat a POST safely: the same key and body return the first response and "
     "send nothing new; the same key with another body is a 409.",
 )
+_DATES = f"A day from {FILTER_DATE_MIN} to {FILTER_DATE_MAX}."
 MESSAGE_FILTERS = [
     OpenApiParameter("direction", OpenApiTypes.STR, enum=["outbound", "inbound"]),
     OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
-    OpenApiParameter("status", OpenApiTypes.STR),
-    OpenApiParameter("number", OpenApiTypes.STR, description="E.164 (exact) or digits."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE),
-    OpenApiParameter("date_to", OpenApiTypes.DATE),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Text in the body."),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+    OpenApiParameter(
+        "number", {"type": "string", "maxLength": 20}, description="E.164 (exact) or digits."
+    ),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description=_DATES),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description=_DATES),
+    OpenApiParameter("q", {"type": "string", "maxLength": 200}, description="Text in the body."),
 ]
 
 
@@ -112,13 +123,13 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     serializer_class = MessageSerializer
 
     def tenant_queryset(self, queryset):
-        return filter_messages(queryset, MessageFilters.from_params(self.request.query_params))
+        return filter_messages(queryset, message_filters(self.request.query_params))
 
     @extend_schema(
         operation_id="messages_list",
         summary="Message log",
         parameters=MESSAGE_FILTERS,
-        responses={200: MessageSerializer(many=True), **error_responses()},
+        responses={200: MessageSerializer(many=True), **error_responses(400)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -409,11 +420,8 @@ class OptOutImportView(TenantAPIView):
     def post(self, request):
         serializer = OptOutImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError({"file": "Import at most 5 MB at a time."})
         result = optout_import(
-            tenant=self.tenant, rows=csvio.read_optout_csv(upload.read()), actor=self.actor
+            tenant=self.tenant, rows=serializer.validated_data["rows"], actor=self.actor
         )
         return Response(
             {
@@ -462,12 +470,12 @@ class MessageExportView(TenantAPIView):
         operation_id="messages_export",
         summary="Export the (filtered) message log as CSV",
         parameters=MESSAGE_FILTERS,
-        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses()},
+        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(400)},
     )
     def get(self, request):
-        queryset = filter_messages(
-            Message.objects.for_tenant(self.tenant), MessageFilters.from_params(request.GET)
-        )
+        # The filters are checked here, before the streamed response starts.
+        filters = message_filters(request.query_params)
+        queryset = filter_messages(Message.objects.for_tenant(self.tenant), filters)
         rows = (csvio.message_row(m) for m in iterate_messages(queryset))
         return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)
 

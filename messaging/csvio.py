@@ -2,18 +2,41 @@
 
 import csv
 import io
+import re
 from typing import Any
+
+from django.core.exceptions import ValidationError
 
 # The streaming and formula-safe cells are shared with other apps' exports.
 from isvplatform.csv_export import safe_cell as safe_cell
 from isvplatform.csv_export import stream_csv as stream_csv
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Characters no text CSV holds: C0 controls other than tab, line feed and carriage return.
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_optout_upload(upload) -> list[dict[str, str]]:
+    """The rows of an uploaded opt-out CSV; raises ValidationError saying what is wrong."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("Import at most 5 MB at a time.")
+    return read_optout_csv(upload.read())
+
 
 def read_optout_csv(raw: bytes) -> list[dict[str, str]]:
     """Rows of an uploaded CSV as dicts with lower-case keys; a file without a header row is
-    read as one number per line."""
-    text = raw.decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    read as one number per line. Lines may end in LF, CRLF or a bare CR; a file that isn't
+    UTF-8 text (a spreadsheet, an image, NUL bytes) is refused with a ValidationError."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValidationError("This isn't a CSV text file; save it as CSV (UTF-8).") from err
+    if _BINARY.search(text):
+        raise ValidationError("This isn't a CSV text file: it holds control characters.")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        raise ValidationError(f"This CSV file can't be read: {err}.") from err
     if not rows:
         return []
     header = [h.strip().lower() for h in rows[0]]

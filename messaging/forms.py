@@ -1,10 +1,14 @@
 """Portal forms of messaging: they check shape; `messaging.services` decides what is valid."""
 
 import json
+from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
-from messaging.models import Channel, MessagingSettings
+from messaging import csvio
+from messaging.models import Channel, MessagingSettings, Status
 from messaging.segments import MAX_BODY_CHARS
 from messaging.selectors import MessageFilters
 from provisioning.selectors import active_numbers
@@ -79,31 +83,60 @@ class ReplyForm(forms.Form):
     content_sid = forms.CharField(label="Template (content SID)", required=False, max_length=34)
 
 
+# Filter dates are turned into day boundaries (and the day after `date_to`); beyond these
+# that arithmetic overflows, and no message is that old or that new anyway.
+FILTER_DATE_MIN = date(1900, 1, 1)
+FILTER_DATE_MAX = date(9998, 12, 31)
+
+
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(FILTER_DATE_MIN, "Enter a date from 1900-01-01 on."),
+            MaxValueValidator(FILTER_DATE_MAX, "Enter a date up to 9998-12-31."),
+        ],
+    )
+
+
 class LogFilterForm(forms.Form):
+    """The message log's filters, checked the same way for the portal and the API."""
+
     direction = forms.ChoiceField(
         required=False, choices=[("", "Any direction"), ("outbound", "Outbound"),
                                  ("inbound", "Inbound")]
     )  # fmt: skip
     channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
-    status = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     number = forms.CharField(required=False, max_length=20)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = _filter_date("From")
+    date_to = _filter_date("To")
     q = forms.CharField(label="Text", required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from messaging.models import Status
-
-        self.fields["status"].choices = [("", "Any status"), *Status.choices]
-
     def filters(self) -> MessageFilters:
+        """The filters of a valid form (none of an invalid one)."""
         if not self.is_valid():
             return MessageFilters()
-        return MessageFilters.from_params(
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in
-             self.cleaned_data.items() if v}
-        )  # fmt: skip
+        data = self.cleaned_data
+        return MessageFilters(
+            direction=data["direction"],
+            channel=data["channel"],
+            status=data["status"],
+            number=data["number"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            text=data["q"],
+        )
+
+
+def message_filters(params) -> MessageFilters:
+    """The message filters of a query string; raises ValidationError naming each bad one."""
+    form = LogFilterForm(params)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.filters()
 
 
 class OptOutAddForm(forms.Form):
@@ -117,6 +150,16 @@ class OptOutImportForm(forms.Form):
         label="CSV file",
         help_text="A `number` column (and optionally `channel`, `reason`), or one number per line.",
     )
+
+    def clean(self):
+        """Reads the CSV into `rows`: an unreadable file is an error of the `file` field."""
+        cleaned = super().clean()
+        if cleaned.get("file") is not None:
+            try:
+                cleaned["rows"] = csvio.read_optout_upload(cleaned["file"])
+            except ValidationError as err:
+                self.add_error("file", err)
+        return cleaned
 
 
 class KeywordRepliesForm(forms.ModelForm):

@@ -51,29 +51,6 @@ class MessageFilters:
              self.text)
         )  # fmt: skip
 
-    @classmethod
-    def from_params(cls, params) -> "MessageFilters":
-        def pick(name: str, allowed) -> str:
-            value = (params.get(name) or "").strip()
-            return value if value in allowed else ""
-
-        return cls(
-            direction=pick("direction", Direction.values),
-            channel=pick("channel", Channel.values),
-            status=pick("status", Status.values),
-            number=(params.get("number") or "").strip()[:20],
-            date_from=_date(params.get("date_from")),
-            date_to=_date(params.get("date_to")),
-            text=(params.get("q") or params.get("text") or "").strip()[:200],
-        )
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip()) if value else None
-    except ValueError:
-        return None
-
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())

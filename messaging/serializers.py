@@ -1,8 +1,11 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from isvplatform.api.serializers import column_length
+from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
 
@@ -230,12 +233,22 @@ class OptOutSerializer(serializers.ModelSerializer):
 class OptOutCreateSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=column_length(OptOut, "reason")
+    )
 
 
 class OptOutImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV with a `number` column; optional `channel`, "
                                  "`reason`.")  # fmt: skip
+
+    def validate(self, attrs):
+        """Reads the CSV into `rows`: an unreadable file is an error of the `file` field."""
+        try:
+            attrs["rows"] = csvio.read_optout_upload(attrs["file"])
+        except DjangoValidationError as err:
+            raise serializers.ValidationError({"file": err.messages}) from err
+        return attrs
 
 
 class ImportResultSerializer(serializers.Serializer):

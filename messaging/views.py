@@ -148,7 +148,13 @@ class EstimateView(TenantRequiredMixin, View):
 
 
 class MessageLogView(TenantRequiredMixin, TemplateView):
+    """The filtered log; invalid filters are shown beside the form (and answer 400)."""
+
     template_name = "messaging/log.html"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["form"].errors else 200)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,8 +178,11 @@ class MessageExportView(TenantRequiredMixin, View):
     """The filtered log as CSV, streamed in keyset chunks however long it is."""
 
     def get(self, request):
-        filters = LogFilterForm(request.GET or None).filters()
-        queryset = filter_messages(Message.objects.for_tenant(self.tenant), filters)
+        form = LogFilterForm(request.GET)
+        if not form.is_valid():  # checked before the streamed response starts
+            fields = {name: list(errors) for name, errors in form.errors.items()}
+            return render(request, "bad_input.html", {"fields": fields}, status=400)
+        queryset = filter_messages(Message.objects.for_tenant(self.tenant), form.filters())
         rows = (csvio.message_row(m) for m in iterate_messages(queryset))
         return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)
 
@@ -363,13 +372,17 @@ class OptOutRemoveView(TenantRequiredMixin, View):
         return redirect("messaging:optouts")
 
 
-class OptOutImportView(TenantRequiredMixin, View):
-    def post(self, request):
+class OptOutImportView(OptOutsView):
+    """The opt-outs page's import form; a file that can't be read is shown beside it (400)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
         form = OptOutImportForm(request.POST, request.FILES)
-        if not form.is_valid() or form.cleaned_data["file"].size > 5 * 1024 * 1024:
-            flash.error(request, "Choose a CSV file of at most 5 MB.")
-            return redirect("messaging:optouts")
-        rows = csvio.read_optout_csv(form.cleaned_data["file"].read())
+        if not form.is_valid():
+            context = self.get_context_data(import_form=form)
+            return self.render_to_response(context, status=400)
+        rows = form.cleaned_data["rows"]
         result = optout_import(tenant=self.tenant, rows=rows, actor=self.actor)
         summary = f"Imported {result.added} opt-out(s); {result.already} were already there."
         if result.errors:

@@ -29,7 +29,7 @@ from provisioning.models import (
     TwilioSubaccount,
 )
 from provisioning.selectors import active_numbers, active_subaccount, messaging_service_for
-from provisioning.services import subaccount_client
+from provisioning.services import subaccount_client, subaccount_lock
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
@@ -252,7 +252,7 @@ def number_buy(
     sms_url, status_callback = webhook_urls()
     with transaction.atomic():
         sub = _require_active_subaccount(tenant)
-        sub = TwilioSubaccount.objects.select_for_update(of=("self",)).get(pk=sub.pk)
+        sub = subaccount_lock(sub.pk)
         if sub.status != TwilioSubaccount.Status.ACTIVE:
             raise ProvisioningConflict("The subaccount is no longer active.")
         _check_limit(tenant, sub)
@@ -551,7 +551,7 @@ def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> Phon
     sms_url, status_callback = webhook_urls()
     with transaction.atomic():
         sub = _require_active_subaccount(tenant)
-        sub = TwilioSubaccount.objects.select_for_update(of=("self",)).get(pk=sub.pk)
+        sub = subaccount_lock(sub.pk)
         pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=pooled.pk)
         if pooled.status != PooledNumber.Status.AVAILABLE:
             raise ProvisioningConflict(f"This pool number is {pooled.status}, not available.")

@@ -21,6 +21,7 @@ from provisioning.numbers import numbers_sync
 from provisioning.services import (
     _enqueue,
     subaccount_close,
+    subaccount_lock,
     subaccount_retire_previous_token,
 )
 from tenants.models import Tenant
@@ -84,11 +85,7 @@ def _reconcile_status(
     if twilio_status == sub.status:
         return []
     with transaction.atomic():
-        sub = (
-            TwilioSubaccount.objects.select_for_update(of=("self",))
-            .select_related("tenant")
-            .get(pk=sub.pk)
-        )
+        sub = subaccount_lock(sub.pk)
         ours = sub.status
         if twilio_status == ours or ours not in (Status.ACTIVE, Status.SUSPENDED):
             return []

@@ -4,11 +4,11 @@ has an auth token among its fields, so no response can carry one."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from isvplatform.api.serializers import AllowlistModelSerializer
+from isvplatform.api.serializers import AllowlistModelSerializer, column_length
 from isvplatform.gateway.errors import ERROR_DOCS_URL
 from provisioning.models import NumberType, PhoneNumber, PooledNumber, TwilioSubaccount
 from provisioning.selectors import ONBOARDING_STATES, sending_mode
-from tenants.models import Tenant
+from tenants.models import BusinessProfile, Tenant
 from tenants.services import PROFILE_EDITABLE_FIELDS
 
 EMAIL_MAX_LENGTH = 150
@@ -127,7 +127,11 @@ class StaffSubaccountSerializer(SubaccountSerializer):
 
 
 class SuspendSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=column_length(TwilioSubaccount, "status_reason"),
+        required=False,
+        allow_blank=True,
+    )
 
 
 class CloseSerializer(serializers.Serializer):
@@ -237,7 +241,9 @@ class NumberBuySerializer(serializers.Serializer):
     area_code = serializers.RegexField(
         r"^\d{3}$", required=False, help_text="Or: any number in this area code (US/CA)."
     )
-    friendly_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    friendly_name = serializers.CharField(
+        max_length=column_length(PhoneNumber, "friendly_name"), required=False, allow_blank=True
+    )
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("phone_number")) == bool(attrs.get("area_code")):
@@ -255,7 +261,11 @@ class ProfileInputSerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            name: serializers.CharField(max_length=4096, required=False, allow_blank=True)
+            name: serializers.CharField(
+                max_length=column_length(BusinessProfile, name, 4096),
+                required=False,
+                allow_blank=True,
+            )
             if name not in ("monthly_volume", "tcpa_compliant", "gdpr_compliant")
             else (
                 serializers.IntegerField(required=False, min_value=0, max_value=2_147_483_647)
@@ -270,7 +280,7 @@ class CustomerCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, help_text="The owner's email.")
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    business_name = serializers.CharField(max_length=200)
+    business_name = serializers.CharField(max_length=column_length(Tenant, "name"))
     password = serializers.CharField(
         max_length=128,
         required=False,

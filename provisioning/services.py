@@ -31,6 +31,7 @@ from tenants.services import (
     business_profile_update,
     record_audit,
     tenant_create,
+    tenant_lock,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,12 +54,25 @@ def _enqueue(task_name: str, *args: Any) -> None:
     transaction.on_commit(lambda: task.delay(*args))
 
 
-def _lock(subaccount: TwilioSubaccount) -> TwilioSubaccount:
+def subaccount_lock(subaccount_id: Any) -> TwilioSubaccount:
+    """Lock a subaccount row, after its tenant's row (raises DoesNotExist without one).
+
+    Every transaction locks in one order: tenant, then subaccount, then numbers. A
+    provisioning request locks the tenant and then the subaccount; a task or staff action
+    that locked the subaccount alone and then wrote an audit row (which references, and so
+    share-locks, the tenant) waited on that request while it waited on them: a deadlock.
+    """
+    tenant_id = TwilioSubaccount.objects.values_list("tenant_id", flat=True).get(pk=subaccount_id)
+    tenant_lock(tenant_id)
     return (
         TwilioSubaccount.objects.select_for_update(of=("self",))
         .select_related("tenant")
-        .get(pk=subaccount.pk)
+        .get(pk=subaccount_id)
     )
+
+
+def _lock(subaccount: TwilioSubaccount) -> TwilioSubaccount:
+    return subaccount_lock(subaccount.pk)
 
 
 def subaccount_client(subaccount: TwilioSubaccount):
@@ -217,7 +231,7 @@ def subaccount_request(
     if tenant.status == Tenant.Status.CLOSED:
         raise ProvisioningConflict("This tenant is closed.", code="tenant_closed")
     with transaction.atomic():
-        Tenant.objects.select_for_update(of=("self",)).filter(pk=tenant.pk).first()
+        tenant_lock(tenant.pk)
         sub = open_subaccount(tenant)
         if sub is None:
             sub = TwilioSubaccount.objects.create(
@@ -257,11 +271,7 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
     finds the SID. Raises GatewayError; the task decides whether to retry.
     """
     with transaction.atomic():
-        sub = (
-            TwilioSubaccount.objects.select_for_update(of=("self",))
-            .select_related("tenant")
-            .get(pk=subaccount_id)
-        )
+        sub = subaccount_lock(subaccount_id)
         if sub.status not in (Status.PENDING, Status.PROVISIONING):
             return sub
         if sub.tenant.status == Tenant.Status.CLOSED:
@@ -341,13 +351,11 @@ def subaccount_record_error(
 ) -> TwilioSubaccount | None:
     """Keep the last Twilio error on the row; a final one marks provisioning failed."""
     with transaction.atomic():
-        sub = (
-            TwilioSubaccount.objects.select_for_update(of=("self",))
-            .select_related("tenant")
-            .filter(pk=subaccount_id)
-            .first()
-        )
-        if sub is None or sub.status not in (Status.PENDING, Status.PROVISIONING):
+        try:
+            sub = subaccount_lock(subaccount_id)
+        except TwilioSubaccount.DoesNotExist:
+            return None
+        if sub.status not in (Status.PENDING, Status.PROVISIONING):
             return sub
         sub.last_error_code = error.code
         sub.last_error_message = str(error.message)[:2000]

@@ -5,7 +5,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from isvplatform.api.serializers import AllowlistModelSerializer
+from isvplatform.api.serializers import AllowlistModelSerializer, column_length
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.services import (
     PROFILE_EDITABLE_FIELDS,
@@ -201,7 +201,7 @@ class CreatedAPIKeySerializer(APIKeySerializer):
 class APIKeyCreateSerializer(serializers.Serializer):
     """A new API key's name and scopes."""
 
-    name = serializers.CharField(max_length=100)
+    name = serializers.CharField(max_length=column_length(APIKey, "name"))
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=APIKey.Scope.choices),
         allow_empty=False,
@@ -259,7 +259,7 @@ class StaffTenantSuspendSerializer(serializers.Serializer):
 class StaffTenantCreateSerializer(serializers.Serializer):
     """A new tenant, its owner (invited by email) and, optionally, its first profile facts."""
 
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=column_length(Tenant, "name"))
     owner_email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     is_demo = serializers.BooleanField(default=False)
     profile = ProfileBasicsSerializer(required=False)

@@ -90,6 +90,15 @@ def record_audit(
 # --- tenants ----------------------------------------------------------------------------
 
 
+def tenant_lock(tenant_id: int) -> None:
+    """Lock the tenant's row: the first lock of every transaction that locks its rows.
+
+    FOR NO KEY UPDATE serializes the tenant's state changes without blocking the inserts
+    that reference the tenant (audit events, messages), which take FOR KEY SHARE on it.
+    """
+    Tenant.objects.select_for_update(of=("self",), no_key=True).filter(pk=tenant_id).first()
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:60] or "tenant"
     slug, n = base, 1

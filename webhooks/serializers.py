@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from isvplatform.api.serializers import column_length
 from webhooks.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
@@ -29,11 +30,15 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 
 
 class EndpointCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=500)
+    url = serializers.CharField(max_length=column_length(WebhookEndpoint, "url"))
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False
     )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=column_length(WebhookEndpoint, "description"),
+    )
     secret = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -44,11 +49,15 @@ class EndpointCreateSerializer(serializers.Serializer):
 
 
 class EndpointUpdateSerializer(serializers.Serializer):
-    url = serializers.CharField(required=False, max_length=500)
+    url = serializers.CharField(required=False, max_length=column_length(WebhookEndpoint, "url"))
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices), required=False
     )
-    description = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=column_length(WebhookEndpoint, "description"),
+    )
     is_active = serializers.BooleanField(required=False)
 
 

@@ -112,7 +112,7 @@ def _submit(registration: Registration, actor: Actor) -> Registration:
 
 def _lock_tenant(tenant: Tenant) -> Tenant:
     """Submissions of one tenant go one at a time (version numbers, one open version)."""
-    return Tenant.objects.select_for_update().get(pk=tenant.pk)
+    return Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
 
 
 def _check_tenant(tenant: Tenant) -> None:

@@ -96,3 +96,16 @@ def test_a_draft_can_be_saved_changed_and_submitted(member_client):
     submitted = client.post(f"{url}/submit")
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     assert client.patch(url, {"ein": "11-1111111"}, format="json").status_code == 409
+
+
+def test_a_use_case_longer_than_its_column_is_a_400_naming_it(member_client):
+    client = member_client(role=Membership.Role.ADMIN)
+    draft = client.post(
+        "/api/v1/10dlc/submit", {**valid_submission(), "draft": True}, format="json"
+    )
+    url = f"/api/v1/10dlc/registrations/{draft.json()['id']}"
+    longest = Registration._meta.get_field("use_case").max_length
+    response = client.patch(url, {"use_case": "X" * (longest + 1)}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["use_case"]
+    assert Registration.objects.get().use_case == valid_submission()["use_case"]

@@ -39,6 +39,8 @@ def test_a_valid_submission_passes_and_is_normalized():
         ({"website": "https://10.0.0.5"}, "website", "IP address"),
         ({"website": "https://bit.ly/acme"}, "website", "link shorteners"),
         ({"website": "ftp://acme.example.com"}, "website", "https://"),
+        ({"website": "https://[acme.example.com"}, "website", "not a web address"),
+        ({"privacy_policy_url": "acme[.example.com"}, "privacy_policy_url", "not a web address"),
         ({"rep_phone": "555-0100"}, "rep_phone", "E.164"),
         ({"contact_phone": "12"}, "contact_phone", "E.164"),
         ({"rep_email": "dana@"}, "rep_email", "valid email"),

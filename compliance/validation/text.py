@@ -184,10 +184,13 @@ def has_designator(name: str, business_type: str) -> bool:
 
 
 def url_problem(value: str) -> str | None:
-    parts = urlsplit(value if "://" in value else f"https://{value}")
+    try:
+        parts = urlsplit(value if "://" in value else f"https://{value}")
+        host = (parts.hostname or "").lower()
+    except ValueError:  # an unbalanced "[" (IPv6 brackets)
+        return "This is not a web address; use the form https://www.example.com."
     if parts.scheme not in ("http", "https"):
         return "Use an address starting with https:// (or http://)."
-    host = (parts.hostname or "").lower()
     if not host:
         return "This is not a web address; use the form https://www.example.com."
     try:

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -19,8 +21,37 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def invalid_body(fields: dict[str, list[str]]) -> dict:
+    """The 400 body naming each invalid field (one field's message stands for the whole)."""
+    if list(fields) == ["non_field_errors"]:
+        message = fields["non_field_errors"][0]
+    else:
+        message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "."
+    return error_body("invalid", message, fields)
+
+
+def suspicious_exception(exc: SuspiciousOperation) -> exceptions.APIException:
+    """Django's refusals of a malformed or oversized request, as API errors (a 400 or 413,
+    never the 500 an unknown exception becomes)."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return PayloadTooLarge(f"The request body is larger than {limit:,} bytes.")
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return exceptions.ParseError(
+            f"The request has more than {limit:,} fields.", code="too_many_fields"
+        )
+    return exceptions.ParseError("The request is malformed.", code="bad_request")
 
 
 def _flatten(detail) -> dict:
@@ -49,6 +80,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = suspicious_exception(exc)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -59,12 +92,7 @@ def exception_handler(exc, context):
         )
 
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
-        if list(fields) == ["non_field_errors"]:
-            message = fields["non_field_errors"][0]
-        else:
-            message = "Some fields are invalid: " + ", ".join(sorted(fields)) + "."
-        response.data = error_body("invalid", message, fields)
+        response.data = invalid_body(_flatten(exc.detail))
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(exc, "default_code", "error")
@@ -81,3 +109,12 @@ def json_error_view(status_code: int, code: str, message: str):
         return JsonResponse(error_body(code, message), status=status_code)
 
     return view
+
+
+def json_bad_request(request, exception=None) -> JsonResponse:
+    """Django's 400 (a SuspiciousOperation outside DRF) in the error format."""
+    if isinstance(exception, SuspiciousOperation):
+        exc = suspicious_exception(exception)
+    else:
+        exc = exceptions.ParseError("The request is malformed.", code="bad_request")
+    return JsonResponse(error_body(str(exc.detail.code), str(exc.detail)), status=exc.status_code)

@@ -1,8 +1,15 @@
 """Serializer bases of the REST API."""
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from rest_framework import serializers
 from rest_framework.fields import empty
+
+
+def column_length(model: type[models.Model], name: str, default: int | None = None) -> int | None:
+    """The max_length of the column a hand-declared field is stored in (`default` for a text
+    column), so a serializer never lets through a value its column can't hold."""
+    return model._meta.get_field(name).max_length or default
 
 
 class AllowlistModelSerializer(serializers.ModelSerializer):

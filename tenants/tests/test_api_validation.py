@@ -343,3 +343,27 @@ def test_server_owned_tenant_fields_change_nothing(staff_user):
     assert tenant.pk != taken.pk
     assert (tenant.status, tenant.slug) == ("active", "fresh-co")
     assert tenant.profile.verification_status == "pending"
+
+
+DEEP_JSON = "[" * 5000 + "]" * 5000
+MANY_FIELDS = "&".join(f"field{i}=1" for i in range(1001))
+
+
+@pytest.mark.parametrize(("route", "method"), BODY_ROUTES, ids=lambda v: str(v))
+def test_oversized_bodies_are_refused_in_the_error_format(
+    route, method, openapi, tenant, other_tenant, member_client, staff_user
+):
+    """JSON nested 5,000 deep (a RecursionError in the decoder) and more form fields than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (TooManyFieldsSent) are 400s, never 500s."""
+    client, url = caller_and_url(route, tenant, other_tenant, member_client, staff_user)
+    deep = send_raw(client, method, url, DEEP_JSON)
+    many = client.generic(
+        method, url, MANY_FIELDS, content_type="application/x-www-form-urlencoded"
+    )
+    if request_schema(route, method, openapi) is None:  # no body read: nothing to refuse
+        assert deep.status_code < 500 and many.status_code < 500, (deep.content, many.content)
+        return
+    assert deep.status_code == 400, deep.content
+    assert deep.json()["error"]["code"] == "parse_error"
+    assert many.status_code == 400, many.content
+    assert many.json()["error"]["code"] == "too_many_fields"
