@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from isvplatform.api.exceptions import PayloadTooLarge
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,12 +21,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "request_too_large"
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

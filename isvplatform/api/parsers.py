@@ -9,7 +9,7 @@ from django.conf import settings
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from isvplatform.api.errors import PayloadTooLarge
+from isvplatform.api.exceptions import PayloadTooLarge
 
 # No request body of this API nests deeper than a few levels; this leaves ample room.
 MAX_JSON_DEPTH = 32
