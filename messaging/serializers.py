@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
-from isvplatform.api.serializers import column_length
+from isvplatform.api.serializers import E164Field, column_length
 from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
@@ -223,6 +223,8 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class OptOutSerializer(serializers.ModelSerializer):
+    number = E164Field()
+
     class Meta:
         model = OptOut
         fields = ["id", "number", "channel", "source", "keyword", "reason", "actor_label",
@@ -259,6 +261,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 class ConsentEventSerializer(serializers.ModelSerializer):
     message_id = serializers.UUIDField(read_only=True, allow_null=True)
+    number = E164Field()
 
     class Meta:
         model = ConsentEvent

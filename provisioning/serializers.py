@@ -4,7 +4,7 @@ has an auth token among its fields, so no response can carry one."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from isvplatform.api.serializers import AllowlistModelSerializer, column_length
+from isvplatform.api.serializers import AllowlistModelSerializer, E164Field, column_length
 from isvplatform.gateway.errors import ERROR_DOCS_URL
 from provisioning.models import NumberType, PhoneNumber, PooledNumber, TwilioSubaccount
 from provisioning.selectors import ONBOARDING_STATES, sending_mode
@@ -176,6 +176,7 @@ class PhoneNumberSerializer(AllowlistModelSerializer):
     messaging_service_sid = serializers.CharField(
         source="messaging_service.sid", allow_null=True, default=None, read_only=True
     )
+    phone_number = E164Field()
 
     class Meta:
         model = PhoneNumber
@@ -358,6 +359,7 @@ class CustomerCreatedSerializer(CustomerSerializer):
 
 class PooledNumberSerializer(AllowlistModelSerializer):
     capabilities = serializers.SerializerMethodField()
+    phone_number = E164Field()
 
     class Meta:
         model = PooledNumber

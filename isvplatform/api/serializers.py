@@ -2,8 +2,22 @@
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
+
+E164_PATTERN = r"^\+[1-9]\d{1,14}$"
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": E164_PATTERN, "example": "+14155550123", "readOnly": True}
+)
+class E164Field(serializers.CharField):
+    """A stored phone number: always E.164, so the schema says so exactly (ITU-T E.164: a
+    plus, a country code that doesn't start with 0, at most 15 digits in all)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
 
 
 def column_length(model: type[models.Model], name: str, default: int | None = None) -> int | None:

@@ -2,6 +2,7 @@
 OpenAPI describes what the API answers."""
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
@@ -104,3 +105,28 @@ def test_every_paged_list_documents_the_invalid_cursor_404(openapi):
         assert "cursor" in operation["responses"]["404"]["description"], path
         size = next(p for p in operation["parameters"] if p["name"] == "page_size")
         assert size["schema"] == {"type": "integer", "minimum": 1}, path
+
+
+@pytest.mark.parametrize(
+    "component, field",
+    [
+        ("PhoneNumber", "phone_number"),
+        ("PooledNumber", "phone_number"),
+        ("OptOut", "number"),
+        ("ConsentEvent", "number"),
+    ],
+)
+def test_stored_numbers_are_documented_as_strict_e164(openapi, component, field):
+    schema = openapi["components"]["schemas"][component]["properties"][field]
+    assert schema["pattern"] == r"^\+[1-9]\d{1,14}$"
+    pattern = re.compile(schema["pattern"])
+    assert pattern.match("+14155550123") and pattern.match("+442071838750")
+    for loose in ("14155550123", "+04155550123", "+1415555012345678", "+1 415 555 0123"):
+        assert not pattern.match(loose), loose
+
+
+def test_stored_numbers_match_the_documented_pattern(key_api):
+    """What the API answers keeps the promise: an opt-out typed nationally is stored E.164."""
+    created = key_api.post("/api/v1/opt-outs", {"number": "(415) 555-0123"}, format="json")
+    assert created.status_code == 201, created.content
+    assert re.match(r"^\+[1-9]\d{1,14}$", created.json()["number"])
