@@ -1,12 +1,13 @@
-"""Read-side helpers: which Twilio account and sender a tenant uses."""
+"""Read-side helpers: which subaccount, numbers and sender a tenant has, its onboarding
+checklist, and staff's customer overview. Reads only: nothing here imports a service."""
 
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from provisioning.models import MessagingService, PhoneNumber, TwilioSubaccount
-from tenants.models import BusinessProfile, Tenant
+from provisioning.models import MessagingService, PhoneNumber, StripeCustomer, TwilioSubaccount
+from tenants.models import BusinessProfile, Membership, Tenant
 
 
 def active_subaccount(tenant: Tenant) -> TwilioSubaccount | None:
@@ -70,31 +71,7 @@ def business_names_for_numbers(numbers: list[tuple[str, str]]) -> dict[str, str]
     }
 
 
-# --- onboarding and sending mode ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SendingMode:
-    """How the tenant's messages go out right now, in words the portal shows."""
-
-    mode: str  # "subaccount", "master" or "blocked"
-    message: str
-
-
-def sending_mode(tenant: Tenant) -> SendingMode:
-    from provisioning.accounts import NoTwilioAccount, tenant_account
-
-    try:
-        account = tenant_account(tenant)
-    except NoTwilioAccount as err:
-        return SendingMode("blocked", str(err))
-    if account.via_master:
-        return SendingMode(
-            "master",
-            "Your own Twilio subaccount isn't active yet, so messages go out through the "
-            "platform's shared account for now.",
-        )
-    return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
+# --- onboarding --------------------------------------------------------------------------------
 
 
 ONBOARDING_STATES = ("done", "in_progress", "failed", "todo", "unavailable")
@@ -250,9 +227,6 @@ class CustomerDetails:
 
 def customer_details(tenant_ids: list[int]) -> dict[int, CustomerDetails]:
     """Owner, current subaccount and Stripe customer of each tenant, in three queries."""
-    from provisioning.models import StripeCustomer
-    from tenants.models import Membership
-
     owners: dict[int, str] = {}
     for membership in (
         Membership.objects.filter(tenant_id__in=tenant_ids, role=Membership.Role.OWNER)
