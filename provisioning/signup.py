@@ -128,12 +128,7 @@ def customer_signup(
         raise ValidationError(errors)
 
     with transaction.atomic():
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-        if password is None:
-            user.set_unusable_password()
-        else:
-            user.set_password(password)
-        user.save()
+        user = _create_owner(email, first_name, last_name, password)
         actor = actor or Actor(user=user, ip=ip)
         tenant = tenant_create(name=business_name.strip(), owner=user, actor=actor)
         data = {
@@ -159,6 +154,19 @@ def customer_signup(
             changes={"owner": email, "area_code": area_code, "via": via},
         )
     return SignupResult(user=user, tenant=tenant, subaccount=subaccount, api_key=raw_key)
+
+
+def _create_owner(
+    email: str, first_name: str, last_name: str, password: str | None
+) -> AbstractBaseUser:
+    """The owner's user; without a password, one that can't sign in until it sets one."""
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+    return user
 
 
 def self_signup(

@@ -61,22 +61,7 @@ def number_search(
     """Search numbers available to buy (through the tenant's subaccount, or the master
     account while it is still being provisioned: searching costs nothing)."""
     ensure_tenant_active(tenant)
-    errors: dict[str, str] = {}
-    country = (country or "US").upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        errors["country"] = "Use a two-letter country code, like US."
-    if number_type not in NumberType.values:
-        errors["type"] = f"Choose one of {', '.join(NumberType.values)}."
-    code = None
-    if area_code not in (None, ""):
-        if not re.fullmatch(r"\d{3}", str(area_code)):
-            errors["area_code"] = "An area code has three digits."
-        else:
-            code = int(area_code)
-    if contains and not CONTAINS_PATTERN.fullmatch(contains):
-        errors["contains"] = "Use 2 to 16 digits or letters; * matches any digit."
-    if errors:
-        raise ValidationError(errors)
+    country, code = _search_filters(country, number_type, area_code, contains)
     sub = active_subaccount(tenant)
     client = subaccount_client(sub) if sub else master_client_for(tenant)
     found = gateway.search_numbers(
@@ -107,6 +92,29 @@ def number_search(
         )
         for n in found
     ]
+
+
+def _search_filters(
+    country: str, number_type: str, area_code: str | int | None, contains: str
+) -> tuple[str, int | None]:
+    """The country and area code to search with; ValidationError naming each bad filter."""
+    errors: dict[str, str] = {}
+    country = (country or "US").upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        errors["country"] = "Use a two-letter country code, like US."
+    if number_type not in NumberType.values:
+        errors["type"] = f"Choose one of {', '.join(NumberType.values)}."
+    code = None
+    if area_code not in (None, ""):
+        if not re.fullmatch(r"\d{3}", str(area_code)):
+            errors["area_code"] = "An area code has three digits."
+        else:
+            code = int(area_code)
+    if contains and not CONTAINS_PATTERN.fullmatch(contains):
+        errors["contains"] = "Use 2 to 16 digits or letters; * matches any digit."
+    if errors:
+        raise ValidationError(errors)
+    return country, code
 
 
 def number_buy(
