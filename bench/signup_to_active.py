@@ -66,7 +66,7 @@ def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
 
 
 def sign_up(n: int, tag: str):
-    from provisioning.services import customer_signup
+    from provisioning.signup import customer_signup
 
     unique = uuid.uuid4().hex[:8]
     return customer_signup(

@@ -50,7 +50,7 @@ from messaging.services import (
     optout_remove,
     whatsapp_window_closes_at,
 )
-from provisioning.selectors import sending_mode
+from provisioning.accounts import sending_mode
 from tenants.forms import add_service_errors
 from tenants.views import TenantRequiredMixin
 

@@ -1,4 +1,5 @@
-"""Which Twilio credentials act for a tenant, and which accounts and tokens sign its callbacks."""
+"""Which Twilio credentials act for a tenant (and how its messages go out, in words), and which
+accounts and tokens sign its callbacks."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,13 @@ def master_client_for(tenant: Tenant):
     return gateway.master_client(sandboxed=tenant.is_demo)
 
 
+def subaccount_client(subaccount: TwilioSubaccount):
+    """A Twilio client acting as the subaccount itself (in the sandbox for a demo tenant)."""
+    return gateway.account_client(
+        subaccount.sid, subaccount.auth_token, sandboxed=subaccount.tenant.is_demo
+    )
+
+
 def tenant_account(tenant: Tenant) -> TenantAccount:
     """The account a tenant's traffic goes through: its subaccount, or the master account
     when `TWILIO_MASTER_FALLBACK` allows and the tenant has none active."""
@@ -74,6 +82,28 @@ def tenant_account(tenant: Tenant) -> TenantAccount:
         "provisioned.",
         status=status,
     )
+
+
+@dataclass(frozen=True)
+class SendingMode:
+    """How the tenant's messages go out right now, in words the portal shows."""
+
+    mode: str  # "subaccount", "master" or "blocked"
+    message: str
+
+
+def sending_mode(tenant: Tenant) -> SendingMode:
+    try:
+        account = tenant_account(tenant)
+    except NoTwilioAccount as err:
+        return SendingMode("blocked", str(err))
+    if account.via_master:
+        return SendingMode(
+            "master",
+            "Your own Twilio subaccount isn't active yet, so messages go out through the "
+            "platform's shared account for now.",
+        )
+    return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
 
 
 def signing_tokens(account_sid: str) -> list[str | Secret]:

@@ -6,7 +6,9 @@ class ProvisioningConfig(AppConfig):
     verbose_name = "Twilio subaccounts and numbers"
 
     def ready(self) -> None:
-        """Let the sandbox's handset simulator name the business behind each number."""
+        """Register the tasks by name in every process (for `provisioning.enqueue`), and let
+        the sandbox's handset simulator name the business behind each number."""
+        from provisioning import tasks  # noqa: F401
         from provisioning.selectors import business_names_for_numbers
         from sandbox.core import hooks
 

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from provisioning import enqueue
 from provisioning.models import StripeCustomer, StripeEvent, TwilioSubaccount
 from provisioning.selectors import open_subaccount
-from provisioning.services import _enqueue, subaccount_request
+from provisioning.services import subaccount_request
+from provisioning.suspension import subaccount_schedule_close
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
@@ -208,7 +210,7 @@ def _provision(tenant: Tenant) -> str:
         sub.status == TwilioSubaccount.Status.SUSPENDED
         and sub.suspension_source == TwilioSubaccount.SuspensionSource.BILLING
     ):
-        _enqueue("resume_billing_task", str(sub.pk))
+        enqueue.resume_billing(sub.pk)
         return "reactivating subaccount"
     return f"subaccount already {sub.status}"
 
@@ -221,13 +223,11 @@ def _suspend(tenant: Tenant, reason: str) -> str:
         return "subaccount already suspended"
     if sub.status != TwilioSubaccount.Status.ACTIVE:
         return f"subaccount is {sub.status}: nothing to suspend"
-    _enqueue("suspend_subaccount_task", str(sub.pk), reason)
+    enqueue.suspend_subaccount(sub.pk, reason)
     return "suspending subaccount"
 
 
 def _schedule_close(tenant: Tenant) -> str:
-    from provisioning.services import subaccount_schedule_close
-
     sub = open_subaccount(tenant)
     if sub is None:
         return "no subaccount to close"

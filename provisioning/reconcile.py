@@ -15,15 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from isvplatform import gateway
+from provisioning import enqueue
 from provisioning.accounts import master_client_for
+from provisioning.locks import subaccount_lock
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
 from provisioning.numbers import numbers_sync
-from provisioning.services import (
-    _enqueue,
-    subaccount_close,
-    subaccount_lock,
-    subaccount_retire_previous_token,
-)
+from provisioning.suspension import subaccount_close
+from provisioning.tokens import subaccount_retire_previous_token
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
@@ -59,7 +57,7 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
                 fixed.append(
                     _record(sub, ReconcileRecord.Kind.PROVISIONING_RESUMED, sub.status, {})
                 )
-                _enqueue("provision_subaccount_task", str(sub.pk))
+                enqueue.provision_subaccount(sub.pk)
         return fixed
     if not sub.sid:
         return fixed

@@ -1,4 +1,5 @@
-"""Read-side helpers: which Twilio account and sender a tenant uses."""
+"""Read-side helpers: which subaccount, numbers and sender a tenant has, its onboarding
+checklist, and staff's customer overview. Reads only: nothing here imports a service."""
 
 from dataclasses import dataclass
 
@@ -7,8 +8,9 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 
 from isvplatform.labels import register_labels
-from provisioning.models import MessagingService, PhoneNumber, TwilioSubaccount
-from tenants.models import BusinessProfile, Tenant
+from provisioning.models import MessagingService, PhoneNumber, StripeCustomer, TwilioSubaccount
+from tenants.models import BusinessProfile, Membership, Tenant
+from tenants.selectors import profile_completeness
 
 
 def active_subaccount(tenant: Tenant) -> TwilioSubaccount | None:
@@ -72,31 +74,7 @@ def business_names_for_numbers(numbers: list[tuple[str, str]]) -> dict[str, str]
     }
 
 
-# --- onboarding and sending mode ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SendingMode:
-    """How the tenant's messages go out right now, in words the portal shows."""
-
-    mode: str  # "subaccount", "master" or "blocked"
-    message: str
-
-
-def sending_mode(tenant: Tenant) -> SendingMode:
-    from provisioning.accounts import NoTwilioAccount, tenant_account
-
-    try:
-        account = tenant_account(tenant)
-    except NoTwilioAccount as err:
-        return SendingMode("blocked", str(err))
-    if account.via_master:
-        return SendingMode(
-            "master",
-            "Your own Twilio subaccount isn't active yet, so messages go out through the "
-            "platform's shared account for now.",
-        )
-    return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
+# --- onboarding --------------------------------------------------------------------------------
 
 
 class OnboardingState(models.TextChoices):
@@ -150,73 +128,70 @@ def _compliance_state(tenant: Tenant) -> tuple[str, str]:
 
 def onboarding_steps(tenant: Tenant) -> list[OnboardingStep]:
     """The checklist a new business follows: profile, subaccount, number, 10DLC."""
-    from tenants.selectors import profile_completeness
+    sub = open_subaccount(tenant)
+    return [
+        _profile_step(tenant),
+        _subaccount_step(sub),
+        _number_step(tenant, sub),
+        _compliance_step(tenant),
+    ]
 
+
+def _profile_step(tenant: Tenant) -> OnboardingStep:
     profile = BusinessProfile.objects.for_tenant(tenant).first()
     completeness = profile_completeness(profile)
-    steps = [
-        OnboardingStep(
-            "profile",
-            "Business profile",
-            "done" if not completeness.missing else "todo",
-            "All key facts are filled in."
-            if not completeness.missing
-            else f"{completeness.percent}% filled in; "
-            f"{len(completeness.missing)} key field(s) missing.",
-            reverse("portal:profile"),
-            "Complete the profile" if completeness.missing else "Review",
-        )
-    ]
-    sub = open_subaccount(tenant)
-    steps.append(_subaccount_step(sub))
+    return OnboardingStep(
+        "profile",
+        "Business profile",
+        "done" if not completeness.missing else "todo",
+        "All key facts are filled in."
+        if not completeness.missing
+        else f"{completeness.percent}% filled in; "
+        f"{len(completeness.missing)} key field(s) missing.",
+        reverse("portal:profile"),
+        "Complete the profile" if completeness.missing else "Review",
+    )
+
+
+def _number_step(tenant: Tenant, sub: TwilioSubaccount | None) -> OnboardingStep:
     number = primary_number(tenant)
     if number is not None:
-        steps.append(
-            OnboardingStep(
-                "number",
-                "Phone number",
-                "done",
-                f"{number.phone_number} is your primary number.",
-                reverse("provisioning:numbers"),
-                "Manage numbers",
-            )
+        return OnboardingStep(
+            "number",
+            "Phone number",
+            "done",
+            f"{number.phone_number} is your primary number.",
+            reverse("provisioning:numbers"),
+            "Manage numbers",
         )
-    elif sub is not None and sub.status == TwilioSubaccount.Status.ACTIVE:
+    if sub is not None and sub.status == TwilioSubaccount.Status.ACTIVE:
         waiting = bool(sub.requested_area_code) and not sub.numbers.exists()
-        steps.append(
-            OnboardingStep(
-                "number",
-                "Phone number",
-                "in_progress" if waiting else "todo",
-                f"Buying a number in area code {sub.requested_area_code}…"
-                if waiting
-                else "Choose and buy the number your customers will see.",
-                reverse("provisioning:numbers"),
-                "Buy a number",
-            )
+        return OnboardingStep(
+            "number",
+            "Phone number",
+            "in_progress" if waiting else "todo",
+            f"Buying a number in area code {sub.requested_area_code}…"
+            if waiting
+            else "Choose and buy the number your customers will see.",
+            reverse("provisioning:numbers"),
+            "Buy a number",
         )
-    else:
-        steps.append(
-            OnboardingStep(
-                "number",
-                "Phone number",
-                "todo",
-                "Available once your subaccount is active.",
-            )
-        )
+    return OnboardingStep(
+        "number", "Phone number", "todo", "Available once your subaccount is active."
+    )
+
+
+def _compliance_step(tenant: Tenant) -> OnboardingStep:
     state, detail = _compliance_state(tenant)
     url = _compliance_url()
-    steps.append(
-        OnboardingStep(
-            "10dlc",
-            "A2P 10DLC registration",
-            state,
-            detail,
-            url,
-            ("Register" if state in ("todo", "failed") else "View") if url else "",
-        )
+    return OnboardingStep(
+        "10dlc",
+        "A2P 10DLC registration",
+        state,
+        detail,
+        url,
+        ("Register" if state in ("todo", "failed") else "View") if url else "",
     )
-    return steps
 
 
 def _subaccount_step(sub: TwilioSubaccount | None) -> OnboardingStep:
@@ -261,9 +236,6 @@ class CustomerDetails:
 
 def customer_details(tenant_ids: list[int]) -> dict[int, CustomerDetails]:
     """Owner, current subaccount and Stripe customer of each tenant, in three queries."""
-    from provisioning.models import StripeCustomer
-    from tenants.models import Membership
-
     owners: dict[int, str] = {}
     for membership in (
         Membership.objects.filter(tenant_id__in=tenant_ids, role=Membership.Role.OWNER)

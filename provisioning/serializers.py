@@ -6,8 +6,9 @@ from rest_framework import serializers
 
 from isvplatform.api.serializers import AllowlistModelSerializer, E164Field, column_length
 from isvplatform.gateway.errors import ERROR_DOCS_URL
+from provisioning.accounts import sending_mode
 from provisioning.models import NumberType, PhoneNumber, PooledNumber, TwilioSubaccount
-from provisioning.selectors import ONBOARDING_STATES, sending_mode
+from provisioning.selectors import ONBOARDING_STATES
 from tenants.models import BusinessProfile, Tenant
 from tenants.services import PROFILE_EDITABLE_FIELDS
 

@@ -1,5 +1,7 @@
 """Celery tasks of provisioning: thin, by id, idempotent; the services do the work.
 
+The tasks import the services; the services queue tasks by name (`provisioning.enqueue`).
+
 Transient Twilio errors (429, 5xx, network) retry with exponential backoff and jitter; a
 permanent one is recorded where staff and the tenant see it.
 """
@@ -10,7 +12,7 @@ import random
 from celery import shared_task
 
 from isvplatform import gateway
-from provisioning import numbers, reconcile, services
+from provisioning import numbers, reconcile, services, suspension, tokens
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import TwilioSubaccount
 from tenants.services import Actor
@@ -75,7 +77,7 @@ def suspend_subaccount_task(self, subaccount_id: str, reason: str = "") -> str |
     return _status_task(
         self,
         subaccount_id,
-        lambda sub: services.subaccount_suspend(
+        lambda sub: suspension.subaccount_suspend(
             subaccount=sub,
             actor=Actor.system(),
             reason=reason,
@@ -89,7 +91,7 @@ def resume_billing_task(self, subaccount_id: str) -> str | None:
     return _status_task(
         self,
         subaccount_id,
-        lambda sub: services.subaccount_resume_billing(subaccount=sub, actor=Actor.system()),
+        lambda sub: suspension.subaccount_resume_billing(subaccount=sub, actor=Actor.system()),
     )
 
 
@@ -98,7 +100,7 @@ def rotate_token_task(self, subaccount_id: str) -> str | None:
     return _status_task(
         self,
         subaccount_id,
-        lambda sub: services.subaccount_rotate_token(subaccount=sub, actor=Actor.system()),
+        lambda sub: tokens.subaccount_rotate_token(subaccount=sub, actor=Actor.system()),
     )
 
 

@@ -16,6 +16,7 @@ from isvplatform import gateway
 from isvplatform.public import client_ip
 from provisioning import numbers as number_services
 from provisioning import services
+from provisioning.accounts import sending_mode
 from provisioning.errors import ProvisioningConflict
 from provisioning.forms import NumberBuyForm, NumberSearchForm, SignupForm
 from provisioning.models import PhoneNumber
@@ -23,7 +24,6 @@ from provisioning.selectors import (
     active_subaccount,
     onboarding_steps,
     open_subaccount,
-    sending_mode,
 )
 from provisioning.signup import self_signup
 from tenants.forms import add_service_errors

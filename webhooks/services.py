@@ -1,9 +1,10 @@
 """Tenant webhooks: endpoints, emitting events, delivering them with retries, redelivery.
 
 Emitting writes one `WebhookDelivery` per subscribed endpoint in the caller's transaction and
-enqueues the delivery task on commit, so an event is never lost to a crash and never sent
-for a change that rolled back. A delivery is attempted by whoever claims it (a conditional
-UPDATE on `next_attempt_at`), so duplicate tasks never post the same attempt twice.
+enqueues the delivery task on commit (by task name, through `enqueue`: the tasks import this
+module), so an event is never lost to a crash and never sent for a change that rolled back.
+A delivery is attempted by whoever claims it (a conditional UPDATE on `next_attempt_at`), so
+duplicate tasks never post the same attempt twice.
 """
 
 import json
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
-from webhooks import http, signing
+from webhooks import enqueue, http, signing
 from webhooks.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 MAX_BACKOFF_SECONDS = 3600.0
@@ -146,13 +147,6 @@ def endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor) -> None:
 # --- emitting ---------------------------------------------------------------------------
 
 
-def _enqueue(delivery_ids: list[str]) -> None:
-    from webhooks.tasks import deliver_webhook_task
-
-    for delivery_id in delivery_ids:
-        deliver_webhook_task.delay(delivery_id)
-
-
 def _payload(event_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(event_id),
@@ -190,7 +184,7 @@ def emit_event(*, tenant_id: int, event_type: str, data: dict[str, Any]) -> int:
         ]
     )
     ids = [str(d.pk) for d in deliveries]
-    transaction.on_commit(lambda: _enqueue(ids))
+    enqueue.deliveries(ids)
     return len(ids)
 
 
@@ -208,7 +202,7 @@ def send_test_event(*, endpoint: WebhookEndpoint, actor: Actor) -> WebhookDelive
             next_attempt_at=timezone.now(),
         )
         ids = [str(delivery.pk)]
-        transaction.on_commit(lambda: _enqueue(ids))
+        enqueue.deliveries(ids)
     return delivery
 
 
@@ -232,7 +226,7 @@ def redeliver(*, delivery: WebhookDelivery, actor: Actor) -> WebhookDelivery:
             changes={"event_id": str(delivery.event_id)},
         )
         ids = [str(again.pk)]
-        transaction.on_commit(lambda: _enqueue(ids))
+        enqueue.deliveries(ids)
     return again
 
 

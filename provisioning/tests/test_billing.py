@@ -185,7 +185,7 @@ def test_a_late_older_event_does_not_undo_a_newer_one(
 def test_a_staff_suspension_is_not_lifted_by_billing(
     client, tenant, customer, active_sub, django_capture_on_commit_callbacks
 ):
-    from provisioning.services import subaccount_suspend
+    from provisioning.suspension import subaccount_suspend
 
     subaccount_suspend(subaccount=active_sub, actor=Actor.system(), reason="abuse")
     deliver(

@@ -16,12 +16,11 @@ from provisioning.numbers import number_buy, number_search
 from provisioning.reconcile import subaccount_reconcile
 from provisioning.services import (
     subaccount_provision,
-    subaccount_reactivate,
     subaccount_record_error,
     subaccount_request,
-    subaccount_rotate_token,
-    subaccount_suspend,
 )
+from provisioning.suspension import subaccount_reactivate, subaccount_suspend
+from provisioning.tokens import subaccount_rotate_token
 from tenants.services import Actor
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from isvplatform import gateway
+from provisioning.accounts import subaccount_client
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import MessagingService, PhoneNumber, PooledNumber, ReconcileRecord
 from provisioning.numbers import (
@@ -20,7 +21,7 @@ from provisioning.numbers import (
     pool_release,
     webhook_urls,
 )
-from provisioning.services import subaccount_client, subaccount_set_number_limit
+from provisioning.services import subaccount_set_number_limit
 from sandbox.resources.phone_numbers.models import PhoneNumber as SandboxNumber
 from tenants.models import AuditEvent
 from tenants.services import Actor

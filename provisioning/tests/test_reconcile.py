@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from isvplatform import gateway
+from provisioning.accounts import subaccount_client
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
 from provisioning.numbers import number_buy
 from provisioning.reconcile import subaccount_reconcile
-from provisioning.services import subaccount_client, subaccount_request, subaccount_suspend
+from provisioning.services import subaccount_request
+from provisioning.suspension import subaccount_suspend
 from provisioning.tasks import reconcile_all_task
 from sandbox.core.models import Account as SandboxAccount
 from tenants.models import AuditEvent

@@ -8,15 +8,11 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from isvplatform import gateway
-from provisioning.accounts import signing_tokens
+from provisioning.accounts import signing_tokens, subaccount_client
 from provisioning.numbers import number_buy
 from provisioning.reconcile import subaccounts_due_for_rotation
-from provisioning.services import (
-    subaccount_client,
-    subaccount_retire_previous_token,
-    subaccount_rotate_token,
-)
 from provisioning.tasks import rotate_due_tokens_task
+from provisioning.tokens import subaccount_retire_previous_token, subaccount_rotate_token
 from sandbox.clock import advance
 from sandbox.core.models import Account as SandboxAccount
 from sandbox.core.models import CallbackAttempt

@@ -3,17 +3,12 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from provisioning.accounts import NoTwilioAccount, tenant_account
+from provisioning.accounts import NoTwilioAccount, sending_mode, tenant_account
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_buy, number_search
-from provisioning.selectors import sending_mode
-from provisioning.services import (
-    subaccount_close,
-    subaccount_reactivate,
-    subaccount_request,
-    subaccount_suspend,
-)
+from provisioning.services import subaccount_request
+from provisioning.suspension import subaccount_close, subaccount_reactivate, subaccount_suspend
 from sandbox.core.models import Account as SandboxAccount
 from sandbox.resources.phone_numbers.models import PhoneNumber as SandboxNumber
 from tenants.models import AuditEvent, Tenant

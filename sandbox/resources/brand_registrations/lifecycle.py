@@ -85,6 +85,12 @@ def _decide(brand: Brand, at: dt.datetime) -> bool:
         )
         brand.brand_feedback = ["TAX_ID"]
         return True
+    _approve(brand, at)
+    return True
+
+
+def _approve(brand: Brand, at: dt.datetime) -> None:
+    """Approved, with the identity status its type earns (and a vetting for a vetted one)."""
     brand.status = Brand.Status.APPROVED
     brand.tcr_id = brand.tcr_id or _tcr_id()
     brand.errors, brand.failure_reason, brand.brand_feedback = [], "", []
@@ -106,7 +112,6 @@ def _decide(brand: Brand, at: dt.datetime) -> bool:
             date_created=at,
             date_updated=at,
         )
-    return True
 
 
 @on_tick(order=45)

@@ -293,29 +293,12 @@ def create_message(req: SandboxRequest) -> dict:
     to = req.get("To")
     if not to:
         raise TwilioError(21604, 400, "A 'To' phone number is required.")
-    body = req.get("Body") or ""
-    media_urls = req.get_list("MediaUrl")
-    content_sid = req.get("ContentSid") or ""
-    if not body and not media_urls and not content_sid:
-        raise TwilioError(21602, 400, "Message body is required.")
-    if len(body) > MAX_BODY:
-        raise TwilioError(
-            21617, 400, "The concatenated message body exceeds the 1600 character limit."
-        )
-    if len(media_urls) > MAX_MEDIA:
-        raise TwilioError(21623, 400, "The number of media files exceeds the limit of 10")
-    if any(not _valid_url(url) for url in media_urls):
-        raise TwilioError(21620, 400, "Invalid media URL(s)")
+    body, media_urls, content_sid = _content(req)
     from_ = req.get("From")
     service_sid = req.get("MessagingServiceSid")
     if not from_ and not service_sid:
         raise TwilioError(21603, 400, "A 'From' phone number is required.")
-    to_channel, to_number = formats.split_channel(to)
-    if to_number in magic.API_ERRORS_TO:
-        code, text = magic.API_ERRORS_TO[to_number]
-        raise TwilioError(code, 400, text)
-    if (to_channel != "whatsapp" and ":" in to) or not formats.is_e164(to_number):
-        raise TwilioError(21211, 400, f"The 'To' number {to} is not a valid phone number.")
+    to_channel, to_number = _recipient(to)
     status_callback = req.get("StatusCallback") or ""
     if status_callback and not _valid_url(status_callback):
         raise TwilioError(21609, 400, f"The StatusCallback URL {status_callback} is not valid.")
@@ -363,6 +346,40 @@ def create_message(req: SandboxRequest) -> dict:
         date_updated=now,
         next_transition_at=next_at,
     )
+    _store_media(message, media_urls)
+    return message_json(message, account.sid)
+
+
+def _content(req: SandboxRequest) -> tuple[str, list[str], str]:
+    """Body, media URLs and content template of a new message, checked as Twilio does."""
+    body = req.get("Body") or ""
+    media_urls = req.get_list("MediaUrl")
+    content_sid = req.get("ContentSid") or ""
+    if not body and not media_urls and not content_sid:
+        raise TwilioError(21602, 400, "Message body is required.")
+    if len(body) > MAX_BODY:
+        raise TwilioError(
+            21617, 400, "The concatenated message body exceeds the 1600 character limit."
+        )
+    if len(media_urls) > MAX_MEDIA:
+        raise TwilioError(21623, 400, "The number of media files exceeds the limit of 10")
+    if any(not _valid_url(url) for url in media_urls):
+        raise TwilioError(21620, 400, "Invalid media URL(s)")
+    return body, media_urls, content_sid
+
+
+def _recipient(to: str) -> tuple[str, str]:
+    """(channel, number) of the `To` address; the magic numbers' errors and 21211."""
+    to_channel, to_number = formats.split_channel(to)
+    if to_number in magic.API_ERRORS_TO:
+        code, text = magic.API_ERRORS_TO[to_number]
+        raise TwilioError(code, 400, text)
+    if (to_channel != "whatsapp" and ":" in to) or not formats.is_e164(to_number):
+        raise TwilioError(21211, 400, f"The 'To' number {to} is not a valid phone number.")
+    return to_channel, to_number
+
+
+def _store_media(message: Message, media_urls: list[str]) -> None:
     if media_urls:
         Media.objects.bulk_create(
             Media(
@@ -370,12 +387,11 @@ def create_message(req: SandboxRequest) -> dict:
                 message=message,
                 content_type=guess_content_type(url),
                 url=url,
-                date_created=now,
-                date_updated=now,
+                date_created=message.date_created,
+                date_updated=message.date_created,
             )
             for url in media_urls
         )
-    return message_json(message, account.sid)
 
 
 def _date_filter(messages, field: str, req: SandboxRequest, name: str):

@@ -1,0 +1,42 @@
+"""Queueing provisioning's Celery tasks by name, once the surrounding transaction commits.
+
+The services enqueue here instead of importing `provisioning.tasks`, which imports the
+services: the task is looked up in Celery's registry by its name (`apps.py` registers the
+tasks when Django starts), so eager mode (tests) still runs it in place, as `.delay()` does.
+"""
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+
+from isvplatform.celery import app
+
+PROVISION_SUBACCOUNT = "provisioning.provision_subaccount"
+BUY_FIRST_NUMBER = "provisioning.buy_first_number"
+SUSPEND_SUBACCOUNT = "provisioning.suspend_subaccount"
+RESUME_BILLING = "provisioning.resume_billing"
+
+
+def _delay(name: str, *args: Any) -> None:
+    app.tasks[name].delay(*args)
+
+
+def provision_subaccount(subaccount_id: uuid.UUID | str) -> None:
+    """Create or adopt the subaccount in Twilio after the commit (the task is idempotent)."""
+    transaction.on_commit(lambda: _delay(PROVISION_SUBACCOUNT, str(subaccount_id)))
+
+
+def buy_first_number(subaccount_id: uuid.UUID | str) -> None:
+    """Buy the number asked for at sign-up, after the commit that activated the subaccount."""
+    transaction.on_commit(lambda: _delay(BUY_FIRST_NUMBER, str(subaccount_id)))
+
+
+def suspend_subaccount(subaccount_id: uuid.UUID | str, reason: str) -> None:
+    """Billing's suspension, in Twilio and here, after the commit that recorded the event."""
+    transaction.on_commit(lambda: _delay(SUSPEND_SUBACCOUNT, str(subaccount_id), reason))
+
+
+def resume_billing(subaccount_id: uuid.UUID | str) -> None:
+    """Lift billing's suspension or scheduled closing, after the commit."""
+    transaction.on_commit(lambda: _delay(RESUME_BILLING, str(subaccount_id)))

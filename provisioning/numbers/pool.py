@@ -1,0 +1,157 @@
+"""The pool: numbers staff buy into the master account ahead of demand, allocated (same SID)
+into a tenant's subaccount and brought back when released."""
+
+import contextlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from isvplatform import gateway
+from provisioning.accounts import subaccount_client
+from provisioning.errors import ProvisioningConflict
+from provisioning.locks import subaccount_lock
+from provisioning.models import PhoneNumber, PooledNumber
+from provisioning.numbers.common import (
+    attach_to_service,
+    check_limit,
+    country_of,
+    ensure_tenant_active,
+    monthly_price,
+    number_type_of,
+    require_active_subaccount,
+    row_from_twilio,
+    webhook_urls,
+)
+from tenants.models import Tenant
+from tenants.services import Actor, record_audit
+
+
+def return_to_pool(number: PhoneNumber, pooled: PooledNumber) -> None:
+    master = gateway.master_client()
+    try:
+        gateway.transfer_number(
+            master,
+            number.sid,
+            from_account_sid=number.subaccount.sid,
+            to_account_sid=settings.TWILIO_ACCOUNT_SID,
+        )
+    except gateway.NotFoundError:
+        # Not in the subaccount any more: if the master has it, it is back already.
+        gateway.fetch_number(master, number.sid)
+    gateway.update_number_webhooks(master, number.sid, sms_url="", status_callback="")
+    PooledNumber.objects.filter(pk=pooled.pk).update(
+        status=PooledNumber.Status.AVAILABLE,
+        allocated_tenant=None,
+        allocated_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def pool_buy(
+    *,
+    actor: Actor,
+    phone_number: str | None = None,
+    area_code: str | None = None,
+    friendly_name: str = "",
+) -> PooledNumber:
+    """Staff buy a number into the master account, ready to hand to a tenant at once."""
+    if (not phone_number) == (not area_code):
+        raise ValidationError({"phone_number": "Give a phone number to buy (or an area code)."})
+    if area_code and not re.fullmatch(r"\d{3}", str(area_code)):
+        raise ValidationError({"area_code": "An area code has three digits."})
+    bought = gateway.buy_number(
+        gateway.master_client(),
+        phone_number=phone_number or None,
+        area_code=str(area_code) if area_code else None,
+        friendly_name=friendly_name or None,
+    )
+    number_type = number_type_of(bought.phone_number)
+    with transaction.atomic():
+        pooled = PooledNumber.objects.create(
+            sid=bought.sid,
+            phone_number=bought.phone_number,
+            friendly_name=(bought.friendly_name or "")[:64],
+            iso_country=country_of(bought.phone_number),
+            number_type=number_type,
+            sms_enabled=bought.sms,
+            mms_enabled=bought.mms,
+            voice_enabled=bought.voice,
+            monthly_price=monthly_price(number_type),
+            purchased_at=timezone.now(),
+        )
+        record_audit(
+            tenant=None,
+            actor=actor,
+            action="pool.number_purchased",
+            target=pooled,
+            changes={"phone_number": pooled.phone_number, "sid": pooled.sid},
+        )
+    return pooled
+
+
+def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> PhoneNumber:
+    """Move a pooled number into the tenant's subaccount and configure it like a bought one."""
+    ensure_tenant_active(tenant)
+    sms_url, status_callback = webhook_urls()
+    with transaction.atomic():
+        sub = require_active_subaccount(tenant)
+        sub = subaccount_lock(sub.pk)
+        pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=pooled.pk)
+        if pooled.status != PooledNumber.Status.AVAILABLE:
+            raise ProvisioningConflict(f"This pool number is {pooled.status}, not available.")
+        if tenant.is_demo:
+            raise ProvisioningConflict(
+                "Pool numbers are real numbers; a demo tenant buys sandbox numbers instead."
+            )
+        check_limit(tenant, sub)
+        gateway.transfer_number(
+            gateway.master_client(),
+            pooled.sid,
+            from_account_sid=settings.TWILIO_ACCOUNT_SID,
+            to_account_sid=sub.sid,
+        )
+        configured = gateway.update_number_webhooks(
+            subaccount_client(sub), pooled.sid, sms_url=sms_url, status_callback=status_callback
+        )
+        pooled.status = PooledNumber.Status.ALLOCATED
+        pooled.allocated_tenant = tenant
+        pooled.allocated_at = timezone.now()
+        pooled.save()
+        number = row_from_twilio(
+            tenant=tenant, sub=sub, bought=configured, origin=PhoneNumber.Origin.POOL, pooled=pooled
+        )
+        record_audit(
+            tenant=tenant,
+            actor=actor,
+            action="number.allocated_from_pool",
+            target=number,
+            changes={"phone_number": number.phone_number, "sid": number.sid},
+        )
+    attach_to_service(number, sub)
+    return number
+
+
+def pool_release(*, pooled: PooledNumber, actor: Actor) -> PooledNumber:
+    """Give an unallocated pool number back to Twilio."""
+    with transaction.atomic():
+        pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=pooled.pk)
+        if pooled.status == PooledNumber.Status.RELEASED:
+            return pooled
+        if pooled.status != PooledNumber.Status.AVAILABLE:
+            raise ProvisioningConflict("An allocated number is released by its tenant.")
+        with contextlib.suppress(gateway.NotFoundError):
+            gateway.release_number(gateway.master_client(), pooled.sid)
+        pooled.status = PooledNumber.Status.RELEASED
+        pooled.released_at = timezone.now()
+        pooled.save()
+        record_audit(
+            tenant=None,
+            actor=actor,
+            action="pool.number_released",
+            target=pooled,
+            changes={"phone_number": pooled.phone_number},
+        )
+    return pooled

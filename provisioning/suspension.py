@@ -1,0 +1,188 @@
+"""Suspending, reactivating and closing a tenant's Twilio subaccount (staff, billing, reconcile).
+
+A suspension is made in Twilio and here, and remembers who imposed it (`suspension_source`),
+so lifting a billing suspension never lifts one staff or Twilio imposed. Closing releases the
+numbers first and keeps no secret of the closed account.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from isvplatform import gateway
+from provisioning.accounts import master_client_for
+from provisioning.errors import ProvisioningConflict
+from provisioning.models import TwilioSubaccount
+from provisioning.numbers import number_release
+from provisioning.selectors import active_numbers
+from provisioning.services import _lock
+from tenants.services import Actor, record_audit
+
+Status = TwilioSubaccount.Status
+Source = TwilioSubaccount.SuspensionSource
+
+
+def subaccount_suspend(
+    *, subaccount: TwilioSubaccount, actor: Actor, reason: str = "", source: str = Source.STAFF
+) -> TwilioSubaccount:
+    """Suspend in Twilio (the account can't send or be used) and here."""
+    with transaction.atomic():
+        sub = _lock(subaccount)
+        if sub.status == Status.SUSPENDED:
+            return sub
+        if sub.status != Status.ACTIVE:
+            raise ProvisioningConflict(
+                f"Only an active subaccount can be suspended; it is {sub.status}."
+            )
+        gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
+        sub.status = Status.SUSPENDED
+        sub.status_reason = reason[:200]
+        sub.suspension_source = source
+        sub.save(update_fields=["status", "status_reason", "suspension_source", "updated_at"])
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.suspended",
+            target=sub,
+            changes={"status": [Status.ACTIVE, Status.SUSPENDED], "reason": reason},
+        )
+    return sub
+
+
+def subaccount_reactivate(*, subaccount: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    """Lift a suspension in Twilio and here; also cancels a scheduled closing."""
+    with transaction.atomic():
+        sub = _lock(subaccount)
+        if sub.status == Status.ACTIVE and sub.close_scheduled_at is None:
+            return sub
+        if sub.status not in (Status.SUSPENDED, Status.ACTIVE):
+            raise ProvisioningConflict(
+                f"Only a suspended subaccount can be reactivated; it is {sub.status}."
+            )
+        before = sub.status
+        if sub.status == Status.SUSPENDED:
+            gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
+        sub.status = Status.ACTIVE
+        sub.status_reason = ""
+        sub.suspension_source = ""
+        sub.close_scheduled_at = None
+        sub.save()
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.reactivated",
+            target=sub,
+            changes={"status": [before, Status.ACTIVE]},
+        )
+    return sub
+
+
+def subaccount_resume_billing(*, subaccount: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    """A subscription is active again: cancel a scheduled closing and lift a suspension that
+    billing imposed (never one staff or Twilio imposed)."""
+    sub = TwilioSubaccount.objects.get(pk=subaccount.pk)
+    if sub.status == Status.SUSPENDED and sub.suspension_source == Source.BILLING:
+        return subaccount_reactivate(subaccount=sub, actor=actor)
+    if sub.close_scheduled_at is None or sub.status == Status.CLOSED:
+        return sub
+    with transaction.atomic():
+        sub = _lock(sub)
+        sub.close_scheduled_at = None
+        sub.save(update_fields=["close_scheduled_at", "updated_at"])
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.close_cancelled",
+            target=sub,
+            changes={},
+        )
+    return sub
+
+
+def subaccount_schedule_close(
+    *, subaccount: TwilioSubaccount, actor: Actor, when=None
+) -> TwilioSubaccount:
+    """Close the subaccount later (the reconcile job does it), e.g. when a subscription ends."""
+    when = when or timezone.now() + timedelta(days=settings.SUBSCRIPTION_CLOSE_GRACE_DAYS)
+    with transaction.atomic():
+        sub = _lock(subaccount)
+        if sub.status == Status.CLOSED:
+            return sub
+        sub.close_scheduled_at = when
+        sub.save(update_fields=["close_scheduled_at", "updated_at"])
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.close_scheduled",
+            target=sub,
+            changes={"close_at": when.isoformat()},
+        )
+    return sub
+
+
+def subaccount_close(
+    *, subaccount: TwilioSubaccount, actor: Actor, confirmed: bool
+) -> TwilioSubaccount:
+    """Close for good: release the tenant's numbers (pooled ones return to the pool), then
+    close the Twilio account. Irreversible, so the caller must confirm.
+
+    Each step is idempotent: if Twilio fails midway, calling again finishes the job.
+    """
+    if not confirmed:
+        raise ValidationError({"confirm": "Closing is irreversible; confirm it explicitly."})
+    sub = TwilioSubaccount.objects.select_related("tenant").get(pk=subaccount.pk)
+    if sub.status == Status.CLOSED:
+        return sub
+    if not sub.sid:
+        sub = _record_orphan_sid(sub)
+    if sub.sid and sub.status == Status.SUSPENDED:
+        # A suspended account can't release its numbers; lift it for the few calls needed.
+        gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
+    if sub.sid:
+        for number in active_numbers(sub.tenant).filter(subaccount=sub):
+            number_release(number=number, actor=actor, to_pool=None, reason="subaccount closed")
+    return _close_account(sub, actor)
+
+
+def _record_orphan_sid(sub: TwilioSubaccount) -> TwilioSubaccount:
+    """Provisioning may have created the account and died before recording it."""
+    orphan = gateway.find_subaccount_by_friendly_name(
+        sub.friendly_name, client=master_client_for(sub.tenant)
+    )
+    if orphan is None:
+        return sub
+    with transaction.atomic():
+        sub = _lock(sub)
+        sub.sid = sub.sid or orphan.sid
+        sub.save(update_fields=["sid", "updated_at"])
+    return sub
+
+
+def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    with transaction.atomic():
+        sub = _lock(sub)
+        if sub.status == Status.CLOSED:
+            return sub
+        before = sub.status
+        if sub.sid:
+            gateway.set_account_status(sub.sid, "closed", client=master_client_for(sub.tenant))
+        sub.status = Status.CLOSED
+        sub.closed_at = timezone.now()
+        sub.close_scheduled_at = None
+        # A closed account signs nothing and accepts no credentials: keep no secret for it.
+        sub.auth_token = None
+        sub.previous_auth_token = None
+        sub.secondary_auth_token = None
+        sub.previous_token_valid_until = None
+        sub.save()
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.closed",
+            target=sub,
+            changes={"status": [before, Status.CLOSED]},
+        )
+    return sub

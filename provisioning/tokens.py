@@ -1,0 +1,89 @@
+"""Rotating a subaccount's auth token without rejecting a single callback, and forgetting
+the previous token once its grace period is over (`accounts.signing_tokens` accepts both
+meanwhile)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from isvplatform import gateway
+from provisioning.accounts import subaccount_client
+from provisioning.errors import ProvisioningConflict
+from provisioning.models import TwilioSubaccount
+from provisioning.services import _lock
+from tenants.services import Actor, record_audit
+
+Status = TwilioSubaccount.Status
+
+
+def subaccount_rotate_token(*, subaccount: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    """Replace the subaccount's auth token without rejecting a single callback.
+
+    1. create a secondary token in Twilio and store it (encrypted) at once;
+    2. promote it: Twilio signs with it from now on and the old token stops working;
+    3. keep the old token as `previous_auth_token` for `TWILIO_TOKEN_GRACE_MINUTES`, so
+       callbacks signed before the switch still verify (see `accounts.signing_tokens`).
+
+    A rotation interrupted after step 1 or 2 resumes where it stopped.
+    """
+    with transaction.atomic():
+        sub = _lock(subaccount)
+        if sub.status != Status.ACTIVE:
+            raise ProvisioningConflict(
+                f"Only an active subaccount's token can be rotated; it is {sub.status}."
+            )
+        if sub.secondary_auth_token is None:
+            sub.secondary_auth_token = gateway.create_secondary_auth_token(subaccount_client(sub))
+            sub.rotation_started_at = timezone.now()
+            sub.save(update_fields=["secondary_auth_token", "rotation_started_at", "updated_at"])
+    with transaction.atomic():
+        sub = _lock(sub)
+        secondary = sub.secondary_auth_token
+        if secondary is None:
+            return sub
+        try:
+            new_token = gateway.promote_secondary_auth_token(subaccount_client(sub))
+        except gateway.AuthenticationError as err:
+            if err.code != 20003:
+                raise
+            # The stored primary is refused: an earlier run promoted and died before saving.
+            gateway.fetch_account(
+                sub.sid,
+                client=gateway.account_client(sub.sid, secondary, sandboxed=sub.tenant.is_demo),
+            )
+            new_token = secondary
+        now = timezone.now()
+        sub.previous_auth_token = sub.auth_token
+        sub.previous_token_valid_until = now + timedelta(
+            minutes=settings.TWILIO_TOKEN_GRACE_MINUTES
+        )
+        sub.auth_token = new_token or secondary
+        sub.secondary_auth_token = None
+        sub.rotation_started_at = None
+        sub.token_rotated_at = now
+        sub.save()
+        record_audit(
+            tenant=sub.tenant,
+            actor=actor,
+            action="subaccount.token_rotated",
+            target=sub,
+            changes={"old_accepted_until": sub.previous_token_valid_until.isoformat()},
+        )
+    return sub
+
+
+def subaccount_retire_previous_token(*, subaccount: TwilioSubaccount, now=None) -> TwilioSubaccount:
+    """Forget the pre-rotation token once its grace period is over."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sub = _lock(subaccount)
+        if sub.previous_auth_token is None:
+            return sub
+        if sub.previous_token_valid_until and sub.previous_token_valid_until > now:
+            return sub
+        sub.previous_auth_token = None
+        sub.previous_token_valid_until = None
+        sub.save(update_fields=["previous_auth_token", "previous_token_valid_until", "updated_at"])
+    return sub
