@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import events
+from messaging import enqueue, events
 from messaging.keywords import PLATFORM, keyword_responder
 from messaging.models import (
     STATUS_RANK,
@@ -180,20 +180,13 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
             record_reply(tenant=tenant, conversation=conversation, inbound=message, body=reply)
         events.emit_message_received(message)
         if media_count:
-            message_id = str(message.pk)
-            transaction.on_commit(lambda: _enqueue_media(message_id))
+            enqueue.fetch_inbound_media(str(message.pk))
     return InboundResult(message, reply=reply)
 
 
 def _media_sid(url: str) -> str:
     match = _MEDIA_SID.search(url)
     return match.group(1) if match else ""
-
-
-def _enqueue_media(message_id: str) -> None:
-    from messaging.tasks import fetch_inbound_media_task
-
-    fetch_inbound_media_task.delay(message_id)
 
 
 def _handle_keyword(tenant: Tenant, message: Message, family: str | None, twilio_handled: bool):
