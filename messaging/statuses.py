@@ -169,6 +169,27 @@ def _update_params(
     return [status, rank, *stamp, when, code, text, text, from_number, sid, rank, SUBSCRIBED]
 
 
+def _insert_and_update(column: str, event_params: list[Any], update_params: list[Any]) -> tuple:
+    """(recorded, message id, tenant id, subscribed): insert the event, and only if it is new
+    move the message; one statement on PostgreSQL, a transaction of two elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            inserted, message_id, tenant_id, subscribed = _pg_apply(
+                cursor, column, event_params + update_params
+            )
+        return bool(inserted), message_id, tenant_id, subscribed
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
+        recorded = cursor.fetchone() is not None
+        message_id = tenant_id = subscribed = None
+        if recorded:
+            cursor.execute(_update_sql(column), update_params)
+            row = cursor.fetchone()
+            if row is not None:
+                message_id, tenant_id, subscribed = row
+    return recorded, message_id, tenant_id, subscribed
+
+
 def record_and_apply(
     *,
     kind: str,
@@ -205,22 +226,9 @@ def record_and_apply(
     update_params = _update_params(
         column, status, rank, now, error_code, error_message, from_number, message_sid
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            inserted, message_id, tenant_id, subscribed = _pg_apply(
-                cursor, column, event_params + update_params
-            )
-        recorded = bool(inserted)
-    else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
-            recorded = cursor.fetchone() is not None
-            message_id = tenant_id = subscribed = None
-            if recorded:
-                cursor.execute(_update_sql(column), update_params)
-                row = cursor.fetchone()
-                if row is not None:
-                    message_id, tenant_id, subscribed = row
+    recorded, message_id, tenant_id, subscribed = _insert_and_update(
+        column, event_params, update_params
+    )
     if message_id is None:
         return StatusOutcome(recorded=recorded, applied=False)
     outcome = StatusOutcome(

@@ -12,11 +12,9 @@ What lives where:
   Twilio or the platform answers is `messaging.keywords`).
 - `common`: `SendRefused`, addresses (E.164, `whatsapp:`), failing an unsent message.
 
-Beside this package: status callbacks in `messaging.statuses`, inbound messages in
-`messaging.inbound`, prices in `messaging.prices`, inbound media in `messaging.media`, reads
-in `messaging.selectors`. Tasks (`messaging.tasks`) import these; these enqueue through
-`messaging.enqueue`. The public names are re-exported here, so `from messaging import
-services` keeps working.
+The rest of the app is mapped in `messaging/__init__.py`. Tasks (`messaging.tasks`) import
+these; these enqueue through `messaging.enqueue`. The public names are re-exported here, so
+`from messaging import services` keeps working.
 """
 
 from messaging.services.common import (
