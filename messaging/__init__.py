@@ -1,0 +1,12 @@
+"""Messaging: SMS and WhatsApp for tenants. What lives where:
+
+- Writes: `services/` (a package; its docstring lists the rooms: sending, senders,
+  estimates, dispatch, opt-outs, conversations, keyword replies); status callbacks in
+  `statuses`; inbound messages and keywords in `inbound`, who answers a keyword in
+  `keywords`; real prices in `prices`, inbound media in `media`.
+- Reads: `selectors`. Estimates' tables: `pricing`, `segments`.
+- Edges: `api` (REST) and `views` (portal) route only, with `serializers`, `forms`, `csvio`
+  and `idempotency`; `admin`; `events` (tenant webhooks); `gate` (the 10DLC seam).
+- Background: `tasks` (thin, by id) import the services; everything else queues them through
+  `enqueue`, by task name after the commit.
+"""

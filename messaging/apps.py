@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class MessagingConfig(AppConfig):
     name = "messaging"
     verbose_name = "Messaging"
+
+    def ready(self) -> None:
+        # Registers the tasks by name in every process, for `messaging.enqueue`.
+        from messaging import tasks  # noqa: F401

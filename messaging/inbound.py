@@ -11,15 +11,17 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import events
+from messaging import enqueue, events
 from messaging.keywords import PLATFORM, keyword_responder
 from messaging.models import (
     STATUS_RANK,
     Channel,
+    Conversation,
     Direction,
     Message,
     MessageMedia,
@@ -116,7 +118,6 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
         return InboundResult(None)
     channel, to_number = strip_channel(params.get("To") or "")
     _, from_number = strip_channel(params.get("From") or "")
-    service_sid = params.get("MessagingServiceSid") or ""
     if tenant is None:
         logger.warning("inbound %s to %s: no tenant owns this number", message_sid, to_number)
         return InboundResult(None)
@@ -138,41 +139,15 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
         conversation = conversation_get_or_create(
             tenant_id=tenant.pk, channel=channel, contact_number=from_number, our_number=to_number
         )
-        profile_name = (params.get("ProfileName") or "").strip()
-        if profile_name and profile_name != conversation.contact_name:
-            conversation.contact_name = profile_name[:200]
-            conversation.save(update_fields=["contact_name"])
-        message = Message.objects.create(
-            tenant=tenant,
-            conversation=conversation,
-            direction=Direction.INBOUND,
+        _name_contact(conversation, params)
+        message = _create_inbound(
+            tenant,
+            conversation,
+            params,
             channel=channel,
-            origin=Message.Origin.INBOUND,
             from_number=from_number,
             to_number=to_number,
-            body=body,
-            messaging_service_sid=service_sid,
-            account_sid=params.get("AccountSid") or "",
-            status=Status.RECEIVED,
-            status_rank=STATUS_RANK[Status.RECEIVED],
-            segments=_int(params.get("NumSegments")) or (1 if channel == Channel.SMS else 0),
-            sid=message_sid,
-            created_at=now,
-            updated_at=now,
             received_at=now,
-        )
-        MessageMedia.objects.bulk_create(
-            [
-                MessageMedia(
-                    tenant=tenant,
-                    message=message,
-                    position=index,
-                    url=params.get(f"MediaUrl{index}") or "",
-                    sid=_media_sid(params.get(f"MediaUrl{index}") or ""),
-                    content_type=params.get(f"MediaContentType{index}") or "",
-                )
-                for index in range(media_count)
-            ]
         )
         conversation_touch(conversation, message)
         reply = _handle_keyword(tenant, message, family, twilio_handled=bool(opt_out_type))
@@ -180,8 +155,7 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
             record_reply(tenant=tenant, conversation=conversation, inbound=message, body=reply)
         events.emit_message_received(message)
         if media_count:
-            message_id = str(message.pk)
-            transaction.on_commit(lambda: _enqueue_media(message_id))
+            enqueue.fetch_inbound_media(str(message.pk))
     return InboundResult(message, reply=reply)
 
 
@@ -190,10 +164,58 @@ def _media_sid(url: str) -> str:
     return match.group(1) if match else ""
 
 
-def _enqueue_media(message_id: str) -> None:
-    from messaging.tasks import fetch_inbound_media_task
+def _name_contact(conversation: Conversation, params: Mapping[str, str]) -> None:
+    """WhatsApp sends the contact's profile name; the thread keeps the latest."""
+    profile_name = (params.get("ProfileName") or "").strip()
+    if profile_name and profile_name != conversation.contact_name:
+        conversation.contact_name = profile_name[:200]
+        conversation.save(update_fields=["contact_name"])
 
-    fetch_inbound_media_task.delay(message_id)
+
+def _create_inbound(
+    tenant: Tenant,
+    conversation: Conversation,
+    params: Mapping[str, str],
+    *,
+    channel: str,
+    from_number: str,
+    to_number: str,
+    received_at: datetime,
+) -> Message:
+    """The received message and a row per media item it brings (fetched later)."""
+    message = Message.objects.create(
+        tenant=tenant,
+        conversation=conversation,
+        direction=Direction.INBOUND,
+        channel=channel,
+        origin=Message.Origin.INBOUND,
+        from_number=from_number,
+        to_number=to_number,
+        body=params.get("Body") or "",
+        messaging_service_sid=params.get("MessagingServiceSid") or "",
+        account_sid=params.get("AccountSid") or "",
+        status=Status.RECEIVED,
+        status_rank=STATUS_RANK[Status.RECEIVED],
+        segments=_int(params.get("NumSegments")) or (1 if channel == Channel.SMS else 0),
+        sid=params.get("MessageSid") or params.get("SmsSid") or "",
+        created_at=received_at,
+        updated_at=received_at,
+        received_at=received_at,
+    )
+    MessageMedia.objects.bulk_create(
+        [
+            MessageMedia(
+                tenant=tenant,
+                message=message,
+                position=index,
+                url=params.get(f"MediaUrl{index}") or "",
+                sid=_media_sid(params.get(f"MediaUrl{index}") or ""),
+                content_type=params.get(f"MediaContentType{index}") or "",
+            )
+            for index in range(_int(params.get("NumMedia")))
+        ]
+    )
+    return message
 
 
 def _handle_keyword(tenant: Tenant, message: Message, family: str | None, twilio_handled: bool):

@@ -58,6 +58,8 @@ STATUS_RANK: dict[str, int] = {
     Status.RECEIVED: 100,
 }
 FINAL_RANK = 40
+# The statuses that carry Twilio's error code and message.
+ERROR_STATUSES = frozenset({Status.FAILED, Status.UNDELIVERED})
 # Twilio's status names that the platform stores under another name.
 STATUS_ALIASES = {"accepted": Status.QUEUED, "scheduled": Status.QUEUED, "receiving": "received"}
 # The per-status timestamp column a status fills.

@@ -2,12 +2,11 @@
 
 Status callbacks carry no price: Twilio fills `price`/`price_unit` on the Message resource
 after sending, so a message that reached a final status is fetched once more and its price
-stored. Until then the portal and API show the estimate, marked as such.
+stored (`messaging.enqueue.fetch_message_price` queues that after the commit). Until then
+the portal and API show the estimate, marked as such.
 """
 
 import logging
-
-from django.db import transaction
 
 from isvplatform import gateway
 from messaging.models import FINAL_RANK, Direction, Message, Status
@@ -18,17 +17,6 @@ logger = logging.getLogger(__name__)
 
 class PriceNotYet(Exception):
     """Twilio has not priced the message yet; fetch it again later."""
-
-
-def enqueue_price_fetch(message_id: str) -> None:
-    """After the status that made a message final commits, fetch its price (by id)."""
-
-    def enqueue() -> None:
-        from messaging.tasks import fetch_message_price_task
-
-        fetch_message_price_task.delay(message_id)
-
-    transaction.on_commit(enqueue)
 
 
 def message_price_record(message_id: str) -> bool:

@@ -23,8 +23,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from isvplatform import gateway
-from messaging import events
+from messaging import enqueue, events
 from messaging.models import (
+    ERROR_STATUSES,
     FINAL_RANK,
     STATUS_ALIASES,
     STATUS_RANK,
@@ -32,15 +33,21 @@ from messaging.models import (
     Direction,
     Message,
     OptOut,
-    Status,
     WebhookEvent,
 )
-from messaging.prices import enqueue_price_fetch
-from provisioning.accounts import CallbackOwner, account_callback_owner, tenant_callback_owner
+from messaging.services.common import OPTED_OUT_CODE, parse_error_code
+from messaging.services.optouts import optout_add
+from provisioning.accounts import (
+    CallbackOwner,
+    NoTwilioAccount,
+    account_callback_owner,
+    tenant_account,
+    tenant_callback_owner,
+)
+from tenants.services import Actor
 
 logger = logging.getLogger(__name__)
 
-ERROR_STATUSES = frozenset({Status.FAILED, Status.UNDELIVERED})
 MESSAGE_TABLE = Message._meta.db_table
 EVENT_TABLE = WebhookEvent._meta.db_table
 ENDPOINT_TABLE = "webhooks_webhookendpoint"
@@ -61,13 +68,6 @@ def _now_param(value: datetime) -> Any:
 
 def _json_param(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, separators=(",", ":"))
-
-
-def _error_code(raw: Any) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 _INSERT_EVENT = (
@@ -169,6 +169,27 @@ def _update_params(
     return [status, rank, *stamp, when, code, text, text, from_number, sid, rank, SUBSCRIBED]
 
 
+def _insert_and_update(column: str, event_params: list[Any], update_params: list[Any]) -> tuple:
+    """(recorded, message id, tenant id, subscribed): insert the event, and only if it is new
+    move the message; one statement on PostgreSQL, a transaction of two elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            inserted, message_id, tenant_id, subscribed = _pg_apply(
+                cursor, column, event_params + update_params
+            )
+        return bool(inserted), message_id, tenant_id, subscribed
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
+        recorded = cursor.fetchone() is not None
+        message_id = tenant_id = subscribed = None
+        if recorded:
+            cursor.execute(_update_sql(column), update_params)
+            row = cursor.fetchone()
+            if row is not None:
+                message_id, tenant_id, subscribed = row
+    return recorded, message_id, tenant_id, subscribed
+
+
 def record_and_apply(
     *,
     kind: str,
@@ -205,30 +226,17 @@ def record_and_apply(
     update_params = _update_params(
         column, status, rank, now, error_code, error_message, from_number, message_sid
     )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            inserted, message_id, tenant_id, subscribed = _pg_apply(
-                cursor, column, event_params + update_params
-            )
-        recorded = bool(inserted)
-    else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
-            recorded = cursor.fetchone() is not None
-            message_id = tenant_id = subscribed = None
-            if recorded:
-                cursor.execute(_update_sql(column), update_params)
-                row = cursor.fetchone()
-                if row is not None:
-                    message_id, tenant_id, subscribed = row
+    recorded, message_id, tenant_id, subscribed = _insert_and_update(
+        column, event_params, update_params
+    )
     if message_id is None:
         return StatusOutcome(recorded=recorded, applied=False)
     outcome = StatusOutcome(
         recorded=True, applied=True, message_id=str(message_id), tenant_id=tenant_id
     )
     if rank >= FINAL_RANK:
-        enqueue_price_fetch(outcome.message_id)
-    if subscribed or error_code == 21610:
+        enqueue.fetch_message_price(outcome.message_id)
+    if subscribed or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
     return outcome
 
@@ -257,21 +265,18 @@ def _apply_only(
         return StatusOutcome(recorded=False, applied=False)
     outcome = StatusOutcome(recorded=False, applied=True, message_id=str(row[0]), tenant_id=row[1])
     if rank >= FINAL_RANK:
-        enqueue_price_fetch(outcome.message_id)
-    if row[2] or error_code == 21610:
+        enqueue.fetch_message_price(outcome.message_id)
+    if row[2] or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
     return outcome
 
 
 def _after_status_change(outcome: StatusOutcome, error_code: int | None) -> None:
     """The rare, heavier follow-ups: tenant webhooks and Twilio-reported opt-outs."""
-    from messaging.services import optout_add
-    from tenants.services import Actor
-
     message = Message.objects.select_related("tenant").get(pk=outcome.message_id)
     with transaction.atomic():
         events.emit_message_status(message)
-        if error_code == 21610:
+        if error_code == OPTED_OUT_CODE:
             optout_add(
                 tenant=message.tenant,
                 number=message.to_number,
@@ -285,8 +290,6 @@ def _after_status_change(outcome: StatusOutcome, error_code: int | None) -> None
 def _adopt_sid(message_hint: str, message_sid: str, account_sid: str) -> None:
     """Give a queued row the SID of a callback that names it: the worker that sent it died
     before storing Twilio's answer, and without the SID the outbox would send it again."""
-    from provisioning.accounts import NoTwilioAccount, tenant_account
-
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -339,7 +342,7 @@ def apply_status_callback(params: Mapping[str, str], *, message_hint: str = "") 
     twilio_status = (params.get("MessageStatus") or params.get("SmsStatus") or "").lower()
     if not message_sid or not twilio_status:
         return StatusOutcome(recorded=False, applied=False)
-    error_code = _error_code(params.get("ErrorCode"))
+    error_code = parse_error_code(params.get("ErrorCode"))
     error_message = params.get("ErrorMessage") or ""
     from_number = (params.get("From") or "").removeprefix("whatsapp:")
     outcome = record_and_apply(
@@ -365,34 +368,6 @@ def apply_status_callback(params: Mapping[str, str], *, message_hint: str = "") 
         if retried.applied:
             return StatusOutcome(True, True, retried.message_id, retried.tenant_id)
     return outcome
-
-
-def apply_pending_events(message: Message) -> None:
-    """Apply callbacks that arrived before the send task stored the SID (Twilio can be fast)."""
-    best = None
-    pending = WebhookEvent.objects.filter(message_sid=message.sid, kind=WebhookEvent.Kind.STATUS)
-    if message.account_sid:
-        # Only what the message's own account reported: it alone may move the message.
-        pending = pending.filter(account_sid=message.account_sid)
-    for event in pending:
-        rank = STATUS_RANK.get(event.status)
-        if rank is not None and rank > message.status_rank and (best is None or rank > best[0]):
-            best = (rank, event)
-    if best is None:
-        return
-    event = best[1]
-    status = STATUS_ALIASES.get(event.status, event.status)
-    message.status, message.status_rank = status, best[0]
-    column = STATUS_TIMESTAMP.get(status)
-    if column:
-        setattr(message, column, event.received_at)
-    if status in ERROR_STATUSES:
-        message.error_code = _error_code(event.payload.get("ErrorCode"))
-        message.error_message = gateway.describe_error(message.error_code) or ""
-    message.save()
-    if best[0] >= FINAL_RANK:
-        enqueue_price_fetch(str(message.pk))
-    events.emit_message_status(message)
 
 
 def apply_fetched(message: Message, result: gateway.MessageResult) -> StatusOutcome:

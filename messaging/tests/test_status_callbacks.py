@@ -124,7 +124,7 @@ def test_a_callback_before_the_sid_is_stored_is_applied_when_it_is(accounted):
     assert WebhookEvent.objects.filter(message_sid="SM" + "a" * 32).exists()
     message.sid = "SM" + "a" * 32
     message.save(update_fields=["sid"])
-    from messaging.statuses import apply_pending_events
+    from messaging.services.dispatch import apply_pending_events
 
     apply_pending_events(message)
     message.refresh_from_db()
@@ -230,7 +230,7 @@ def test_statuses_kept_from_another_account_are_not_applied_when_the_sid_arrives
     )
     message.sid = sid
     message.save(update_fields=["sid"])
-    from messaging.statuses import apply_pending_events
+    from messaging.services.dispatch import apply_pending_events
 
     apply_pending_events(message)
     message.refresh_from_db()

@@ -1,0 +1,85 @@
+"""What every part of messaging's services shares: the refusal error, addresses, failing a
+message before it reached Twilio, and reading Twilio's error codes."""
+
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from messaging import events
+from messaging.models import STATUS_RANK, Channel, Message, Status
+
+WHATSAPP_PREFIX = "whatsapp:"
+OPTED_OUT_CODE = 21610
+NOT_SENT_OPTED_OUT = "Not sent: the recipient opted out (STOP) before the message went out."
+
+
+class SendRefused(ValidationError):
+    """A send refused before anything is stored; `.reason` is a stable machine-readable code."""
+
+    def __init__(self, reason: str, message: str, field_name: str | None = None) -> None:
+        self.reason = reason
+        self.reason_message = message
+        super().__init__({field_name: [message]} if field_name else message, code=reason)
+
+
+def check_channel(channel: str) -> None:
+    if channel not in Channel.values:
+        raise ValidationError({"channel": f"Choose one of {', '.join(Channel.values)}."})
+
+
+def strip_channel(address: str) -> tuple[str, str]:
+    """`whatsapp:+1415…` -> ("whatsapp", "+1415…"); a bare number is SMS."""
+    address = (address or "").strip()
+    if address.lower().startswith(WHATSAPP_PREFIX):
+        return Channel.WHATSAPP, address[len(WHATSAPP_PREFIX) :].strip()
+    return Channel.SMS, address
+
+
+def twilio_address(channel: str, number: str) -> str:
+    return f"{WHATSAPP_PREFIX}{number}" if channel == Channel.WHATSAPP and number else number
+
+
+def normalize_number(value: str, field_name: str = "to") -> str:
+    """E.164 through phonenumbers; national US numbers are read as such."""
+    try:
+        parsed = phonenumbers.parse((value or "").strip(), "US")
+    except phonenumbers.NumberParseException as err:
+        raise ValidationError(
+            {field_name: "Enter the number in E.164 format, like +14155550123."}
+        ) from err
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError({field_name: f"{value} is not a valid phone number."})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_error_code(raw: Any) -> int | None:
+    """Twilio's `ErrorCode` as an int; None when absent or not a number."""
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def mark_failed(message: Message, *, code: int | None, text: str) -> None:
+    """Fail a message that never reached Twilio, and tell the tenant's webhooks."""
+    now = timezone.now()
+    message.status = Status.FAILED
+    message.status_rank = STATUS_RANK[Status.FAILED]
+    message.error_code = code
+    message.error_message = text
+    message.failed_at = now
+    message.updated_at = now
+    message.save(
+        update_fields=[
+            "status",
+            "status_rank",
+            "error_code",
+            "error_message",
+            "failed_at",
+            "updated_at",
+            "send_attempts",
+        ]
+    )
+    events.emit_message_status(message)

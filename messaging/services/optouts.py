@@ -1,0 +1,202 @@
+"""Opt-outs and the consent ledger: suppressing a number, lifting it, importing a list.
+
+Every opt-out and opt-in is also a `ConsentEvent`, the tenant's proof of consent; a new
+opt-out fails the messages still queued to that number before it commits.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from messaging import events
+from messaging.models import Channel, ConsentEvent, Direction, Message, OptOut, Status
+from messaging.services.common import (
+    NOT_SENT_OPTED_OUT,
+    OPTED_OUT_CODE,
+    check_channel,
+    mark_failed,
+    normalize_number,
+)
+from tenants.models import Tenant
+from tenants.services import Actor, record_audit
+
+
+def is_opted_out(tenant_id: int, number: str, channel: str) -> bool:
+    """One unique-index probe: (tenant, number, channel)."""
+    return OptOut.objects.filter(tenant_id=tenant_id, number=number, channel=channel).exists()
+
+
+def _cancel_pending_sends(tenant_id: int, number: str, channel: str) -> int:
+    """Fail queued messages to a number that just opted out. Locking them waits for any send
+    in flight, so once the opt-out commits nothing more goes out to that number."""
+    pending = list(
+        Message.objects.select_for_update()
+        .filter(
+            tenant_id=tenant_id,
+            to_number=number,
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            status=Status.QUEUED,
+            sid__isnull=True,
+        )
+        .order_by("pk")
+    )
+    for message in pending:
+        mark_failed(message, code=OPTED_OUT_CODE, text=NOT_SENT_OPTED_OUT)
+    return len(pending)
+
+
+def _ledger_label(source: str, actor: Actor) -> str:
+    """A keyword is the contact's own act; anything else is the actor's."""
+    return "contact" if source == OptOut.Source.KEYWORD else actor.label
+
+
+def optout_add(
+    *,
+    tenant: Tenant,
+    number: str,
+    channel: str,
+    source: str,
+    actor: Actor,
+    keyword: str = "",
+    reason: str = "",
+    message: Message | None = None,
+) -> tuple[OptOut, bool]:
+    """Suppress a number (idempotent); the ledger and tenant webhooks hear of a new one."""
+    check_channel(channel)
+    number = normalize_number(number, "number")
+    with transaction.atomic():
+        _cancel_pending_sends(tenant.pk, number, channel)
+        try:
+            with transaction.atomic():
+                optout = OptOut.objects.create(
+                    tenant=tenant,
+                    number=number,
+                    channel=channel,
+                    source=source,
+                    keyword=keyword[:32],
+                    reason=reason[:500],
+                    created_by=actor.user,
+                    actor_label=_ledger_label(source, actor),
+                )
+        except IntegrityError:
+            existing = OptOut.objects.get(tenant=tenant, number=number, channel=channel)
+            return existing, False
+        ConsentEvent.objects.create(
+            tenant=tenant,
+            number=number,
+            channel=channel,
+            action=ConsentEvent.Action.OPT_OUT,
+            source=source,
+            keyword=keyword[:32],
+            reason=reason[:500],
+            actor_label=_ledger_label(source, actor),
+            message=message,
+        )
+        if source in (OptOut.Source.MANUAL, OptOut.Source.IMPORT):
+            record_audit(
+                tenant=tenant,
+                actor=actor,
+                action="optout.added",
+                target=optout,
+                changes={"number": number, "channel": channel, "reason": reason},
+            )
+        events.emit_optout_changed(
+            tenant_id=tenant.pk,
+            number=number,
+            channel=channel,
+            opted_out=True,
+            source=source,
+            keyword=keyword,
+        )
+    return optout, True
+
+
+def optout_remove(
+    *,
+    tenant: Tenant,
+    number: str,
+    channel: str,
+    source: str,
+    actor: Actor,
+    keyword: str = "",
+    reason: str = "",
+    message: Message | None = None,
+) -> bool:
+    """Lift a suppression (START or by hand); the opt-in is recorded in the ledger even when
+    the number was not suppressed, since it is still the contact's consent."""
+    with transaction.atomic():
+        deleted, _ = (
+            OptOut.objects.for_tenant(tenant).filter(number=number, channel=channel).delete()
+        )
+        ConsentEvent.objects.create(
+            tenant=tenant,
+            number=number,
+            channel=channel,
+            action=ConsentEvent.Action.OPT_IN,
+            source=source,
+            keyword=keyword[:32],
+            reason=reason[:500],
+            actor_label=_ledger_label(source, actor),
+            message=message,
+        )
+        if source == OptOut.Source.MANUAL:
+            record_audit(
+                tenant=tenant,
+                actor=actor,
+                action="optout.removed",
+                changes={"number": number, "channel": channel, "reason": reason},
+            )
+        if deleted:
+            events.emit_optout_changed(
+                tenant_id=tenant.pk,
+                number=number,
+                channel=channel,
+                opted_out=False,
+                source=source,
+                keyword=keyword,
+            )
+    return bool(deleted)
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def optout_import(
+    *, tenant: Tenant, rows: Iterable[Mapping[str, str]], actor: Actor, max_rows: int = 50_000
+) -> ImportResult:
+    """Import rows with `number` (and optional `channel`, `reason`); bad rows are reported by
+    line and skipped, good ones are added."""
+    result = ImportResult()
+    for line, row in enumerate(rows, start=2):
+        if line - 1 > max_rows:
+            result.errors.append((line, f"Only {max_rows} rows are imported at a time."))
+            break
+        raw_number = (row.get("number") or row.get("phone") or "").strip()
+        channel = (row.get("channel") or Channel.SMS).strip().lower() or Channel.SMS
+        if not raw_number:
+            result.errors.append((line, "No number."))
+            continue
+        try:
+            _, created = optout_add(
+                tenant=tenant,
+                number=raw_number,
+                channel=channel,
+                source=OptOut.Source.IMPORT,
+                reason=(row.get("reason") or "").strip(),
+                actor=actor,
+            )
+        except ValidationError as err:
+            result.errors.append((line, " ".join(err.messages)))
+            continue
+        if created:
+            result.added += 1
+        else:
+            result.already += 1
+    return result

@@ -1,0 +1,229 @@
+"""Sending a message: validate it completely, then store it and enqueue its send on commit.
+
+The checks run in this order, and the first that fails raises (nothing is stored then):
+channel and addresses, body/media/template, the Twilio account, the recipient's opt-out,
+the sender, the 10DLC gate, the WhatsApp window. Then the `Message` is committed and the
+send task enqueued on commit: a transactional outbox, so a crash between the two loses
+nothing (the sweeper re-enqueues what stayed queued). `dispatch` is the other half.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from messaging import enqueue
+from messaging.gate import compliance_gate
+from messaging.models import STATUS_RANK, Channel, Direction, Message, Status
+from messaging.segments import MAX_BODY_CHARS
+from messaging.services.common import SendRefused, check_channel, normalize_number, strip_channel
+from messaging.services.conversations import (
+    conversation_get_or_create,
+    conversation_touch,
+    thread_number_for,
+    whatsapp_window_closes_at,
+)
+from messaging.services.estimates import Estimate, message_estimate
+from messaging.services.optouts import is_opted_out
+from messaging.services.senders import Sender, account_or_refuse, select_sender
+from tenants.models import Tenant
+from tenants.services import Actor
+
+MAX_MEDIA = 10
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message's content once it passed the checks that need nothing but the input."""
+
+    channel: str
+    to: str
+    from_: str
+    body: str
+    media_urls: list[str]
+    content_sid: str
+    content_variables: dict[str, str]
+
+
+def _clean_addresses(channel: str, to: str, from_: str) -> tuple[str, str]:
+    """The recipient and the requested sender (may be "") in E.164."""
+    check_channel(channel)
+    to_channel, to_raw = strip_channel(to)
+    if to_channel == Channel.WHATSAPP and channel != Channel.WHATSAPP:
+        raise ValidationError({"to": "A whatsapp: address needs channel whatsapp."})
+    number = normalize_number(to_raw, "to")
+    sender_number = normalize_number(strip_channel(from_)[1], "from") if from_ else ""
+    return number, sender_number
+
+
+def _clean_body(body: str) -> str:
+    body = body or ""
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(
+            {"body": f"The body has {len(body)} characters; the limit is {MAX_BODY_CHARS}."}
+        )
+    return body
+
+
+def _clean_media(media_urls: Iterable[str]) -> list[str]:
+    urls = [u.strip() for u in media_urls or [] if u and u.strip()]
+    if len(urls) > MAX_MEDIA:
+        raise ValidationError({"media_urls": f"At most {MAX_MEDIA} media URLs per message."})
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValidationError({"media_urls": f"{url} is not an http(s) URL."})
+    return urls
+
+
+def _clean_content(content_sid: str, content_variables: Mapping[str, Any] | None) -> dict:
+    variables = dict(content_variables or {})
+    if variables and not content_sid:
+        raise ValidationError({"content_variables": "Content variables need a content_sid."})
+    if content_sid and not (
+        len(content_sid) == 34
+        and content_sid.startswith("HX")
+        and all(c in "0123456789abcdefABCDEF" for c in content_sid[2:])
+    ):
+        raise ValidationError({"content_sid": "A content SID looks like HX followed by 32 hex."})
+    return {str(k): str(v) for k, v in variables.items()}
+
+
+def clean_draft(
+    *,
+    channel: str,
+    to: str,
+    from_: str,
+    body: str,
+    media_urls: Sequence[str],
+    content_sid: str,
+    content_variables: Mapping[str, Any] | None,
+) -> Draft:
+    """Everything checkable from the input alone; raises ValidationError on the first fault."""
+    number, sender_number = _clean_addresses(channel, to, from_)
+    body = _clean_body(body)
+    media = _clean_media(media_urls)
+    variables = _clean_content(content_sid, content_variables)
+    if not body.strip() and not media and not content_sid:
+        raise ValidationError({"body": "Write a message, attach media or choose a template."})
+    return Draft(channel, number, sender_number, body, media, content_sid, variables)
+
+
+def _refuse_opted_out(tenant: Tenant, draft: Draft) -> None:
+    if is_opted_out(tenant.pk, draft.to, draft.channel):
+        raise SendRefused(
+            "recipient_opted_out",
+            f"{draft.to} has opted out (replied STOP) of your "
+            f"{Channel(draft.channel).label} messages; "
+            "they must reply START before you can message them again.",
+            "to",
+        )
+
+
+def _refuse_closed_window(tenant: Tenant, draft: Draft, sender: Sender) -> None:
+    """Outside the 24 hours after the contact last wrote, WhatsApp takes only templates."""
+    if draft.channel != Channel.WHATSAPP or draft.content_sid:
+        return
+    closes_at = whatsapp_window_closes_at(
+        tenant_id=tenant.pk, contact_number=draft.to, our_number=sender.from_number
+    )
+    if closes_at is None:
+        raise SendRefused(
+            "whatsapp_window_closed",
+            f"{draft.to} has not written to you in the last 24 hours, so WhatsApp allows only "
+            "an approved template (content_sid) now.",
+            "content_sid",
+        )
+
+
+def _create_queued(
+    tenant: Tenant, draft: Draft, sender: Sender, estimate: Estimate, actor: Actor, origin: str
+) -> Message:
+    """The queued row, in its conversation (call inside the transaction of the outbox)."""
+    info = estimate.info
+    sms = draft.channel == Channel.SMS
+    now = timezone.now()
+    conversation = conversation_get_or_create(
+        tenant_id=tenant.pk,
+        channel=draft.channel,
+        contact_number=draft.to,
+        our_number=thread_number_for(tenant, draft.channel, draft.to, sender),
+    )
+    message = Message.objects.create(
+        tenant=tenant,
+        conversation=conversation,
+        direction=Direction.OUTBOUND,
+        channel=draft.channel,
+        origin=origin,
+        from_number=sender.from_number,
+        to_number=draft.to,
+        body=draft.body,
+        media_urls=draft.media_urls,
+        content_sid=draft.content_sid,
+        content_variables=draft.content_variables,
+        messaging_service_sid=sender.messaging_service_sid,
+        account_sid=sender.account_sid,
+        via_master=sender.via_master,
+        status=Status.QUEUED,
+        status_rank=STATUS_RANK[Status.QUEUED],
+        segments=info.segments if sms else 1,
+        encoding=info.encoding if sms else "",
+        estimated_price=estimate.estimated_price,
+        created_by=actor.user,
+        actor_label=actor.label,
+        created_at=now,
+        updated_at=now,
+    )
+    conversation_touch(conversation, message)
+    return message
+
+
+def message_send(
+    *,
+    tenant: Tenant,
+    to: str,
+    channel: str = Channel.SMS,
+    body: str = "",
+    media_urls: Sequence[str] = (),
+    content_sid: str = "",
+    content_variables: Mapping[str, Any] | None = None,
+    from_: str = "",
+    actor: Actor,
+    origin: str = Message.Origin.API,
+) -> Message:
+    """Validate and queue an outbound message; the send task is enqueued on commit.
+
+    Raises ValidationError (SendRefused for refusals with a reason code); nothing is stored then.
+    """
+    draft = clean_draft(
+        channel=channel,
+        to=to,
+        from_=from_,
+        body=body,
+        media_urls=media_urls,
+        content_sid=content_sid,
+        content_variables=content_variables,
+    )
+    account = account_or_refuse(tenant)
+    _refuse_opted_out(tenant, draft)
+    sender = select_sender(
+        tenant=tenant, channel=draft.channel, to=draft.to, from_=draft.from_, account=account
+    )
+    compliance_gate(tenant, sender)
+    _refuse_closed_window(tenant, draft, sender)
+    estimate = message_estimate(
+        tenant=None,
+        body=draft.body,
+        channel=draft.channel,
+        to=draft.to,
+        media_urls=draft.media_urls,
+        content_sid=draft.content_sid,
+    )
+    with transaction.atomic():
+        message = _create_queued(tenant, draft, sender, estimate, actor, origin)
+        enqueue.send_message(str(message.pk))
+    return message
