@@ -5,11 +5,13 @@ of the same app it imports. `from pkg import name` points at `pkg.name` when tha
 else at `pkg`. Importing `pkg.sub` from outside `pkg` also points at `pkg`, since Python runs
 `pkg/__init__.py` first: a module that a package re-exports from and that imports one of the
 package's submodules makes a cycle through the `__init__`, which this graph shows.
-`find_cycles` lists the cycles, each once, starting at its smallest module.
+Imports under `if TYPE_CHECKING:` never run, so they don't count. `find_cycles` lists the
+cycles, each once, starting at its smallest module.
 """
 
 import ast
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 SKIPPED_DIRS = {"tests", "migrations", "__pycache__"}
@@ -66,6 +68,25 @@ def _with_parents(target: str, importer: str, known: set[str]) -> set[str]:
     return found
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement of the module, wherever it sits, but under `if TYPE_CHECKING`."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def module_graph(app: str) -> dict[str, set[str]]:
     """Module -> the modules of the same app it imports, at module level or in a function."""
     modules = app_modules(app)
@@ -74,10 +95,9 @@ def module_graph(app: str) -> dict[str, set[str]]:
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                for target in _imported(node, name, is_package, known):
-                    targets |= _with_parents(target, name, known)
+        for node in import_statements(ast.parse(path.read_text(), str(path))):
+            for target in _imported(node, name, is_package, known):
+                targets |= _with_parents(target, name, known)
         graph[name] = targets - {name}
     return graph
 

@@ -45,3 +45,21 @@ def test_importing_a_submodule_from_outside_runs_its_package(tmp_path, monkeypat
     assert graph["lay2.status"] == {"lay2.services", "lay2.services.optout"}
     assert graph["lay2.services.optout"] == {"lay2.services.common"}
     assert find_cycles(graph) == {("lay2.services", "lay2.services.send", "lay2.status")}
+
+
+def test_type_checking_imports_do_not_count_but_other_blocks_do(tmp_path, monkeypatch):
+    graph = _graph(
+        tmp_path,
+        monkeypatch,
+        "lay3",
+        {
+            "__init__.py": "",
+            "e.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lay3 import f\n",
+            "f.py": "try:\n    from .e import x\nexcept ImportError:\n    pass\n",
+            "g.py": "class G:\n    def method(self):\n        import lay3.h\n",
+            "h.py": "async def later():\n    from lay3.g import G\n",
+        },
+    )
+    assert graph["lay3.e"] == set()
+    assert graph["lay3.f"] == {"lay3.e"}
+    assert find_cycles(graph) == {("lay3.g", "lay3.h")}

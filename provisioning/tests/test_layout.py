@@ -2,7 +2,7 @@
 (`provisioning.enqueue`), and the selectors import no module that writes."""
 
 from isvplatform.celery import app
-from isvplatform.tests.test_import_cycles import ROOT, import_graph
+from isvplatform.testing.layout import module_graph
 from provisioning import enqueue
 
 WRITERS = {
@@ -18,13 +18,13 @@ WRITERS = {
 
 
 def test_only_the_app_config_imports_the_tasks():
-    graph = import_graph(ROOT, "provisioning")
+    graph = module_graph("provisioning")
     importers = {name for name, targets in graph.items() if "provisioning.tasks" in targets}
     assert importers == {"provisioning.apps"}
 
 
 def test_the_selectors_import_nothing_that_writes():
-    imported = import_graph(ROOT, "provisioning")["provisioning.selectors"]
+    imported = module_graph("provisioning")["provisioning.selectors"]
     assert not [t for t in imported for w in WRITERS if t == w or t.startswith(f"{w}.")]
 
 

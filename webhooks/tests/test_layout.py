@@ -2,12 +2,12 @@
 the tasks, so services and tasks never import each other."""
 
 from isvplatform.celery import app
-from isvplatform.tests.test_import_cycles import ROOT, import_graph
+from isvplatform.testing.layout import module_graph
 from webhooks import enqueue
 
 
 def test_only_the_app_config_imports_the_tasks():
-    graph = import_graph(ROOT, "webhooks")
+    graph = module_graph("webhooks")
     assert {name for name, targets in graph.items() if "webhooks.tasks" in targets} == {
         "webhooks.apps"
     }
