@@ -61,11 +61,11 @@ def search_available_numbers(
     mms_enabled: bool | None = None,
     limit: int = 20,
 ) -> list[AvailableNumber]:
-    """Numbers the account could buy now; `number_type` is local, toll_free or mobile."""
-    if number_type not in NUMBER_TYPES:
-        raise ValueError(f"number_type must be one of {NUMBER_TYPES}, not {number_type!r}")
-    resource = getattr(client.available_phone_numbers(country.upper()), number_type)
-    found = resource.list(
+    """Numbers the account could buy now that can send SMS (unless told otherwise)."""
+    return search_numbers(
+        client,
+        country=country,
+        number_type=number_type,
         area_code=area_code,
         contains=contains,
         in_region=in_region,
@@ -73,7 +73,6 @@ def search_available_numbers(
         mms_enabled=mms_enabled,
         limit=limit,
     )
-    return [_available(instance) for instance in found]
 
 
 @translate_errors()
@@ -84,18 +83,21 @@ def search_numbers(
     number_type: str = "local",
     area_code: int | None = None,
     contains: str | None = None,
+    in_region: str | None = None,
     sms_enabled: bool | None = None,
     mms_enabled: bool | None = None,
     voice_enabled: bool | None = None,
     limit: int = 20,
 ) -> list[AvailableNumber]:
-    """Numbers the account could buy, filtered by every capability the portal offers."""
+    """Numbers the account could buy, filtered by every capability the portal offers;
+    `number_type` is local, toll_free or mobile."""
     if number_type not in NUMBER_TYPES:
         raise ValueError(f"number_type must be one of {NUMBER_TYPES}, not {number_type!r}")
     resource = getattr(client.available_phone_numbers(country.upper()), number_type)
     found = resource.list(
         area_code=area_code,
         contains=contains,
+        in_region=in_region,
         sms_enabled=sms_enabled,
         mms_enabled=mms_enabled,
         voice_enabled=voice_enabled,

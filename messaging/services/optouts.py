@@ -84,15 +84,15 @@ def optout_add(
         except IntegrityError:
             existing = OptOut.objects.get(tenant=tenant, number=number, channel=channel)
             return existing, False
-        ConsentEvent.objects.create(
+        _record_consent(
+            ConsentEvent.Action.OPT_OUT,
             tenant=tenant,
             number=number,
             channel=channel,
-            action=ConsentEvent.Action.OPT_OUT,
             source=source,
-            keyword=keyword[:32],
-            reason=reason[:500],
-            actor_label=_ledger_label(source, actor),
+            actor=actor,
+            keyword=keyword,
+            reason=reason,
             message=message,
         )
         if source in (OptOut.Source.MANUAL, OptOut.Source.IMPORT):
@@ -114,6 +114,32 @@ def optout_add(
     return optout, True
 
 
+def _record_consent(
+    action: str,
+    *,
+    tenant: Tenant,
+    number: str,
+    channel: str,
+    source: str,
+    actor: Actor,
+    keyword: str,
+    reason: str,
+    message: Message | None,
+) -> ConsentEvent:
+    """One entry of the consent ledger, which keeps every opt-out and opt-in."""
+    return ConsentEvent.objects.create(
+        tenant=tenant,
+        number=number,
+        channel=channel,
+        action=action,
+        source=source,
+        keyword=keyword[:32],
+        reason=reason[:500],
+        actor_label=_ledger_label(source, actor),
+        message=message,
+    )
+
+
 def optout_remove(
     *,
     tenant: Tenant,
@@ -131,15 +157,15 @@ def optout_remove(
         deleted, _ = (
             OptOut.objects.for_tenant(tenant).filter(number=number, channel=channel).delete()
         )
-        ConsentEvent.objects.create(
+        _record_consent(
+            ConsentEvent.Action.OPT_IN,
             tenant=tenant,
             number=number,
             channel=channel,
-            action=ConsentEvent.Action.OPT_IN,
             source=source,
-            keyword=keyword[:32],
-            reason=reason[:500],
-            actor_label=_ledger_label(source, actor),
+            actor=actor,
+            keyword=keyword,
+            reason=reason,
             message=message,
         )
         if source == OptOut.Source.MANUAL:
