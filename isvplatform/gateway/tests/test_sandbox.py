@@ -1,6 +1,7 @@
 """The gateway end to end: real SDK, real retry layer, real sandbox (in-process and over HTTP)."""
 
 import logging
+import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -28,6 +29,7 @@ from isvplatform.gateway import (
 from sandbox import faults, transport
 
 HOOK = "https://platform.example.com/webhooks/twilio"
+REQUEST_ID_LOGGED = re.compile(r" request_id=RQ[0-9a-f]{32} ")
 
 
 @pytest.fixture
@@ -230,6 +232,7 @@ def test_log_lines_name_the_call_and_never_the_credentials(sub, client, number, 
     lines = [r.getMessage() for r in caplog.records if r.name == "isvplatform.gateway"]
     path = f"api.twilio.com/2010-04-01/Accounts/{sub.sid}/Messages.json"
     assert any(f"POST {path} status=201" in line and "attempt=1" in line for line in lines)
+    assert all(REQUEST_ID_LOGGED.search(line) for line in lines), lines
     secrets = (sub.auth_token.reveal(), django_settings.TWILIO_AUTH_TOKEN)
     for record in caplog.records:
         dumped = record.getMessage() + repr(record.__dict__)
@@ -265,6 +268,9 @@ def test_over_http_against_a_live_sandbox(live_server, sandbox_settings, caplog,
         if r.name == "isvplatform.gateway" and r.twilio_status == 429
     ]
     assert attempts == [1, 2, 3, 4]
+    lines = [r for r in caplog.records if r.name == "isvplatform.gateway"]
+    assert lines and all(REQUEST_ID_LOGGED.search(r.getMessage()) for r in lines)
+    assert all(r.twilio_request_id.startswith("RQ") for r in lines)
 
     secrets = (sub.auth_token.reveal(), django_settings.TWILIO_AUTH_TOKEN)
     for record in caplog.records:
