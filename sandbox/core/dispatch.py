@@ -104,6 +104,10 @@ def _answer(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
         _check_params(req, req.route)
         if req.route.auth:
             req.account = auth.authenticate(req)
+            if req.test_credentials and not req.route.test_credentials:
+                raise TwilioError(
+                    20008, 403, "Resource not accessible with Test Account Credentials"
+                )
         result = req.route.handler(req)
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}
