@@ -23,4 +23,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 INSTALLED_APPS = [*INSTALLED_APPS, "isvplatform.testing.secretsapp"]
 SANDBOX_CALLBACKS_INPROCESS = True
+SANDBOX_STRICT_PARAMS = True  # unknown Twilio parameters fail the test (typos)
 TWILIO_A2P_REQUESTS_PER_SECOND = 0  # no pacing sleeps in tests

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sandbox.core import auth
 from sandbox.core.auth import ensure_master_account
+from sandbox.core.models import Account
 from sandbox.core.sids import new_sid
 from sandbox.core.state import load_state
 from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
-__all__ = ["enable_whatsapp", "ensure_master_account", "set_advanced_opt_out"]
+__all__ = [
+    "enable_whatsapp",
+    "ensure_master_account",
+    "get_test_credentials",
+    "set_advanced_opt_out",
+]
+
+
+def get_test_credentials(account_sid: str) -> tuple[str, str]:
+    """(test SID, test token) of a sandbox account, as Twilio's Console shows them: only
+    Messages and IncomingPhoneNumbers create answer them, with the magic numbers' outcomes."""
+    if account_sid == auth.master_credentials()[0]:
+        ensure_master_account()
+    account = Account.objects.filter(sid=account_sid).first()
+    if account is None:
+        raise ValueError(f"{account_sid} is not a sandbox account")
+    return auth.test_credentials(account)
 
 
 def enable_whatsapp(

@@ -17,6 +17,7 @@ from twilio.rest import Client
 
 from sandbox import transport
 from sandbox.core import dispatch
+from sandbox.services import get_test_credentials
 
 
 @dataclass
@@ -70,6 +71,11 @@ class InProcessHttpClient(HttpClient):
 
 def sdk_client(account_sid: str, auth_token: str) -> Client:
     return Client(account_sid, auth_token, http_client=InProcessHttpClient())
+
+
+def sdk_test_client(account_sid: str) -> Client:
+    """An SDK client signed with the account's test credentials (the magic test numbers)."""
+    return sdk_client(*get_test_credentials(account_sid))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.core.dispatch import dispatch, dispatch_file
+from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
 from sandbox.core.errors import TwilioError
 from sandbox.core.request import SandboxRequest
 
@@ -49,8 +49,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
 
 
 def _error(status: int, code: int, message: str) -> tuple[int, str, dict]:
-    body = TwilioError(code, status, message).body()
-    return status, json.dumps(body), {"Content-Type": "application/json"}
+    return error_answer(TwilioError(code, status, message))
 
 
 def handle(

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 from sandbox import clock, faults, handsets
 from sandbox.access import pages_only, sandbox_only
 from sandbox.core.auth import ensure_master_account, tokens_match
-from sandbox.core.dispatch import dispatch, dispatch_file
+from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
+from sandbox.core.errors import TwilioError
 from sandbox.core.models import CallbackAttempt
 from sandbox.core.request import SandboxRequest
 from sandbox.transport import basic_credentials
@@ -55,9 +56,7 @@ def twilio_api(request: HttpRequest, sub: str, path: str) -> HttpResponse:
         try:
             body_json = json.loads(request.body)
         except json.JSONDecodeError:
-            return JsonResponse(
-                {"code": 20001, "message": "Invalid JSON body", "status": 400}, status=400
-            )
+            return _twilio_response(*error_answer(TwilioError(20001, 400, "Invalid JSON body")))
     elif request.method in ("POST", "PUT"):
         form = _multi(request.POST)
     req = SandboxRequest(
@@ -71,7 +70,11 @@ def twilio_api(request: HttpRequest, sub: str, path: str) -> HttpResponse:
         credentials=basic_credentials(request.headers.get("Authorization")),
     )
     answer = dispatch_file(req)
-    status, text, headers = answer if answer is not None else dispatch(req)
+    return _twilio_response(*(answer if answer is not None else dispatch(req)))
+
+
+def _twilio_response(status: int, text: str | bytes, headers: dict[str, str]) -> HttpResponse:
+    headers = dict(headers)
     response = HttpResponse(text, status=status, content_type=headers.pop("Content-Type", None))
     for name, value in headers.items():
         response[name] = value

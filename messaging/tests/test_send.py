@@ -16,6 +16,8 @@ from messaging.services import (
 from messaging.tasks import reconcile_message_task, send_message_task, sweep_outbox_task
 from messaging.tests.conftest import HANDSET, advance, provision_tenant, sandbox_messages_to
 from sandbox import faults
+from sandbox.handsets import send_from_handset
+from sandbox.testing import sdk_client
 from tenants.services import Actor
 
 pytestmark = pytest.mark.django_db
@@ -176,18 +178,27 @@ def test_master_fallback_without_numbers_needs_a_fallback_sender(tenant, setting
 
 
 def test_a_permanent_twilio_error_is_recorded_with_its_code_and_explanation(on_commit, provisioned):
-    message = send(on_commit, provisioned, to="+15005550001")
+    # The number was released in Twilio behind the platform's back (e.g. in the Console).
+    sdk_client(provisioned.sub.sid, provisioned.token).incoming_phone_numbers(
+        provisioned.number.sid
+    ).delete()
+    message = send(on_commit, provisioned)
     message.refresh_from_db()
     assert message.status == "failed"
-    assert message.error_code == 21211
-    assert "not a valid phone number" in message.error_message
+    assert message.error_code == 21606
+    assert "not a message-capable number" in message.error_message
 
 
 def test_twilio_21610_records_the_opt_out_the_platform_missed(on_commit, provisioned):
-    message = send(on_commit, provisioned, to="+15005550004")
+    # The STOP reached Twilio, but its inbound webhook never reached the platform.
+    with faults.injected(drop_callbacks=1.0):
+        send_from_handset(HANDSET, provisioned.number.phone_number, "STOP")
+        advance(2)
+    assert not OptOut.objects.filter(tenant=provisioned.tenant).exists()
+    message = send(on_commit, provisioned)
     message.refresh_from_db()
     assert (message.status, message.error_code) == ("failed", 21610)
-    optout = OptOut.objects.get(tenant=provisioned.tenant, number="+15005550004")
+    optout = OptOut.objects.get(tenant=provisioned.tenant, number=HANDSET)
     assert optout.source == OptOut.Source.TWILIO
 
 

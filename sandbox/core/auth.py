@@ -6,11 +6,13 @@ import copy
 import hmac
 
 from django.conf import settings
+from django.db import transaction
 
 from sandbox.core import cache
 from sandbox.core.errors import TwilioError, not_found
 from sandbox.core.models import Account
 from sandbox.core.request import SandboxRequest
+from sandbox.core.sids import new_sid
 
 _AUTH_HEADERS = {"WWW-Authenticate": 'Basic realm="Twilio API"'}
 
@@ -59,21 +61,42 @@ def tokens_match(given: str, account: Account) -> bool:
     return _same(given, account.auth_token) | _same(given, account.secondary_auth_token)
 
 
-def _load_account(sid: str) -> Account | None:
-    return Account.objects.select_related("owner").filter(sid=sid).first()
+def test_credentials(account: Account) -> tuple[str, str]:
+    """The account's test SID and token (Twilio shows them in the Console), made on first
+    use: they reach only the operations Twilio serves to test credentials."""
+    with transaction.atomic():
+        row = Account.objects.select_for_update().get(pk=account.pk)
+        if not row.test_sid:
+            row.test_sid = new_sid("AC")
+            row.test_auth_token = new_sid("AC")[2:]
+            row.save(update_fields=["test_sid", "test_auth_token"])
+    return row.test_sid, row.test_auth_token.reveal()
+
+
+def _load_account(sid: str) -> tuple[Account | None, bool]:
+    """(account, signed with its test credentials) for the SID a caller gives."""
+    accounts = Account.objects.select_related("owner")
+    account = accounts.filter(sid=sid).first()
+    if account is not None:
+        return account, False
+    return accounts.filter(test_sid=sid).first(), True
 
 
 def authenticate(req: SandboxRequest) -> Account:
-    """The account whose credentials signed the request; raises 20003 / 10001."""
+    """The account whose credentials signed the request; raises 20003 / 10001. Test
+    credentials authenticate their account with `req.test_credentials` set."""
     if not req.credentials:
         raise _auth_failed("Authentication Error - No credentials provided")
     sid, token = req.credentials
-    account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
+    account, test = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
     if account is None and sid == master_credentials()[0]:
-        account = ensure_master_account(req.now)
+        account, test = ensure_master_account(req.now), False
     if account is not None:
         account = copy.copy(account)
-    if account is None or not tokens_match(token or "", account):
+    secret_ok = account is not None and (
+        _same(token or "", account.test_auth_token) if test else tokens_match(token or "", account)
+    )
+    if not secret_ok:
         raise _auth_failed()
     if account.status == Account.Status.CLOSED:
         raise _auth_failed("Authentication Error - Account is closed")
@@ -81,17 +104,23 @@ def authenticate(req: SandboxRequest) -> Account:
         account.owner_id and account.owner.status != Account.Status.ACTIVE
     ):
         raise TwilioError(10001, 401, "Account is not active")
+    req.test_credentials = test
     return account
 
 
 def account_for_path(req: SandboxRequest, sid: str, *, account_resource: bool = False) -> Account:
     """The account a v2010 path names, if the caller may act on it.
 
-    A parent acts on its subaccounts; a subaccount only on itself. Other accounts are
+    A parent acts on its subaccounts; a subaccount only on itself; test credentials only on
+    their own test SID (the path Twilio's SDK builds from them). Other accounts are
     answered 20404, as Twilio does. Only the Account resource itself stays reachable
     once a subaccount is suspended or closed.
     """
     caller = req.account
+    if req.test_credentials:
+        if sid != caller.test_sid:
+            raise not_found(req.path)
+        return caller
     if sid == caller.sid:
         return caller
     target = Account.objects.filter(sid=sid, owner=caller).first()

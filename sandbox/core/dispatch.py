@@ -12,31 +12,45 @@ from sandbox import faults
 from sandbox.core import auth, routing, spec
 from sandbox.core.errors import TwilioError
 from sandbox.core.request import SandboxRequest
+from sandbox.core.sids import new_sid
 from sandbox.core.state import load_state
 
 logger = logging.getLogger("sandbox")
 _JSON = {"Content-Type": "application/json"}
+REQUEST_ID_HEADER = "Twilio-Request-Id"
 
 unimplemented_calls: list[str] = []
 """Every Twilio operation a caller asked for that the sandbox doesn't implement (newest last)."""
 
 
 def _strict() -> bool:
-    return getattr(settings, "SANDBOX_STRICT_PARAMS", True)
+    return getattr(settings, "SANDBOX_STRICT_PARAMS", False)
+
+
+def _unknown_params(req: SandboxRequest, route: routing.Route) -> list[tuple[str, str]]:
+    """(where, name) of every parameter the spec doesn't list for the operation."""
+    allowed = spec.allowed_params(route.spec_name, route.template, route.method)
+    if allowed is None:
+        return []
+    query_names, body_names = allowed
+    unknown = [("query", name) for name in req.query if name not in query_names]
+    body = req.json if isinstance(req.json, dict) else req.form
+    return unknown + [("body", name) for name in body if name not in body_names]
 
 
 def _check_params(req: SandboxRequest, route: routing.Route) -> None:
-    allowed = spec.allowed_params(route.spec_name, route.template, route.method)
-    if allowed is None:
-        return
-    query_names, body_names = allowed
-    for name in req.query:
-        if name not in query_names:
+    """Strict (the test suite): refuse an unknown parameter with 400 / 20001, so a typo fails
+    loudly. Lenient (`make run`): do as Twilio does, ignore it, but log it."""
+    for where, name in _unknown_params(req, route):
+        if _strict():
             raise TwilioError(20001, 400, f"Unknown parameter {name} for {route.operation}")
-    body = req.json if isinstance(req.json, dict) else req.form
-    for name in body:
-        if name not in body_names:
-            raise TwilioError(20001, 400, f"Unknown parameter {name} for {route.operation}")
+        logger.warning("sandbox: ignored unknown parameter %s for %s", name, route.operation)
+        if where == "query":
+            del req.query[name]
+        elif isinstance(req.json, dict):
+            del req.json[name]
+        else:
+            del req.form[name]
 
 
 def _inject_faults(req: SandboxRequest) -> None:
@@ -58,8 +72,23 @@ def _inject_faults(req: SandboxRequest) -> None:
         raise TwilioError(20500, 500, "Internal Server Error")
 
 
+def with_request_id(headers: dict[str, str]) -> dict[str, str]:
+    """Twilio stamps every answer, success or error, with `Twilio-Request-Id: RQ` + 32 hex."""
+    return {**headers, REQUEST_ID_HEADER: new_sid("RQ")}
+
+
+def error_answer(err: TwilioError) -> tuple[int, str, dict[str, str]]:
+    """A TwilioError as Twilio answers it: its JSON body, its headers and a request id."""
+    return err.status, json.dumps(err.body()), with_request_id({**_JSON, **err.headers})
+
+
 def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
     """Answer one Twilio API request: (status, body text, headers)."""
+    status, text, headers = _answer(req)
+    return status, text, with_request_id(headers)
+
+
+def _answer(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
     try:
         req.state = load_state()
         _inject_faults(req)
@@ -72,10 +101,13 @@ def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
                 20404, 404, f"The sandbox does not implement {operation} (resource not found)"
             )
         req.route, req.path_params = match
-        if _strict():
-            _check_params(req, req.route)
+        _check_params(req, req.route)
         if req.route.auth:
             req.account = auth.authenticate(req)
+            if req.test_credentials and not req.route.test_credentials:
+                raise TwilioError(
+                    20008, 403, "Resource not accessible with Test Account Credentials"
+                )
         result = req.route.handler(req)
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}
@@ -99,6 +131,7 @@ def dispatch_file(req: SandboxRequest) -> tuple[int, bytes, dict[str, str]] | No
         req.account = auth.authenticate(req)
         content, content_type = req.route.handler(req)
     except TwilioError as err:
-        return err.status, json.dumps(err.body()).encode(), {**_JSON, **err.headers}
+        status, text, headers = error_answer(err)
+        return status, text.encode(), headers
     headers = {"Content-Type": content_type, "Content-Length": str(len(content))}
-    return 200, content, headers
+    return 200, content, with_request_id(headers)

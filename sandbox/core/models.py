@@ -29,6 +29,9 @@ class Account(models.Model):
     auth_token_created = models.DateTimeField()
     secondary_auth_token = EncryptedTextField(bind_to="sid")
     secondary_auth_token_created = models.DateTimeField(null=True, blank=True)
+    # Twilio's test credentials: a second SID/token pair for the magic test numbers.
+    test_sid = models.CharField(max_length=34, unique=True, null=True, blank=True)
+    test_auth_token = EncryptedTextField(bind_to="sid")
     date_created = models.DateTimeField()
     date_updated = models.DateTimeField()
 

@@ -26,6 +26,8 @@ class SandboxRequest:
     credentials: tuple[str, str] | None = None
     path_params: dict[str, str] = field(default_factory=dict)
     account: Account | None = None
+    # Signed with the account's test credentials: nothing is charged, sent or stored.
+    test_credentials: bool = False
     state: SandboxState | None = None
     route: Route | None = None
 

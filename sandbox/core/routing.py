@@ -27,6 +27,7 @@ class Route:
     status: int
     auth: bool
     regex: re.Pattern
+    test_credentials: bool = False
 
     @property
     def version(self) -> str:
@@ -65,16 +66,33 @@ def _compile(template: str) -> re.Pattern:
 
 
 def route(
-    product: str, method: str, template: str, *, status: int = 200, auth: bool = True
+    product: str,
+    method: str,
+    template: str,
+    *,
+    status: int = 200,
+    auth: bool = True,
+    test_credentials: bool = False,
 ) -> Callable:
     """Register a handler for one Twilio operation.
 
     The handler takes a `SandboxRequest` and returns a resource dict (sent with `status`),
-    `None` (204 No Content) or a `(status, dict)` pair.
+    `None` (204 No Content) or a `(status, dict)` pair. `test_credentials`: the operation
+    also answers an account's test credentials (`req.test_credentials`), as the few Twilio
+    supports with them do; every other operation refuses them (20008).
     """
 
     def register(handler: Callable) -> Callable:
-        new = Route(product, method.upper(), template, handler, status, auth, _compile(template))
+        new = Route(
+            product,
+            method.upper(),
+            template,
+            handler,
+            status,
+            auth,
+            _compile(template),
+            test_credentials,
+        )
         bucket = _routes.setdefault((product, new.method), [])
         if any(existing.template == template for existing in bucket):
             raise ValueError(f"route registered twice: {new.operation}")

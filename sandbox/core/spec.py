@@ -1,7 +1,8 @@
 """Twilio's OpenAPI specs, read lazily: which parameter names each operation accepts.
 
-Used to refuse parameter names the spec doesn't list (`SANDBOX_STRICT_PARAMS`, default on),
-so a platform request Twilio would silently ignore fails loudly here. The specs ship in
+Used to refuse parameter names the spec doesn't list (`SANDBOX_STRICT_PARAMS`, on in tests),
+so a platform request Twilio would silently ignore fails loudly there; otherwise they are
+logged and ignored. The specs ship in
 `sandbox/twilio_oai/`; `SANDBOX_OAI_DIR` points at another copy.
 """
 

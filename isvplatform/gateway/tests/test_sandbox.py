@@ -1,6 +1,7 @@
 """The gateway end to end: real SDK, real retry layer, real sandbox (in-process and over HTTP)."""
 
 import logging
+import re
 
 import pytest
 from django.conf import settings as django_settings
@@ -26,8 +27,11 @@ from isvplatform.gateway import (
     update_number_webhooks,
 )
 from sandbox import faults, transport
+from sandbox.services import get_test_credentials
 
 HOOK = "https://platform.example.com/webhooks/twilio"
+MAGIC_FROM = "+15005550006"
+REQUEST_ID_LOGGED = re.compile(r" request_id=RQ[0-9a-f]{32} ")
 
 
 @pytest.fixture
@@ -48,6 +52,12 @@ def sub(db, sandbox_settings):
 @pytest.fixture
 def client(sub):
     return account_client(sub.sid, sub.auth_token)
+
+
+@pytest.fixture
+def magic_client(sub):
+    """The subaccount's test credentials: Twilio's magic numbers answer only to them."""
+    return account_client(*get_test_credentials(sub.sid))
 
 
 @pytest.fixture
@@ -128,18 +138,18 @@ def test_lookup(client):
     assert not invalid.valid and invalid.validation_errors and invalid.line_type is None
 
 
-def test_a_400_is_never_retried(client, number, sandbox_calls):
+def test_a_400_is_never_retried(magic_client, sandbox_calls):
     with pytest.raises(RejectedRequest) as excinfo:
-        send(client, number, to="+15005550001")
+        send_message(magic_client, to="+15005550001", from_=MAGIC_FROM, body="hello")
 
     assert (excinfo.value.code, excinfo.value.status) == (21211, 400)
     assert excinfo.value.message.startswith("The 'To' phone number is not a valid phone number.")
     assert sandbox_calls == [400]
 
 
-def test_opted_out_recipient_error_carries_explanation(client, number):
+def test_opted_out_recipient_error_carries_explanation(magic_client):
     with pytest.raises(RejectedRequest) as excinfo:
-        send(client, number, to="+15005550004")
+        send_message(magic_client, to="+15005550004", from_=MAGIC_FROM, body="hello")
 
     assert excinfo.value.code == 21610
     assert "replied STOP" in excinfo.value.message
@@ -230,6 +240,7 @@ def test_log_lines_name_the_call_and_never_the_credentials(sub, client, number, 
     lines = [r.getMessage() for r in caplog.records if r.name == "isvplatform.gateway"]
     path = f"api.twilio.com/2010-04-01/Accounts/{sub.sid}/Messages.json"
     assert any(f"POST {path} status=201" in line and "attempt=1" in line for line in lines)
+    assert all(REQUEST_ID_LOGGED.search(line) for line in lines), lines
     secrets = (sub.auth_token.reveal(), django_settings.TWILIO_AUTH_TOKEN)
     for record in caplog.records:
         dumped = record.getMessage() + repr(record.__dict__)
@@ -251,8 +262,10 @@ def test_over_http_against_a_live_sandbox(live_server, sandbox_settings, caplog,
     sent = send(client, number)
     assert fetch_message(client, sent.sid).body == "hello from the gateway"
 
+    magic_client = account_client(*get_test_credentials(sub.sid))
+    request.addfinalizer(magic_client.http_client.transport.session.close)
     with pytest.raises(RejectedRequest) as excinfo:
-        send(client, number, to="+15005550001")
+        send_message(magic_client, to="+15005550001", from_=MAGIC_FROM, body="hello")
     assert excinfo.value.code == 21211
 
     faults.configure(rate_429=1.0)
@@ -265,6 +278,9 @@ def test_over_http_against_a_live_sandbox(live_server, sandbox_settings, caplog,
         if r.name == "isvplatform.gateway" and r.twilio_status == 429
     ]
     assert attempts == [1, 2, 3, 4]
+    lines = [r for r in caplog.records if r.name == "isvplatform.gateway"]
+    assert lines and all(REQUEST_ID_LOGGED.search(r.getMessage()) for r in lines)
+    assert all(r.twilio_request_id.startswith("RQ") for r in lines)
 
     secrets = (sub.auth_token.reveal(), django_settings.TWILIO_AUTH_TOKEN)
     for record in caplog.records:

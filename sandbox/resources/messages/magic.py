@@ -1,4 +1,19 @@
-"""Twilio's documented magic test numbers, plus the sandbox's own for delivery failures."""
+"""Twilio's documented magic test numbers, plus the sandbox's own for delivery failures.
+
+The magic numbers work only with an account's test credentials, as on Twilio: with them a
+send is checked and answered but nothing is sent, charged or stored, and `From` must be
+one of the magic senders. With live credentials they are ordinary numbers. The delivery
+failures below are the sandbox's own stand-ins for unreachable handsets (any credentials).
+"""
+
+from __future__ import annotations
+
+from sandbox.core import formats
+from sandbox.core.errors import TwilioError
+from sandbox.core.request import SandboxRequest
+from sandbox.core.sids import new_sid
+from sandbox.resources.messages import segments
+from sandbox.resources.messages.models import Message
 
 API_ERRORS_TO = {
     "+15005550001": (21211, "The 'To' number +15005550001 is not a valid phone number."),
@@ -15,7 +30,7 @@ API_ERRORS_TO = {
     "+15005550004": (21610, "Attempt to send to unsubscribed recipient"),
     "+15005550009": (21614, "'To' number is not a valid mobile number"),
 }
-"""`To` numbers the API refuses at create time (Twilio's test-credential numbers)."""
+"""`To` numbers the API refuses at create time (test credentials only)."""
 
 API_ERRORS_FROM = {
     "+15005550001": (
@@ -33,10 +48,10 @@ API_ERRORS_FROM = {
         "This 'From' number has exceeded the maximum number of queued messages",
     ),
 }
-"""`From` numbers the API refuses at create time."""
+"""`From` numbers the API refuses at create time (test credentials only)."""
 
 VALID_FROM = "+15005550006"
-"""Twilio's magic valid sender: accepted as `From` for any account."""
+"""Twilio's magic valid sender: the one `From` test credentials may send from."""
 
 DELIVERY_FAILURES_TO = {
     "+15005550010": ("undelivered", 30003, "Unreachable destination handset"),
@@ -56,3 +71,42 @@ RATE_FAILURES = (
 
 LANDLINES = {"+15005550009"}
 """Numbers Lookup reports as landlines."""
+
+
+def _refuse(table: dict[str, tuple[int, str]], number: str) -> None:
+    if number in table:
+        code, text = table[number]
+        raise TwilioError(code, 400, text)
+
+
+def answer_test_send(
+    req: SandboxRequest, to: str, from_: str, body: str, media_urls: list[str]
+) -> Message:
+    """The message Twilio answers to test credentials (unsaved: nothing is sent or stored)."""
+    _, to_number = formats.split_channel(to)
+    _refuse(API_ERRORS_TO, to_number)
+    if not formats.is_e164(to_number):
+        raise TwilioError(21211, 400, f"The 'To' number {to} is not a valid phone number.")
+    if not from_:
+        service_sid = req.get("MessagingServiceSid")
+        raise TwilioError(21701, 400, f"The Messaging Service Sid {service_sid} is invalid.")
+    _refuse(API_ERRORS_FROM, from_)
+    if from_ != VALID_FROM:
+        raise TwilioError(
+            21606,
+            400,
+            f"The From phone number {from_} is not a valid, SMS-capable inbound phone number "
+            "or short code for your account.",
+        )
+    return Message(
+        sid=new_sid("MM" if media_urls else "SM"),
+        from_address=from_,
+        to_address=to,
+        body=body,
+        status=Message.Status.QUEUED,
+        direction=Message.Direction.OUTBOUND_API,
+        num_segments=segments.count(body),
+        num_media=len(media_urls),
+        date_created=req.now,
+        date_updated=req.now,
+    )

@@ -15,12 +15,10 @@ from sandbox.core.paging import page_bounds, v2010_page
 from sandbox.core.request import SandboxRequest
 from sandbox.core.routing import route
 from sandbox.core.sids import new_sid
-from sandbox.resources.phone_numbers import inventory
+from sandbox.resources.phone_numbers import inventory, magic
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
 API = "/2010-04-01/Accounts/{AccountSid}"
-MAGIC_UNAVAILABLE = "+15005550000"
-MAGIC_INVALID = "+15005550001"
 
 _METHODS = ("GET", "POST")
 _COLUMNS = {
@@ -210,15 +208,13 @@ def _pick_number(req: SandboxRequest, kind: str | None) -> tuple[str, str]:
     requested = req.get("PhoneNumber")
     if requested:
         requested = requested.strip()
-        if requested == MAGIC_INVALID or not formats.is_e164(requested):
+        if not formats.is_e164(requested):
             raise TwilioError(21421, 400, f"PhoneNumber {requested} is invalid")
         number_kind = inventory.kind_of(requested)
         if kind == "tollfree" and number_kind != "tollfree":
             raise TwilioError(21421, 400, f"PhoneNumber {requested} is not a toll-free number")
         if kind == "local" and number_kind == "tollfree":
             raise TwilioError(21421, 400, f"PhoneNumber {requested} is not a local number")
-        if requested == MAGIC_UNAVAILABLE:
-            raise TwilioError(21422, 400, f"PhoneNumber {requested} is not available")
         return requested, kind if kind == "mobile" else number_kind
     area = req.get_int("AreaCode")
     if area is None:
@@ -235,6 +231,10 @@ def _pick_number(req: SandboxRequest, kind: str | None) -> tuple[str, str]:
 
 def _buy(req: SandboxRequest, kind: str | None) -> dict:
     account = account_for_path(req, req.arg("AccountSid"))
+    if req.test_credentials:
+        number = magic.answer_test_purchase(req, kind)
+        _apply_config(req, number)
+        return number_json(number, account.test_sid, typed=kind is None)
     phone_number, number_kind = _pick_number(req, kind)
     voice, sms, mms = inventory.capabilities(phone_number, number_kind)
     number = PhoneNumber(
@@ -289,9 +289,13 @@ def _list(req: SandboxRequest, kind: str | None) -> dict:
 
 
 for _suffix, _kind in _KIND_PATHS.items():
-    route("api", "POST", f"{API}/IncomingPhoneNumbers{_suffix}.json", status=201)(
-        lambda req, _kind=_kind: _buy(req, _kind)
-    )
+    route(
+        "api",
+        "POST",
+        f"{API}/IncomingPhoneNumbers{_suffix}.json",
+        status=201,
+        test_credentials=True,
+    )(lambda req, _kind=_kind: _buy(req, _kind))
     route("api", "GET", f"{API}/IncomingPhoneNumbers{_suffix}.json")(
         lambda req, _kind=_kind: _list(req, _kind)
     )

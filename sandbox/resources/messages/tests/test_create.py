@@ -20,36 +20,11 @@ def create_error(client, **kwargs) -> TwilioRestException:
     return caught.value
 
 
-@pytest.mark.parametrize(
-    ("to", "code"),
-    [
-        ("+15005550001", 21211),
-        ("+15005550002", 21612),
-        ("+15005550003", 21408),
-        ("+15005550004", 21610),
-        ("+15005550009", 21614),
-        ("4155550100", 21211),
-        ("+1415555010", 21211),
-        ("+11234567890", 21211),
-        ("sms:+14155550100", 21211),
-    ],
-)
-def test_invalid_or_magic_recipients_are_refused(sub, number, to, code):
+@pytest.mark.parametrize("to", ["4155550100", "+1415555010", "+11234567890", "sms:+14155550100"])
+def test_invalid_recipients_are_refused(sub, number, to):
     err = create_error(sub.client, to=to, from_=number.phone_number, body="x")
-    assert (err.status, err.code) == (400, code)
+    assert (err.status, err.code) == (400, 21211)
     assert not Message.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("from_", "code"),
-    [("+15005550001", 21212), ("+15005550007", 21606), ("+15005550008", 21611)],
-)
-def test_magic_senders_are_refused(sub, from_, code):
-    assert create_error(sub.client, to=HANDSET, from_=from_, body="x").code == code
-
-
-def test_magic_valid_sender_is_accepted(sub):
-    assert sub.client.messages.create(to=HANDSET, from_="+15005550006", body="x").status == "queued"
 
 
 def test_body_limits_and_required_fields(sub, number):
