@@ -1,4 +1,5 @@
-"""The brand registration of a version's two bundles, and its secondary vetting."""
+"""The brand registration of a version's two bundles, its secondary vetting, and a sole
+proprietor's OTP step (approved by the carriers, counted once the owner has replied YES)."""
 
 import logging
 
@@ -41,6 +42,11 @@ def apply_brand(
     status = BRAND_STATUSES.get(found.status)
     if status is None:
         return False
+    if brand.awaiting_otp:
+        # Approved, but a sole proprietor's brand counts only once the owner has said YES.
+        status = ReviewStatus.IN_REVIEW
+        if brand.otp_sent_at is None:
+            save_fields(brand, otp_sent_at=timezone.now())
     return transition(
         brand,
         status,
