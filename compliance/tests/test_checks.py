@@ -1,7 +1,12 @@
 """TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: required at start-up in live mode, used as configured
 (never found through a policy SID), while a demo tenant's chain keeps its sandbox profile."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -59,3 +64,32 @@ def test_a_demo_tenants_chain_in_live_mode_registers_its_sandbox_profile(live):
         isv_primary_profile_sid(sandboxed=True)
     bundle = Bundle.objects.get(friendly_name=PRIMARY_PROFILE_NAME)
     assert bundle.status == Bundle.Status.PENDING_REVIEW
+
+
+def _manage_check(**env_overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        TWILIO_MODE="live",
+        TWILIO_ACCOUNT_SID="AC" + "b2" * 16,
+        TWILIO_AUTH_TOKEN="c3" * 16,
+        **env_overrides,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_start_up_in_live_mode_fails_clearly_until_the_setting_is_given():
+    missing = _manage_check()
+    assert missing.returncode != 0
+    assert "TWILIO_PRIMARY_CUSTOMER_PROFILE_SID is required when TWILIO_MODE=live" in (
+        missing.stderr
+    )
+    given = _manage_check(TWILIO_PRIMARY_CUSTOMER_PROFILE_SID=PRIMARY)
+    assert given.returncode == 0, given.stderr
