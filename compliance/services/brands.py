@@ -15,6 +15,11 @@ from provisioning.accounts import NoTwilioAccount
 
 logger = logging.getLogger(__name__)
 
+OTP_WAIT = (
+    "The carriers approved the brand. It counts once the owner replies YES to Twilio's "
+    f"verification text, within {vocab.SOLE_PROP_OTP_HOURS} hours."
+)
+
 
 def apply_brand(
     brand: A2PBrand, found: gateway.BrandRegistration, registration: Registration | None
@@ -44,9 +49,15 @@ def apply_brand(
         return False
     if brand.awaiting_otp:
         # Approved, but a sole proprietor's brand counts only once the owner has said YES.
-        status = ReviewStatus.IN_REVIEW
         if brand.otp_sent_at is None:
             save_fields(brand, otp_sent_at=timezone.now())
+        return transition(
+            brand,
+            ReviewStatus.IN_REVIEW,
+            registration=registration,
+            raw_status=found.status,
+            reason=OTP_WAIT,
+        )
     return transition(
         brand,
         status,

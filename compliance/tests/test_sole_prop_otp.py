@@ -3,6 +3,7 @@ the handset simulator), the portal and API say what to do and until when, a rese
 code again, and a missed deadline rejects the version."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -59,6 +60,8 @@ def test_the_brand_completes_through_the_owners_yes_in_the_handset_simulator(awa
     assert brand.otp_expires_at is not None
     [text] = otp_texts()
     assert "reply YES" in text["body"]
+    [email] = [m for m in mail.outbox if m.subject == "Brand registration: in review"]
+    assert "Reply YES to that text within 24 hours" in email.body
     # Polls while the owner hasn't answered change nothing.
     on_commit(poll_object, "brand", str(brand.pk), force=True)
     brand.refresh_from_db()
