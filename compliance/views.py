@@ -6,6 +6,7 @@ the services.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -54,6 +55,8 @@ class StatusPageView(TenantRequiredMixin, TemplateView):
             approved_changes=changes_since_approved(self.tenant),
             versions=Registration.objects.for_tenant(self.tenant).order_by("-version"),
             live=shown is not None and shown.is_open,
+            # Sandbox mode: the OTP text lands in the handset simulator, where the owner replies.
+            handset_simulator=settings.TWILIO_MODE == "sandbox",
         )
         return context
 

@@ -93,6 +93,7 @@ def test_the_portal_shows_what_to_do_until_when_and_resends(awaiting, client, on
     expires = awaiting.brand.otp_expires_at
     assert f"Twilio has texted {OWNER_MOBILE}" in page and "Reply YES" in page
     assert f'datetime="{expires.isoformat()}"' in page
+    assert f"/sandbox/handset/?number=%2B{OWNER_MOBILE[1:]}" in page
     resend_url = reverse("compliance:resend-otp", args=[awaiting.pk])
     assert resend_url in page
 
