@@ -230,8 +230,19 @@ class TrustProductAdmin(TwilioObjectAdmin):
 
 @admin.register(A2PBrand)
 class A2PBrandAdmin(TwilioObjectAdmin):
-    list_display = [*TwilioObjectAdmin.list_display, "brand_type", "brand_score"]
+    list_display = [
+        *TwilioObjectAdmin.list_display,
+        "brand_type",
+        "brand_score",
+        "identity_status",
+        "otp_expires",
+    ]
     list_filter = ["status", "brand_type"]
+
+    @admin.display(description="OTP expires")
+    def otp_expires(self, obj) -> str:
+        """A sole proprietor's brand waiting for the owner's YES: until when it may come."""
+        return f"{obj.otp_expires_at:%Y-%m-%d %H:%M} UTC" if obj.awaiting_otp else ""
 
 
 @admin.register(A2PCampaign)

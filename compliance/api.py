@@ -21,6 +21,7 @@ from compliance.serializers import (
 )
 from compliance.services import (
     ComplianceConflict,
+    brand_otp_resend,
     registration_submit,
     registration_submit_draft,
     registration_update,
@@ -184,3 +185,33 @@ class RegistrationSubmitView(TenantScopedMixin, TenantAPIView, generics.GenericA
         except ComplianceConflict as err:
             raise Conflict(str(err)) from err
         return Response(RegistrationSerializer(registration).data)
+
+
+@extend_schema(tags=TAGS)
+class RegistrationResendOtpView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
+    model = Registration
+    serializer_class = RegistrationSerializer
+    lookup_field = "id"
+    write_roles = MANAGE_ROLES
+
+    def tenant_queryset(self, queryset):
+        return queryset.select_related("brand")
+
+    @extend_schema(
+        operation_id="a2p_registrations_resend_otp",
+        summary="Text a sole proprietor's verification code again",
+        description="While a sole-proprietor brand waits for the owner to reply YES to "
+        "Twilio's text (see `owner_otp`), asks Twilio to send it again; the 24 hours start "
+        "over. 202: the text is on its way. 409 when the brand is not waiting for a reply. "
+        "Owners and admins only.",
+        request=None,
+        responses={202: RegistrationSerializer, **error_responses(404, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        registration = self.get_object()
+        try:
+            brand_otp_resend(registration=registration, actor=self.actor)
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        registration.refresh_from_db()
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_202_ACCEPTED)

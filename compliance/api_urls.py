@@ -17,4 +17,9 @@ urlpatterns = [
         api.RegistrationSubmitView.as_view(),
         name="api-a2p-registration-submit",
     ),
+    path(
+        "10dlc/registrations/<uuid:id>/resend-otp",
+        api.RegistrationResendOtpView.as_view(),
+        name="api-a2p-registration-resend-otp",
+    ),
 ]

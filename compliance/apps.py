@@ -6,5 +6,6 @@ class ComplianceConfig(AppConfig):
     verbose_name = "A2P 10DLC compliance"
 
     def ready(self) -> None:
-        # Registers the tasks by name in every process, for `compliance.enqueue`.
-        from compliance import tasks  # noqa: F401
+        # Registers the tasks by name in every process, for `compliance.enqueue`, and the
+        # start-up checks of the chain's settings.
+        from compliance import checks, tasks  # noqa: F401

@@ -23,19 +23,30 @@ DEMO_DETAILS = {
 }
 
 
+def awaits_owner_otp(registration: Registration) -> bool:
+    """The version's sole-proprietor brand waits for the owner's YES to the OTP text."""
+    brand = registration.brand
+    if brand is None:
+        return False
+    brand.refresh_from_db()
+    return brand.awaiting_otp
+
+
 def drive_in_sandbox(
     registration: Registration, *, step_seconds: int = 15, max_rounds: int = 80
 ) -> Registration:
     """Run the chain, advancing the sandbox clock and polling, until the version is decided.
 
     Only for sandbox mode: this is what days of reviews look like compressed into seconds.
+    It stops at a sole proprietor's OTP: only the owner's YES (in the handset simulator)
+    goes on from there.
     """
     from sandbox import clock
 
     for _ in range(max_rounds):
         registration_run(registration.pk)
         registration.refresh_from_db()
-        if not registration.is_open:
+        if not registration.is_open or awaits_owner_otp(registration):
             return registration
         clock.advance(step_seconds)
         for obj in (

@@ -14,6 +14,7 @@ from isvplatform.celery import app
 
 RUN_REGISTRATION = "compliance.run_registration"
 ANNOUNCE_TRANSITION = "compliance.announce_transition"
+RESEND_BRAND_OTP = "compliance.resend_brand_otp"
 
 
 def _delay(name: str, *args: Any) -> None:
@@ -28,3 +29,8 @@ def run_registration(registration_id: uuid.UUID | str) -> None:
 def announce_transition(transition_id: int) -> None:
     """Email and webhook for one recorded transition, after the commit."""
     transaction.on_commit(lambda: _delay(ANNOUNCE_TRANSITION, transition_id))
+
+
+def resend_brand_otp(brand_id: uuid.UUID | str) -> None:
+    """Have Twilio text a sole proprietor's OTP again, after the commit."""
+    transaction.on_commit(lambda: _delay(RESEND_BRAND_OTP, str(brand_id)))

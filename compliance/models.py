@@ -10,12 +10,13 @@ status beside it, and is polled with backoff until it is final.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from compliance.vocab import BrandType
+from compliance.vocab import SOLE_PROP_OTP_HOURS, BrandType
 from tenants.models import TenantOwned
 
 
@@ -144,9 +145,29 @@ class A2PBrand(TwilioReviewed):
     vetting_status = models.CharField(max_length=24, blank=True)
     vetting_class = models.CharField(max_length=24, blank=True)
     throughput_tier = models.CharField(max_length=200, blank=True)
+    # A sole proprietor's OTP: when Twilio texted it (first seen, or resent), and a resend
+    # the owner asked for that the task has not sent yet.
+    otp_sent_at = models.DateTimeField("OTP texted at", null=True, blank=True)
+    otp_resend_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(TwilioReviewed.Meta):
         verbose_name = "A2P brand"
+
+    @property
+    def awaiting_otp(self) -> bool:
+        """Approved by the carriers, not yet confirmed by the owner's YES to the OTP text."""
+        return (
+            self.brand_type == BrandType.SOLE_PROPRIETOR
+            and self.raw_status == "APPROVED"
+            and self.identity_status != "VERIFIED"
+            and not self.is_final
+        )
+
+    @property
+    def otp_expires_at(self):
+        if self.otp_sent_at is None:
+            return None
+        return self.otp_sent_at + timedelta(hours=SOLE_PROP_OTP_HOURS)
 
 
 class A2PCampaign(TwilioReviewed):

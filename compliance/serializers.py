@@ -160,10 +160,25 @@ class TimelineStepSerializer(serializers.Serializer):
     transitions = TransitionSerializer(many=True)
 
 
+class OwnerOtpSerializer(serializers.Serializer):
+    mobile = serializers.CharField(help_text="The mobile number Twilio texted.")
+    expires_at = serializers.DateTimeField(
+        allow_null=True, help_text="Until when a YES reply counts (24 hours from the text)."
+    )
+    resend_requested = serializers.BooleanField(
+        help_text="A new text was asked for and is being sent."
+    )
+    instructions = serializers.CharField()
+
+
 class RegistrationSerializer(serializers.ModelSerializer):
     """One version: the snapshot as submitted and where each of its steps stands."""
 
     timeline = serializers.SerializerMethodField()
+    owner_otp = serializers.SerializerMethodField(
+        help_text="Set while a sole proprietor's brand waits for the owner to reply YES to "
+        "Twilio's verification text; null otherwise."
+    )
     status = serializers.CharField(
         read_only=True,
         help_text="draft, submitted, in_review, approved, rejected or superseded.",
@@ -193,6 +208,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "last_error_message",
             "snapshot",
             "timeline",
+            "owner_otp",
             "created_at",
             "submitted_at",
             "approved_at",
@@ -207,6 +223,13 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
         steps = [step.__dict__ for step in timeline(obj)]
         return TimelineStepSerializer(steps, many=True).data
+
+    @extend_schema_field(OwnerOtpSerializer(allow_null=True))
+    def get_owner_otp(self, obj: Registration) -> dict | None:
+        from compliance.timeline import owner_otp
+
+        found = owner_otp(obj)
+        return OwnerOtpSerializer(found.__dict__).data if found is not None else None
 
 
 class RegistrationSummarySerializer(serializers.ModelSerializer):

@@ -18,6 +18,13 @@ def poll_object_task(step: str, object_id: str, force: bool = False) -> str:
     return obj.status if obj is not None else "missing"
 
 
+@shared_task(name="compliance.resend_brand_otp", acks_late=True)
+def resend_brand_otp_task(brand_id: str) -> str:
+    """The owner asked for the OTP text again (a repeat finds the request taken)."""
+    brand = services.brand_otp_send(brand_id)
+    return "skipped" if brand is None else "handled"
+
+
 @shared_task(name="compliance.poll_bundle", acks_late=True)
 def poll_bundle_task(sid: str) -> str:
     """A TrustHub status callback arrived for this bundle."""

@@ -8,10 +8,10 @@ both let the tenant's US SMS through, exactly as after a real registration.
 from typing import Any
 
 from compliance import pacing
-from compliance.demo import drive_in_sandbox
+from compliance.demo import awaits_owner_otp, drive_in_sandbox
 from compliance.models import Registration
 from compliance.selectors import form_initial
-from compliance.services import registration_submit
+from compliance.services import otp_mobile, poll_object, registration_submit
 from tenants.models import Tenant
 from tenants.services import Actor
 
@@ -80,11 +80,25 @@ def submission_for(tenant: Tenant, **overrides: Any) -> dict[str, Any]:
     return {**merged, **overrides}
 
 
+def reply_to_otp(registration: Registration, body: str = "YES") -> None:
+    """The owner answers the sole-proprietor OTP text from the handset simulator."""
+    from sandbox import handsets
+    from sandbox.resources.brand_registrations.otp import OTP_SENDER
+
+    handsets.send_from_handset(otp_mobile(registration), OTP_SENDER, body)
+
+
 def register_and_verify(tenant: Tenant, **overrides: Any) -> Registration:
     """Submit a valid registration for a tenant with an active subaccount, and drive it to a
-    verified campaign (or to rejection, when `overrides` carry a sandbox failure marker)."""
+    verified campaign (or to rejection, when `overrides` carry a sandbox failure marker);
+    a sole proprietor's owner replies YES to the OTP text on the way."""
     with pacing.unpaced():
         registration = registration_submit(
             tenant=tenant, data=valid_submission(**overrides), actor=Actor.system()
         )
-        return drive_in_sandbox(registration)
+        registration = drive_in_sandbox(registration)
+        if registration.is_open and awaits_owner_otp(registration):
+            reply_to_otp(registration)
+            poll_object("brand", str(registration.brand_id), force=True)
+            registration = drive_in_sandbox(registration)
+        return registration

@@ -2,6 +2,7 @@
 the tenant can do next (read side, beside `selectors`)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
@@ -17,6 +18,7 @@ from compliance.models import (
     TrustProduct,
 )
 from compliance.selectors import objects_of
+from compliance.services import otp_mobile
 
 STEP_ORDER = (
     Registration.Step.CUSTOMER_PROFILE,
@@ -41,6 +43,33 @@ STEP_HELP = {
 
 
 @dataclass
+class OwnerOtp:
+    """A sole proprietor's brand waits for the owner's YES to Twilio's verification text."""
+
+    mobile: str
+    expires_at: datetime | None
+    resend_requested: bool
+    instructions: str
+
+
+def owner_otp(registration: Registration) -> OwnerOtp | None:
+    brand = registration.brand
+    if brand is None or not registration.is_open or not brand.awaiting_otp:
+        return None
+    mobile = otp_mobile(registration)
+    expires = brand.otp_expires_at
+    until = f" by {expires:%b %-d, %Y %H:%M} UTC" if expires else " within 24 hours"
+    return OwnerOtp(
+        mobile=mobile,
+        expires_at=expires,
+        resend_requested=brand.otp_resend_requested_at is not None,
+        instructions=f"Twilio has texted {mobile or 'your mobile number'} to confirm that this "
+        f"brand is yours. Reply YES to that text{until}: until then your brand is not "
+        "registered, and without a reply in time it is rejected. No text? Ask for it again.",
+    )
+
+
+@dataclass
 class TimelineStep:
     step: str
     label: str
@@ -54,6 +83,7 @@ class TimelineStep:
     details: dict[str, Any] = field(default_factory=dict)
     transitions: list[StatusTransition] = field(default_factory=list)
     updated_at: Any = None
+    otp: OwnerOtp | None = None
 
 
 def _next_action(step: str, obj: Any, registration: Registration) -> str:
@@ -69,6 +99,8 @@ def _next_action(step: str, obj: Any, registration: Registration) -> str:
         return "Done."
     if obj.status == ReviewStatus.DRAFT:
         return "The platform is preparing this for Twilio. Nothing to do."
+    if isinstance(obj, A2PBrand) and obj.awaiting_otp:
+        return "The carriers approved your brand: reply YES to Twilio's text to finish."
     waits = {
         Registration.Step.CUSTOMER_PROFILE: "Twilio is reviewing your business profile "
         "(usually 1-3 business days). Nothing to do.",
@@ -165,6 +197,7 @@ def timeline(registration: Registration) -> list[TimelineStep]:
                     t for t in transitions if obj is not None and t.object_id == str(obj.pk)
                 ],
                 updated_at=obj.updated_at if obj is not None else None,
+                otp=owner_otp(registration) if step == Registration.Step.BRAND else None,
             )
         )
     return steps

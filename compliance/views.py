@@ -6,10 +6,12 @@ the services.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 from django.views.generic import TemplateView
 
 from compliance.forms import WIDE, RegistrationForm
@@ -22,7 +24,7 @@ from compliance.selectors import (
     reviewed_callback_owner,
     shown_value,
 )
-from compliance.services import ComplianceConflict, registration_submit
+from compliance.services import ComplianceConflict, brand_otp_resend, registration_submit
 from compliance.timeline import timeline
 from compliance.validation import RULES
 from tenants.views import TenantRequiredMixin
@@ -53,6 +55,8 @@ class StatusPageView(TenantRequiredMixin, TemplateView):
             approved_changes=changes_since_approved(self.tenant),
             versions=Registration.objects.for_tenant(self.tenant).order_by("-version"),
             live=shown is not None and shown.is_open,
+            # Sandbox mode: the OTP text lands in the handset simulator, where the owner replies.
+            handset_simulator=settings.TWILIO_MODE == "sandbox",
         )
         return context
 
@@ -141,6 +145,25 @@ class VersionView(TenantRequiredMixin, TemplateView):
         ]
         context.update(registration=registration, steps=timeline(registration), snapshot=snapshot)
         return context
+
+
+class ResendOtpView(TenantRequiredMixin, View):
+    """The owner asks Twilio to text the sole-proprietor OTP again."""
+
+    write_permission = "manage"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        registration = get_object_or_404(
+            Registration.objects.for_tenant(self.tenant).select_related("brand"), pk=pk
+        )
+        try:
+            brand_otp_resend(registration=registration, actor=self.actor)
+        except ComplianceConflict as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, "We asked Twilio to text the code again.")
+        return redirect("compliance:index")
 
 
 def _bundle_sid(params) -> str:

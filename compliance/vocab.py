@@ -20,6 +20,9 @@ REPRESENTATIVE_TYPES = ("authorized_representative_1", "authorized_representativ
 A2P_PROFILE_INFO_TYPE = "us_a2p_messaging_profile_information"
 ADDRESS_DOCUMENT_TYPE = "customer_profile_address"
 
+# A sole proprietor's brand OTP: the owner must reply YES within this many hours.
+SOLE_PROP_OTP_HOURS = 24
+
 # The campaign SID is the same constant for every messaging service.
 CAMPAIGN_SID = "QE2c6890da8086d771620e9b13fadeba0b"
 

@@ -413,8 +413,8 @@ CELERY_BEAT_SCHEDULE["sandbox-advance"] = {
 # --- A2P 10DLC compliance (compliance/) --------------------------------------------------
 # TrustHub, brand and campaign calls per account and second (Twilio advises 1; 0 = unpaced).
 TWILIO_A2P_REQUESTS_PER_SECOND = env.float("TWILIO_A2P_REQUESTS_PER_SECOND", default=1.0)
-# The vendor's approved primary customer profile (BU...). Empty: found in the master account
-# (in sandbox mode the platform registers one itself).
+# The vendor's approved primary customer profile (BU...), from the Twilio console. Required
+# in live mode (compliance.checks); in sandbox mode the platform registers one itself.
 TWILIO_PRIMARY_CUSTOMER_PROFILE_SID = env("TWILIO_PRIMARY_CUSTOMER_PROFILE_SID", default="")
 # The vendor's address Twilio writes to about TrustHub reviews (not the tenant's).
 A2P_ISV_EMAIL = env("A2P_ISV_EMAIL", default="compliance@isvplatform.example.com")

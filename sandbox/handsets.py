@@ -5,12 +5,15 @@
 `messages_received("+15551230001")` lists what the platform delivered to that handset.
 `platform_numbers()` labels each number with its business: the answer to the
 `handset_number_labels` hook (the platform registers one), else the owning account's name.
+A reply to Twilio's brand-verification short code answers a sole proprietor's OTP.
 """
 
 from __future__ import annotations
 
 from sandbox.core import formats, hooks
 from sandbox.core.state import load_state
+from sandbox.resources.brand_registrations import otp
+from sandbox.resources.brand_registrations.models import Brand
 from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messages.inbound import InboundError, receive
 from sandbox.resources.messages.models import Message
@@ -61,6 +64,8 @@ def send_from_handset(
     """A handset sends an SMS or WhatsApp message to a platform number."""
     if channel not in ("sms", "whatsapp"):
         raise InboundError(f"unsupported channel {channel}")
+    if channel == "sms" and to_number.strip() == otp.OTP_SENDER:
+        return handset_json(_otp_reply(from_number, body))
     message = receive(
         _address(from_number, channel),
         _address(to_number, channel),
@@ -69,6 +74,16 @@ def send_from_handset(
         load_state().now,
     )
     return handset_json(message)
+
+
+def _otp_reply(from_number: str, body: str):
+    handset = from_number.strip()
+    if not formats.is_e164(handset) or not body.strip():
+        raise InboundError("a reply needs a valid E.164 number and a body")
+    try:
+        return otp.receive_reply(handset, body, load_state().now)
+    except LookupError as err:
+        raise InboundError(str(err)) from err
 
 
 def messages_received(number: str) -> list[dict]:
@@ -123,7 +138,7 @@ def platform_numbers() -> list[dict]:
         )
         or {}
     )
-    return [
+    found = [
         {
             "phone_number": n.phone_number,
             "friendly_name": n.friendly_name,
@@ -134,3 +149,15 @@ def platform_numbers() -> list[dict]:
         }
         for n in numbers
     ]
+    if Brand.objects.filter(otp_sent_at__isnull=False).exists():
+        found.append(
+            {
+                "phone_number": otp.OTP_SENDER,
+                "friendly_name": "Twilio brand verification",
+                "business": "Twilio brand verification (sole-proprietor OTP)",
+                "account_sid": "",
+                "sms": True,
+                "whatsapp": False,
+            }
+        )
+    return found

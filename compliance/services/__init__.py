@@ -4,7 +4,8 @@ What lives where:
 - `registrations`: submit, update, resubmit; the tenant lock and the run claim.
 - `chain`: the step runner, its waits, retries and failures, and approval.
 - `trusthub`: end users, address, document, bundles, assignments and evaluations.
-- `brands`, `messaging_services` (and the cut-over), `campaigns`: one step each.
+- `brands`, `messaging_services` (and the cut-over), `campaigns`: one step each;
+  `brand_otp`: a sole proprietor's OTP wait and resend.
 - `polling`: one poll per undecided object, and what is due for the beat tasks.
 - `transitions`: the review state machine; `common`: errors, settings, the paced client.
 
@@ -12,6 +13,7 @@ Tasks (`compliance.tasks`) import these; these enqueue through `compliance.enque
 The public names are re-exported here, so `from compliance import services` keeps working.
 """
 
+from compliance.services.brand_otp import brand_otp_resend, brand_otp_send, otp_mobile
 from compliance.services.chain import registration_run
 from compliance.services.common import (
     POLL_LEASE,
@@ -61,6 +63,8 @@ __all__ = [
     "SANDBOX_ISV",
     "ChainWaiting",
     "ComplianceConflict",
+    "brand_otp_resend",
+    "brand_otp_send",
     "business_attributes",
     "business_digest",
     "due_polls",
@@ -69,6 +73,7 @@ __all__ = [
     "isv_email",
     "isv_primary_profile_sid",
     "messaging_profile_attributes",
+    "otp_mobile",
     "poll_bundle_by_sid",
     "poll_delay",
     "poll_object",

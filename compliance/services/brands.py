@@ -1,4 +1,5 @@
-"""The brand registration of a version's two bundles, and its secondary vetting."""
+"""The brand registration of a version's two bundles, its secondary vetting, and a sole
+proprietor's OTP step (approved by the carriers, counted once the owner has replied YES)."""
 
 import logging
 
@@ -13,6 +14,11 @@ from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount
 
 logger = logging.getLogger(__name__)
+
+OTP_WAIT = (
+    "The carriers approved the brand. It counts once the owner replies YES to Twilio's "
+    f"verification text, within {vocab.SOLE_PROP_OTP_HOURS} hours."
+)
 
 
 def apply_brand(
@@ -41,6 +47,17 @@ def apply_brand(
     status = BRAND_STATUSES.get(found.status)
     if status is None:
         return False
+    if brand.awaiting_otp:
+        # Approved, but a sole proprietor's brand counts only once the owner has said YES.
+        if brand.otp_sent_at is None:
+            save_fields(brand, otp_sent_at=timezone.now())
+        return transition(
+            brand,
+            ReviewStatus.IN_REVIEW,
+            registration=registration,
+            raw_status=found.status,
+            reason=OTP_WAIT,
+        )
     return transition(
         brand,
         status,

@@ -17,6 +17,7 @@ from compliance.models import (
     TrustProduct,
     TwilioReviewed,
 )
+from compliance.services.brand_otp import brand_poll_delay
 from compliance.services.brands import apply_brand, record_vetting
 from compliance.services.campaigns import apply_campaign
 from compliance.services.chain import registration_run
@@ -122,13 +123,14 @@ def poll_object(step: str, object_id: str, *, force: bool = False) -> TwilioRevi
         else:
             changed = apply_bundle(obj, found, current)
         attempts = 0 if changed else obj.poll_attempts + 1
+        delay = brand_poll_delay(obj, attempts) if isinstance(obj, A2PBrand) else None
         save_fields(
             obj,
             poll_attempts=attempts,
             last_polled_at=now,
             last_error_code=None,
             last_error_message="",
-            next_poll_at=None if obj.is_final else now + poll_delay(attempts),
+            next_poll_at=None if obj.is_final else now + (delay or poll_delay(attempts)),
         )
         if changed:
             for registration in registrations:

@@ -316,30 +316,28 @@ PRIMARY_PROFILE_NAME = "isvplatform primary customer profile"
 def isv_primary_profile_sid(*, sandboxed: bool = False) -> str:
     """The vendor's approved primary customer profile, which every secondary one is assigned.
 
-    Configured with TWILIO_PRIMARY_CUSTOMER_PROFILE_SID (created in the Twilio console), or
-    found in the master account. In the sandbox (sandbox mode, or a demo tenant's chain in
-    any mode) the platform registers its own, once, and the chain waits for its approval.
+    Live: TWILIO_PRIMARY_CUSTOMER_PROFILE_SID (created in the Twilio console; a start-up check
+    requires it), never looked up by a policy SID from secondary sources. In the sandbox
+    (sandbox mode, or a demo tenant's chain in any mode) the configured one is used in sandbox
+    mode; otherwise the platform registers its own, once, and the chain waits for its approval.
     """
     sandbox_mode = getattr(settings, "TWILIO_MODE", "sandbox") == "sandbox"
     configured = getattr(settings, "TWILIO_PRIMARY_CUSTOMER_PROFILE_SID", "")
     # A configured profile is a real one: a demo tenant's chain in live mode can't use it.
     if configured and (sandbox_mode or not sandboxed):
         return configured
-    sandboxed = sandboxed or sandbox_mode
-    api = Api(
-        gateway.master_client(sandboxed=sandboxed), gateway.master_account_sid(sandboxed=sandboxed)
-    )
+    if not (sandboxed or sandbox_mode):
+        raise ChainWaiting(
+            "TWILIO_PRIMARY_CUSTOMER_PROFILE_SID is not set: create the platform's primary "
+            "customer profile in the Twilio console (Trust Hub) and set it."
+        )
+    api = Api(gateway.master_client(sandboxed=True), gateway.master_account_sid(sandboxed=True))
     bundles = api(
         gateway.find_trust_bundles, "customer_profile", policy_sid=vocab.PRIMARY_PROFILE_POLICY
     )
     for bundle in bundles:
         if bundle.status == "twilio-approved":
             return bundle.sid
-    if not sandboxed:
-        raise ChainWaiting(
-            "The platform has no approved primary customer profile in Twilio: create one in "
-            "the Twilio console (Trust Hub) and set TWILIO_PRIMARY_CUSTOMER_PROFILE_SID."
-        )
     if not any(b.status in ("pending-review", "in-review") for b in bundles):
         _register_sandbox_primary(api)
     raise ChainWaiting("Waiting for the platform's primary customer profile to be approved.")

@@ -25,6 +25,7 @@ from isvplatform.gateway.a2p import (
     list_a2p_use_cases,
     list_brand_registrations,
     list_brand_vettings,
+    resend_brand_otp,
 )
 from isvplatform.gateway.accounts import (
     create_secondary_auth_token,
@@ -193,6 +194,7 @@ __all__ = [
     "promote_secondary_auth_token",
     "release_number",
     "remove_number_from_service",
+    "resend_brand_otp",
     "sandbox_master_credentials",
     "search_available_numbers",
     "search_numbers",

@@ -62,6 +62,12 @@ def list_brand_registrations(client: Client) -> list[BrandRegistration]:
 
 
 @translate_errors()
+def resend_brand_otp(client: Client, brand_sid: str) -> None:
+    """Have Twilio text a sole proprietor's brand OTP again (the owner replies YES to it)."""
+    client.messaging.v1.brand_registrations(brand_sid).brand_registration_otps.create()
+
+
+@translate_errors()
 def list_brand_vettings(client: Client, brand_sid: str) -> list[BrandVetting]:
     """The brand's vettings (secondary vetting sets a standard brand's trust score)."""
     # The spec lists no PageSize for vettings (a brand has a handful), so none is sent.

@@ -8,7 +8,7 @@ from sandbox.core.paging import meta_page
 from sandbox.core.request import SandboxRequest
 from sandbox.core.routing import route
 from sandbox.core.sids import new_sid
-from sandbox.resources.brand_registrations import lifecycle
+from sandbox.resources.brand_registrations import lifecycle, otp
 from sandbox.resources.brand_registrations.models import Brand, Vetting
 from sandbox.resources.trusthub.models import Bundle
 
@@ -123,6 +123,24 @@ def resubmit_brand(req: SandboxRequest) -> dict:
     brand.date_updated = req.now
     brand.save()
     return brand_json(brand)
+
+
+@route("messaging", "POST", "/v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp", status=201)
+def resend_otp(req: SandboxRequest) -> dict:
+    """Text a sole proprietor's OTP again, valid for 24 hours from now."""
+    brand = _brand(req, "BrandRegistrationSid")
+    if not otp.awaits_otp(brand):
+        raise TwilioError(
+            21706,
+            400,
+            "An OTP can only be resent for a sole-proprietor brand that is APPROVED and "
+            f"awaiting its owner's confirmation ({brand.brand_type}, {brand.status}, "
+            f"identity {brand.identity_status or 'UNVERIFIED'})",
+        )
+    otp.send_otp(brand, req.now)
+    brand.date_updated = req.now
+    brand.save()
+    return {"account_sid": brand.account.sid, "brand_registration_sid": brand.sid}
 
 
 def vetting_json(vetting: Vetting) -> dict:

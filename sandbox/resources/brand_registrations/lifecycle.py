@@ -4,7 +4,8 @@ A PENDING brand is decided once both of its bundles are: FAILED if either was re
 if the business name contains "Mismatch" (the legal name doesn't match the EIN record, the
 most common real failure), otherwise APPROVED. A standard brand gets a trust score from an
 automatic secondary vetting; low-volume (secondary vetting skipped) and sole-proprietor
-brands get none.
+brands get none. An approved sole-proprietor brand stays UNVERIFIED until its owner answers
+the OTP text (`otp.py`); 24 hours without a YES fail it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from sandbox.core.lifecycle import on_tick
 from sandbox.core.sids import new_sid
+from sandbox.resources.brand_registrations import otp
 from sandbox.resources.brand_registrations.models import Brand, Vetting
 from sandbox.resources.trusthub import policies
 from sandbox.resources.trusthub.models import Bundle
@@ -95,8 +97,8 @@ def _approve(brand: Brand, at: dt.datetime) -> None:
     brand.tcr_id = brand.tcr_id or _tcr_id()
     brand.errors, brand.failure_reason, brand.brand_feedback = [], "", []
     brand.next_transition_at = None
-    if brand.brand_type == "SOLE_PROPRIETOR":
-        brand.identity_status = "VERIFIED"
+    if brand.brand_type == otp.SOLE_PROPRIETOR:
+        otp.send_otp(brand, at)
     elif brand.skip_automatic_sec_vet:
         brand.identity_status = "SELF_DECLARED"
     else:
@@ -139,4 +141,5 @@ def review_brands(now: dt.datetime) -> int:
             vetting.date_updated = vetting.next_transition_at
             vetting.next_transition_at = None
             vetting.save()
-    return decided + len(vettings)
+        expired = otp.expire_due(now)
+    return decided + len(vettings) + expired

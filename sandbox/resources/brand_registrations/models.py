@@ -28,6 +28,10 @@ class Brand(models.Model):
     skip_automatic_sec_vet = models.BooleanField(default=False)
     mock = models.BooleanField(default=False)
     next_transition_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A sole proprietor's OTP: the mobile it was texted to, and until when a YES verifies it.
+    otp_mobile = models.CharField(max_length=20, blank=True)
+    otp_sent_at = models.DateTimeField(null=True, blank=True)
+    otp_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     date_created = models.DateTimeField()
     date_updated = models.DateTimeField()
 

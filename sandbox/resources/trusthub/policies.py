@@ -328,3 +328,16 @@ def business_name(bundle: Bundle) -> str:
             if name:
                 return name
     return ""
+
+
+def owner_mobile(bundle: Bundle) -> str:
+    """The mobile of the bundle's authorized representative (through its customer profile for
+    a trust product): where a sole proprietor's brand OTP is texted."""
+    for obj in assigned_objects(bundle):
+        if isinstance(obj, EndUser) and obj.type == "authorized_representative_1":
+            return str(obj.attributes.get("phone_number", ""))
+        if isinstance(obj, Bundle) and obj.kind == Bundle.Kind.CUSTOMER_PROFILE and obj != bundle:
+            mobile = owner_mobile(obj)
+            if mobile:
+                return mobile
+    return ""

@@ -30,6 +30,18 @@ def resubmit(ctx) -> None:
     client.messaging.v1.brand_registrations(brand.sid).update()
 
 
+def sms_otp(ctx) -> None:
+    client = ctx.sub.client
+    profile, product = approved_bundles(ctx, ctx.sub, business_name="Dana Doe Crafts")
+    brand = client.messaging.v1.brand_registrations.create(
+        customer_profile_bundle_sid=profile,
+        a2p_profile_bundle_sid=product,
+        brand_type="SOLE_PROPRIETOR",
+    )
+    ctx.advance(120)
+    client.messaging.v1.brand_registrations(brand.sid).brand_registration_otps.create()
+
+
 SCENARIOS = {
     "brands": (
         {
@@ -43,4 +55,5 @@ SCENARIOS = {
         brands,
     ),
     "resubmit": ({f"POST messaging:{BRANDS}/{{Sid}}"}, resubmit),
+    "sms_otp": ({f"POST messaging:{BRANDS}/{{BrandRegistrationSid}}/SmsOtp"}, sms_otp),
 }
