@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0003_encrypt_account_tokens'),
+        ('sandbox', '0004_account_test_credentials'),
     ]
 
     operations = [
