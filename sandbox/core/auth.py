@@ -1,4 +1,5 @@
-"""HTTP Basic auth with account SID + auth token, and who may act on which account."""
+"""HTTP Basic auth with account SID + auth token or API key SID + secret, and who may act on
+which account."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from sandbox.core import cache
 from sandbox.core.errors import TwilioError, not_found
-from sandbox.core.models import Account
+from sandbox.core.models import Account, ApiKey
 from sandbox.core.request import SandboxRequest
 
 _AUTH_HEADERS = {"WWW-Authenticate": 'Basic realm="Twilio API"'}
@@ -63,18 +64,31 @@ def _load_account(sid: str) -> Account | None:
     return Account.objects.select_related("owner").filter(sid=sid).first()
 
 
+def _key_account(key_sid: str, secret: str) -> Account:
+    """The account of the API key `key_sid` if `secret` is its secret; a deleted (revoked)
+    key authenticates nothing."""
+    key = ApiKey.objects.select_related("account", "account__owner").filter(sid=key_sid).first()
+    if key is None or not _same(secret, key.secret):
+        raise _auth_failed()
+    return key.account
+
+
 def authenticate(req: SandboxRequest) -> Account:
     """The account whose credentials signed the request; raises 20003 / 10001."""
     if not req.credentials:
         raise _auth_failed("Authentication Error - No credentials provided")
     sid, token = req.credentials
-    account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
-    if account is None and sid == master_credentials()[0]:
-        account = ensure_master_account(req.now)
-    if account is not None:
-        account = copy.copy(account)
-    if account is None or not tokens_match(token or "", account):
-        raise _auth_failed()
+    if sid.startswith("SK"):
+        account = _key_account(sid, token or "")
+        req.api_key_sid = sid
+    else:
+        account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
+        if account is None and sid == master_credentials()[0]:
+            account = ensure_master_account(req.now)
+        if account is not None:
+            account = copy.copy(account)
+        if account is None or not tokens_match(token or "", account):
+            raise _auth_failed()
     if account.status == Account.Status.CLOSED:
         raise _auth_failed("Authentication Error - Account is closed")
     if account.status == Account.Status.SUSPENDED or (
@@ -82,6 +96,13 @@ def authenticate(req: SandboxRequest) -> Account:
     ):
         raise TwilioError(10001, 401, "Account is not active")
     return account
+
+
+def refuse_api_keys(req: SandboxRequest) -> None:
+    """Standard API keys can't manage accounts, subaccounts, auth tokens or keys: those need
+    the account's own auth token."""
+    if req.api_key_sid:
+        raise _auth_failed("Authenticate: a standard API key may not use this resource")
 
 
 def account_for_path(req: SandboxRequest, sid: str, *, account_resource: bool = False) -> Account:

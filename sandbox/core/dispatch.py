@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -19,6 +20,9 @@ _JSON = {"Content-Type": "application/json"}
 
 unimplemented_calls: list[str] = []
 """Every Twilio operation a caller asked for that the sandbox doesn't implement (newest last)."""
+
+observers: list[Callable[[SandboxRequest], None]] = []
+"""Called with each authenticated request (`sandbox.testing.authenticated_calls` records)."""
 
 
 def _strict() -> bool:
@@ -76,6 +80,8 @@ def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
             _check_params(req, req.route)
         if req.route.auth:
             req.account = auth.authenticate(req)
+            for observe in observers:
+                observe(req)
         result = req.route.handler(req)
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}

@@ -26,6 +26,8 @@ class SandboxRequest:
     credentials: tuple[str, str] | None = None
     path_params: dict[str, str] = field(default_factory=dict)
     account: Account | None = None
+    # Set when the caller signed with an API key (`SK…`) rather than the account's token.
+    api_key_sid: str = ""
     state: SandboxState | None = None
     route: Route | None = None
 
