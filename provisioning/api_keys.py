@@ -12,6 +12,7 @@ moment it exists, and a key carrying our name that is recorded nowhere (a run di
 saving it) is useless and deleted by the next run.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -80,7 +81,8 @@ def _switch(sub: TwilioSubaccount, claim: datetime, key: gateway.ApiKey) -> Twil
             actor=Actor.system(),
             action="subaccount.api_key_created",
             target=locked,
-            changes={"api_key_sid": key.sid, "replaces": locked.previous_api_key_sid},
+            # The SIDs only ("…key" names are dropped as secrets by record_audit).
+            changes={"sid": key.sid, "replaces": locked.previous_api_key_sid},
         )
     return locked
 
@@ -147,7 +149,7 @@ def subaccount_rotate_api_key(*, subaccount: TwilioSubaccount, actor: Actor) -> 
         actor=actor,
         action="subaccount.api_key_rotated",
         target=sub,
-        changes={"api_key_sid": [before, sub.api_key_sid]},
+        changes={"sid": [before, sub.api_key_sid]},
     )
     return sub
 
@@ -157,3 +159,40 @@ def subaccounts_missing_api_keys():
     return TwilioSubaccount.objects.filter(status=Status.ACTIVE, sid__isnull=False).filter(
         Q(api_key_sid="") | ~Q(previous_api_key_sid="")
     )
+
+
+@dataclass
+class KeyMigration:
+    """What one `migrate_api_keys` run did; `failed` maps subaccount SIDs to the reason."""
+
+    keyed: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def migrate_api_keys(*, batch_size: int = 50) -> KeyMigration:
+    """Give every active subaccount without one its API key, `batch_size` rows per query.
+
+    Safe to re-run: a subaccount that has its key is not selected, one another run is keying
+    is skipped, and one that failed is tried again next time.
+    """
+    result = KeyMigration()
+    after = None
+    while True:
+        batch = subaccounts_missing_api_keys().select_related("tenant").order_by("pk")
+        if after is not None:
+            batch = batch.filter(pk__gt=after)
+        rows = list(batch[:batch_size])
+        if not rows:
+            return result
+        for sub in rows:
+            try:
+                done = subaccount_ensure_api_key(sub)
+            except (gateway.GatewayError, ProvisioningConflict) as err:
+                result.failed[sub.sid] = str(err)
+                continue
+            if needs_api_key(done):
+                result.skipped += 1
+            else:
+                result.keyed += 1
+        after = rows[-1].pk
