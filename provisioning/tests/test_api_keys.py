@@ -24,6 +24,7 @@ from provisioning.errors import ProvisioningConflict
 from provisioning.models import TwilioSubaccount
 from provisioning.numbers import number_buy, number_search
 from provisioning.suspension import subaccount_close
+from provisioning.tasks import ensure_api_keys_task
 from sandbox import clock
 from sandbox.core.models import ApiKey as SandboxKey
 from sandbox.core.models import CallbackAttempt
@@ -219,3 +220,11 @@ def test_closing_forgets_the_key_secret(active_sub):
     sub = subaccount_close(subaccount=active_sub, actor=Actor.system(), confirmed=True)
     sub.refresh_from_db()
     assert sub.api_key_secret is None and sub.auth_token is None
+
+
+def test_the_hourly_task_keys_a_subaccount_provisioning_left_without_one(active_sub):
+    sub = unkeyed(active_sub)
+    assert ensure_api_keys_task() == 1
+    sub.refresh_from_db()
+    assert sub.has_api_key and sandbox_keys(sub) == [sub.api_key_sid]
+    assert ensure_api_keys_task() == 0
