@@ -228,3 +228,14 @@ def test_the_hourly_task_keys_a_subaccount_provisioning_left_without_one(active_
     sub.refresh_from_db()
     assert sub.has_api_key and sandbox_keys(sub) == [sub.api_key_sid]
     assert ensure_api_keys_task() == 0
+
+
+def test_a_key_revoked_in_twilio_is_replaced_by_a_rotation(tenant, active_sub):
+    SandboxKey.objects.filter(sid=active_sub.api_key_sid).delete()
+    with pytest.raises(gateway.AuthenticationError):
+        gateway.list_numbers(subaccount_client(active_sub))
+
+    sub = subaccount_rotate_api_key(subaccount=active_sub, actor=Actor.system())
+
+    assert gateway.list_numbers(subaccount_client(sub)) == []
+    assert sandbox_keys(sub) == [sub.api_key_sid] and not sub.previous_api_key_sid
