@@ -9,6 +9,7 @@ from sandbox.core.routing import resource_modules
 __all__ = ["Account", "ApiKey", "Callback", "CallbackAttempt", "SandboxState", "UsageEntry"]
 
 cache.watch(Account)
+cache.watch(ApiKey)
 
 for _module in resource_modules("models"):
     importlib.import_module(_module)

@@ -64,13 +64,17 @@ def _load_account(sid: str) -> Account | None:
     return Account.objects.select_related("owner").filter(sid=sid).first()
 
 
-def _key_account(key_sid: str, secret: str) -> Account:
+def _load_key(sid: str) -> ApiKey | None:
+    return ApiKey.objects.select_related("account", "account__owner").filter(sid=sid).first()
+
+
+def _key_account(req: SandboxRequest, key_sid: str, secret: str) -> Account:
     """The account of the API key `key_sid` if `secret` is its secret; a deleted (revoked)
     key authenticates nothing."""
-    key = ApiKey.objects.select_related("account", "account__owner").filter(sid=key_sid).first()
+    key = cache.get(req.state, ("api_key", key_sid), lambda: _load_key(key_sid))
     if key is None or not _same(secret, key.secret):
         raise _auth_failed()
-    return key.account
+    return copy.copy(key.account)
 
 
 def authenticate(req: SandboxRequest) -> Account:
@@ -79,7 +83,7 @@ def authenticate(req: SandboxRequest) -> Account:
         raise _auth_failed("Authentication Error - No credentials provided")
     sid, token = req.credentials
     if sid.startswith("SK"):
-        account = _key_account(sid, token or "")
+        account = _key_account(req, sid, token or "")
         req.api_key_sid = sid
     else:
         account = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
