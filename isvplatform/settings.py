@@ -337,6 +337,7 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "provisioning.rotate_due_tokens",
             "schedule": 3600.0,
         },
+        "provisioning-api-keys": {"task": "provisioning.ensure_api_keys", "schedule": 3600.0},
     }
 )
 

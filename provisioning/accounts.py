@@ -33,9 +33,7 @@ class TenantAccount:
     def client(self):
         if self.subaccount is None:
             return gateway.master_client(sandboxed=self.sandboxed)
-        return gateway.account_client(
-            self.subaccount.sid, self.subaccount.auth_token, sandboxed=self.sandboxed
-        )
+        return _rest_client(self.subaccount, sandboxed=self.sandboxed)
 
 
 def master_client_for(tenant: Tenant):
@@ -43,8 +41,24 @@ def master_client_for(tenant: Tenant):
     return gateway.master_client(sandboxed=tenant.is_demo)
 
 
+def _rest_client(sub: TwilioSubaccount, *, sandboxed: bool):
+    """REST calls on a subaccount sign with its API key, as Twilio recommends; with the auth
+    token only until it has one (`migrate_subaccount_api_keys`)."""
+    if sub.has_api_key:
+        return gateway.api_key_client(
+            sub.sid, sub.api_key_sid, sub.api_key_secret, sandboxed=sandboxed
+        )
+    return gateway.account_client(sub.sid, sub.auth_token, sandboxed=sandboxed)
+
+
 def subaccount_client(subaccount: TwilioSubaccount):
     """A Twilio client acting as the subaccount itself (in the sandbox for a demo tenant)."""
+    return _rest_client(subaccount, sandboxed=subaccount.tenant.is_demo)
+
+
+def subaccount_token_client(subaccount: TwilioSubaccount):
+    """The subaccount's auth-token client, for what a standard API key may not do: manage
+    its keys and auth tokens."""
     return gateway.account_client(
         subaccount.sid, subaccount.auth_token, sandboxed=subaccount.tenant.is_demo
     )

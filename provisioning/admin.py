@@ -16,7 +16,7 @@ import provisioning.admin_numbers
 import provisioning.admin_records  # noqa: F401
 from isvplatform.admin_confirm import confirm_with_reason
 from isvplatform.labels import error_label
-from provisioning import services, suspension, tokens
+from provisioning import api_keys, services, suspension, tokens
 from provisioning.admin_base import ReadOnlyInline, run_each
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
@@ -81,6 +81,8 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
         "token_rotated_at",
         "previous_token_valid_until",
         "rotation_started_at",
+        "api_key_sid",
+        "api_key_created_at",
         "close_scheduled_at",
         "last_reconciled_at",
         "created_at",
@@ -89,7 +91,15 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f != "number_limit"]
     inlines = [NumberInline, ReconcileRecordInline]
-    actions = ["provision", "suspend", "reactivate", "close", "rotate_token", "reconcile_now"]
+    actions = [
+        "provision",
+        "suspend",
+        "reactivate",
+        "close",
+        "rotate_token",
+        "rotate_api_key",
+        "reconcile_now",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -198,6 +208,18 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
             queryset,
             "Rotated the token of",
             lambda sub, actor: tokens.subaccount_rotate_token(subaccount=sub, actor=actor),
+        )
+
+    @admin.action(
+        description="Rotate the REST API key of selected subaccounts", permissions=["change"]
+    )
+    def rotate_api_key(self, request, queryset) -> None:
+        run_each(
+            self,
+            request,
+            queryset,
+            "Rotated the API key of",
+            lambda sub, actor: api_keys.subaccount_rotate_api_key(subaccount=sub, actor=actor),
         )
 
     @admin.action(

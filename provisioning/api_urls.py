@@ -54,6 +54,11 @@ urlpatterns = [
         name="api-staff-subaccount-rotate-token",
     ),
     path(
+        "staff/subaccounts/<uuid:id>/rotate-api-key",
+        staff.StaffSubaccountRotateApiKeyView.as_view(),
+        name="api-staff-subaccount-rotate-api-key",
+    ),
+    path(
         "staff/subaccounts/<uuid:id>/reconcile",
         staff.StaffSubaccountReconcileView.as_view(),
         name="api-staff-subaccount-reconcile",

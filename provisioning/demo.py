@@ -6,6 +6,7 @@ ready when the server starts. Idempotent: a second run finds both and does nothi
 
 import logging
 
+from provisioning.api_keys import subaccount_ensure_api_key
 from provisioning.numbers import number_buy
 from provisioning.selectors import active_numbers, open_subaccount
 from provisioning.services import subaccount_provision, subaccount_request
@@ -26,6 +27,8 @@ def provision_demo_tenant(tenant: Tenant) -> None:
     if sub.status != sub.Status.ACTIVE:
         logger.warning("demo subaccount is %s; no number bought", sub.status)
         return
+    # A demo database from before API keys gets the key here, so `make run` uses it at once.
+    sub = subaccount_ensure_api_key(sub)
     if not active_numbers(tenant).exists():
         number = number_buy(tenant=tenant, actor=system, area_code=DEMO_AREA_CODE)
         logger.info("demo tenant got %s (%s)", number.phone_number, sub.sid)

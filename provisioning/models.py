@@ -41,6 +41,17 @@ class TwilioSubaccount(TenantOwned):
     # so a rotation interrupted between the two steps resumes instead of starting over.
     secondary_auth_token = EncryptedTextField()
     rotation_started_at = models.DateTimeField(null=True, blank=True)
+    # The standard API key every REST call on the subaccount uses; the auth token only signs
+    # callbacks (and manages keys and tokens, which a standard key may not). Twilio answers
+    # the secret once: it is stored encrypted and never shown.
+    api_key_sid = models.CharField("API key SID", max_length=34, blank=True)
+    api_key_secret = EncryptedTextField()
+    api_key_created_at = models.DateTimeField(null=True, blank=True)
+    # The key a rotation replaced, until it is deleted in Twilio (an interrupted rotation
+    # finishes the delete).
+    previous_api_key_sid = models.CharField(max_length=34, blank=True)
+    # The claim on key changes: one run at a time, with no row lock held across Twilio calls.
+    api_key_claimed_until = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     last_error_code = models.IntegerField(null=True, blank=True)
     last_error_message = models.TextField(blank=True)
@@ -79,6 +90,18 @@ class TwilioSubaccount(TenantOwned):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def has_api_key(self) -> bool:
+        return bool(self.api_key_sid) and self.api_key_secret is not None
+
+    def forget_credentials(self) -> None:
+        """A closed account signs nothing and accepts no credentials: keep no secret for it."""
+        self.auth_token = None
+        self.previous_auth_token = None
+        self.secondary_auth_token = None
+        self.previous_token_valid_until = None
+        self.api_key_secret = None
 
     @property
     def effective_number_limit(self) -> int:

@@ -91,9 +91,7 @@ def _reconcile_status(
         if twilio_status == "closed":
             sub.status = Status.CLOSED
             sub.closed_at = timezone.now()
-            sub.auth_token = None
-            sub.previous_auth_token = None
-            sub.secondary_auth_token = None
+            sub.forget_credentials()
             sub.save()
             PhoneNumber.objects.for_tenant(sub.tenant).filter(
                 subaccount=sub, status=PhoneNumber.Status.ACTIVE

@@ -102,7 +102,8 @@ class TenantSubaccountSerializer(serializers.Serializer):
 
 
 class StaffSubaccountSerializer(SubaccountSerializer):
-    """A subaccount as staff see it; only the number limit override is writable."""
+    """A subaccount as staff see it (the API key's SID, never its secret); only the number
+    limit override is writable."""
 
     tenant_name = serializers.CharField(source="tenant.name", read_only=True)
     number_limit_override = serializers.IntegerField(
@@ -121,6 +122,8 @@ class StaffSubaccountSerializer(SubaccountSerializer):
             "tenant_name",
             "number_limit_override",
             "suspension_source",
+            "api_key_sid",
+            "api_key_created_at",
             "last_reconciled_at",
             "updated_at",
         ]

@@ -2,8 +2,9 @@
 activate, record errors; and the staff's number limit.
 
 Neighbours: sign-up in `signup`, suspension and closing in `suspension`, token rotation in
-`tokens`; `_lock` here is the row lock all of them take. Tasks are queued by name through
-`enqueue`, never by importing `tasks` (which imports this module).
+`tokens`, the REST API key in `api_keys`; `_lock` here is the row lock all of them take.
+Tasks are queued by name through `enqueue`, never by importing `tasks` (which imports this
+module).
 
 Every function that changes state writes an audit row. Twilio calls go through the gateway;
 those that must happen exactly once (creating the subaccount, promoting a token) run while the
@@ -21,6 +22,7 @@ from isvplatform import gateway
 # Aliased: `enqueue` is `subaccount_request`'s flag.
 from provisioning import enqueue as after_commit
 from provisioning.accounts import master_client_for
+from provisioning.api_keys import subaccount_ensure_api_key
 from provisioning.errors import ProvisioningConflict
 from provisioning.locks import subaccount_lock
 from provisioning.models import TwilioSubaccount
@@ -134,7 +136,8 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
                 target=sub,
                 changes={"sid": sub.sid},
             )
-    return _activate(sub)
+    # Its REST calls use an API key from the start; an adopted account may already have one.
+    return _activate(subaccount_ensure_api_key(sub))
 
 
 def _activate(sub: TwilioSubaccount) -> TwilioSubaccount:

@@ -172,11 +172,7 @@ def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
         sub.status = Status.CLOSED
         sub.closed_at = timezone.now()
         sub.close_scheduled_at = None
-        # A closed account signs nothing and accepts no credentials: keep no secret for it.
-        sub.auth_token = None
-        sub.previous_auth_token = None
-        sub.secondary_auth_token = None
-        sub.previous_token_valid_until = None
+        sub.forget_credentials()
         sub.save()
         record_audit(
             tenant=sub.tenant,

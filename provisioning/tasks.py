@@ -12,7 +12,7 @@ import random
 from celery import shared_task
 
 from isvplatform import gateway
-from provisioning import numbers, reconcile, services, suspension, tokens
+from provisioning import api_keys, numbers, reconcile, services, suspension, tokens
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import TwilioSubaccount
 from tenants.services import Actor
@@ -134,4 +134,29 @@ def rotate_due_tokens_task() -> int:
     ids = [str(pk) for pk in reconcile.subaccounts_due_for_rotation().values_list("pk", flat=True)]
     for subaccount_id in ids:
         rotate_token_task.delay(subaccount_id)
+    return len(ids)
+
+
+@shared_task(bind=True, name="provisioning.ensure_api_key", max_retries=MAX_RETRIES)
+def ensure_api_key_task(self, subaccount_id: str) -> str | None:
+    sub = _subaccount(subaccount_id)
+    if sub is None:
+        return None
+    try:
+        sub = api_keys.subaccount_ensure_api_key(sub)
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(exc=err, countdown=backoff(self.request.retries)) from err
+    except (gateway.GatewayError, ProvisioningConflict) as err:
+        logger.warning("API key of subaccount %s not created: %s", subaccount_id, err)
+        return None
+    return sub.api_key_sid or None
+
+
+@shared_task(name="provisioning.ensure_api_keys")
+def ensure_api_keys_task() -> int:
+    """Periodic: key the active subaccounts without an API key (provisioning couldn't, or
+    they predate keys) and finish interrupted key rotations."""
+    ids = [str(pk) for pk in api_keys.subaccounts_missing_api_keys().values_list("pk", flat=True)]
+    for subaccount_id in ids:
+        ensure_api_key_task.delay(subaccount_id)
     return len(ids)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from isvplatform import gateway
-from provisioning.accounts import subaccount_client
+from provisioning.accounts import subaccount_token_client
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import TwilioSubaccount
 from provisioning.services import _lock
@@ -35,7 +35,9 @@ def subaccount_rotate_token(*, subaccount: TwilioSubaccount, actor: Actor) -> Tw
                 f"Only an active subaccount's token can be rotated; it is {sub.status}."
             )
         if sub.secondary_auth_token is None:
-            sub.secondary_auth_token = gateway.create_secondary_auth_token(subaccount_client(sub))
+            sub.secondary_auth_token = gateway.create_secondary_auth_token(
+                subaccount_token_client(sub)
+            )
             sub.rotation_started_at = timezone.now()
             sub.save(update_fields=["secondary_auth_token", "rotation_started_at", "updated_at"])
     with transaction.atomic():
@@ -44,7 +46,7 @@ def subaccount_rotate_token(*, subaccount: TwilioSubaccount, actor: Actor) -> Tw
         if secondary is None:
             return sub
         try:
-            new_token = gateway.promote_secondary_auth_token(subaccount_client(sub))
+            new_token = gateway.promote_secondary_auth_token(subaccount_token_client(sub))
         except gateway.AuthenticationError as err:
             if err.code != 20003:
                 raise

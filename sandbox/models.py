@@ -3,12 +3,13 @@
 import importlib
 
 from sandbox.core import cache
-from sandbox.core.models import Account, Callback, CallbackAttempt, SandboxState, UsageEntry
+from sandbox.core.models import Account, ApiKey, Callback, CallbackAttempt, SandboxState, UsageEntry
 from sandbox.core.routing import resource_modules
 
-__all__ = ["Account", "Callback", "CallbackAttempt", "SandboxState", "UsageEntry"]
+__all__ = ["Account", "ApiKey", "Callback", "CallbackAttempt", "SandboxState", "UsageEntry"]
 
 cache.watch(Account)
+cache.watch(ApiKey)
 
 for _module in resource_modules("models"):
     importlib.import_module(_module)

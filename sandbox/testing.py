@@ -69,8 +69,37 @@ class InProcessHttpClient(HttpClient):
         return Response(status, text, CaseInsensitiveDict(response_headers))
 
 
-def sdk_client(account_sid: str, auth_token: str) -> Client:
-    return Client(account_sid, auth_token, http_client=InProcessHttpClient())
+def sdk_client(username: str, password: str, account_sid: str | None = None) -> Client:
+    """An SDK client on the sandbox: account SID + token, or API key SID + secret with the
+    key's `account_sid`."""
+    return Client(username, password, account_sid, http_client=InProcessHttpClient())
+
+
+@dataclass(frozen=True)
+class AuthenticatedCall:
+    """Who signed one request the sandbox served: the Basic-auth username and its account."""
+
+    operation: str
+    path: str
+    username: str
+    account_sid: str
+
+
+@contextmanager
+def authenticated_calls() -> Iterator[list[AuthenticatedCall]]:
+    """Record every authenticated request the sandbox serves inside the block, from any
+    client (the platform's gateway included)."""
+    calls: list[AuthenticatedCall] = []
+
+    def observe(req) -> None:
+        username = req.credentials[0] if req.credentials else ""
+        calls.append(AuthenticatedCall(req.route.operation, req.path, username, req.account.sid))
+
+    dispatch.observers.append(observe)
+    try:
+        yield calls
+    finally:
+        dispatch.observers.remove(observe)
 
 
 def sdk_test_client(account_sid: str) -> Client:

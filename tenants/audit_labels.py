@@ -36,6 +36,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "subaccount.close_cancelled": "Cancelled closing the Twilio subaccount",
     "subaccount.closed": "Closed the Twilio subaccount",
     "subaccount.token_rotated": "Rotated the Twilio auth token",
+    "subaccount.api_key_created": "Created the Twilio API key for REST calls",
+    "subaccount.api_key_rotated": "Rotated the Twilio API key",
     "subaccount.number_limit_changed": "Changed the phone number limit",
     "subaccount.reconciled": "Compared the Twilio subaccount with Twilio",
     "number.purchased": "Bought a phone number",

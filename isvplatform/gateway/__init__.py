@@ -7,7 +7,8 @@ and the names below. What lives where:
   `errors.py` (`translate_errors` and the `GatewayError` hierarchy), `results.py` (the frozen
   dataclasses operations answer with), `signatures.py` (webhook signatures), `_common.py`
   (helpers several product modules share);
-- one module per Twilio product family: `accounts` (subaccounts, auth tokens), `numbers`
+- one module per Twilio product family: `accounts` (subaccounts, auth tokens), `keys` (API
+  keys), `numbers`
   (phone numbers), `messages` (messages and media records), `media` (downloading media
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `lookups` (Lookup v2).
@@ -38,6 +39,7 @@ from isvplatform.gateway.accounts import (
 )
 from isvplatform.gateway.client import (
     account_client,
+    api_key_client,
     http_client,
     master_account_sid,
     master_client,
@@ -52,6 +54,7 @@ from isvplatform.gateway.errors import (
     describe_error,
     translate_errors,
 )
+from isvplatform.gateway.keys import create_api_key, delete_api_key, list_api_keys
 from isvplatform.gateway.lookups import (
     lookup_phone_number,
 )
@@ -84,6 +87,7 @@ from isvplatform.gateway.numbers import (
 from isvplatform.gateway.results import (
     Account,
     Address,
+    ApiKey,
     AvailableNumber,
     BrandRegistration,
     BrandVetting,
@@ -124,6 +128,7 @@ __all__ = [
     "BUNDLE_KINDS",
     "Account",
     "Address",
+    "ApiKey",
     "AuthenticationError",
     "AvailableNumber",
     "BrandRegistration",
@@ -147,11 +152,13 @@ __all__ = [
     "UsAppToPerson",
     "account_client",
     "add_number_to_service",
+    "api_key_client",
     "assign_to_bundle",
     "buy_number",
     "compute_signature",
     "create_a2p_campaign",
     "create_address",
+    "create_api_key",
     "create_brand_registration",
     "create_end_user",
     "create_messaging_service",
@@ -160,6 +167,7 @@ __all__ = [
     "create_supporting_document",
     "create_trust_bundle",
     "delete_a2p_campaign",
+    "delete_api_key",
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "describe_error",
@@ -181,6 +189,7 @@ __all__ = [
     "http_client",
     "list_a2p_campaigns",
     "list_a2p_use_cases",
+    "list_api_keys",
     "list_brand_registrations",
     "list_brand_vettings",
     "list_bundle_assignments",

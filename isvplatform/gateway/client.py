@@ -70,6 +70,17 @@ def account_client(
     return Client(account_sid, token, http_client=http_client(sandboxed=sandboxed))
 
 
+def api_key_client(
+    account_sid: str, key_sid: str, key_secret: str | Secret, *, sandboxed: bool = False
+) -> Client:
+    """A Client acting as `account_sid` with one of its API keys (SID + secret as Basic
+    auth); the secret is revealed only here."""
+    secret = _reveal(key_secret)
+    if not account_sid or not key_sid or not secret:
+        raise ImproperlyConfigured("an API key client needs an account SID, a key SID and a secret")
+    return Client(key_sid, secret, account_sid, http_client=http_client(sandboxed=sandboxed))
+
+
 def sandbox_master_credentials() -> tuple[str, str]:
     """The sandbox's master account: `SANDBOX_ACCOUNT_SID` / `SANDBOX_AUTH_TOKEN` when set
     (always in live mode, so the real master token never reaches the sandbox), else the

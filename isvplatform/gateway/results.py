@@ -23,6 +23,15 @@ class Account:
 
 
 @dataclass(frozen=True)
+class ApiKey:
+    sid: str
+    friendly_name: str
+    date_created: datetime | None
+    # Only a create answers the secret; it stays wrapped until a client needs it.
+    secret: Secret | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class MessageResult:
     sid: str
     account_sid: str

@@ -1,5 +1,5 @@
-"""Staff actions on subaccounts (provision, suspend, reactivate, close, rotate the token,
-reconcile) and on the number pool."""
+"""Staff actions on subaccounts (provision, suspend, reactivate, close, rotate the token or
+the API key, reconcile) and on the number pool."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
@@ -10,8 +10,8 @@ from isvplatform.api.schema import error_responses
 from isvplatform.api.views import (
     StaffAPIView,
 )
+from provisioning import api_keys, services, suspension, tokens
 from provisioning import numbers as number_services
-from provisioning import services, suspension, tokens
 from provisioning.api.common import call_service
 from provisioning.models import PooledNumber, TwilioSubaccount
 from provisioning.reconcile import subaccount_reconcile
@@ -162,6 +162,18 @@ class StaffSubaccountRotateTokenView(_StaffSubaccountActionView):
     def post(self, request, id):
         sub = call_service(
             tokens.subaccount_rotate_token, subaccount=self.get_object(), actor=self.actor
+        )
+        return self.respond(sub)
+
+
+@_staff_action(
+    "staff_subaccounts_rotate_api_key",
+    "Replace the subaccount's REST API key; callbacks are unaffected (staff)",
+)
+class StaffSubaccountRotateApiKeyView(_StaffSubaccountActionView):
+    def post(self, request, id):
+        sub = call_service(
+            api_keys.subaccount_rotate_api_key, subaccount=self.get_object(), actor=self.actor
         )
         return self.respond(sub)
 

@@ -8,6 +8,7 @@ from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import webhook_urls
 from provisioning.selectors import open_subaccount
 from sandbox.core.models import Account as SandboxAccount
+from sandbox.core.models import ApiKey as SandboxKey
 from sandbox.resources.phone_numbers.models import PhoneNumber as SandboxNumber
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +29,18 @@ def test_the_demo_tenant_gets_a_subaccount_and_a_number_once(tenant):
     assert number.is_primary and number.phone_number.startswith("+1415")
     twilio = SandboxNumber.objects.get(sid=number.sid)
     assert (twilio.sms_url, twilio.status_callback) == webhook_urls()
+
+
+def test_a_demo_subaccount_from_before_api_keys_gets_its_key(tenant):
+    provision_demo_tenant(tenant)
+    sub = open_subaccount(tenant)
+    SandboxKey.objects.filter(account__sid=sub.sid).delete()
+    TwilioSubaccount.objects.filter(pk=sub.pk).update(api_key_sid="", api_key_secret=None)
+
+    provision_demo_tenant(tenant)
+
+    sub = open_subaccount(tenant)
+    assert sub.has_api_key
+    assert list(SandboxKey.objects.filter(account__sid=sub.sid).values_list("sid", flat=True)) == [
+        sub.api_key_sid
+    ]

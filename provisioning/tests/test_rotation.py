@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from isvplatform import gateway
-from provisioning.accounts import signing_tokens, subaccount_client
+from provisioning.accounts import signing_tokens, subaccount_client, subaccount_token_client
 from provisioning.numbers import number_buy
 from provisioning.reconcile import subaccounts_due_for_rotation
 from provisioning.tasks import rotate_due_tokens_task
@@ -93,7 +93,7 @@ def test_the_new_token_works_and_the_old_one_no_longer_does(tenant, active_sub):
 
     sub = subaccount_rotate_token(subaccount=active_sub, actor=Actor.system())
 
-    assert gateway.fetch_account(sub.sid, client=subaccount_client(sub)).sid == sub.sid
+    assert gateway.fetch_account(sub.sid, client=subaccount_token_client(sub)).sid == sub.sid
     with pytest.raises(gateway.AuthenticationError):
         gateway.fetch_account(sub.sid, client=gateway.account_client(sub.sid, old_token))
     assert sub.secondary_auth_token is None
@@ -106,7 +106,7 @@ def test_the_new_token_works_and_the_old_one_no_longer_does(tenant, active_sub):
 
 def test_a_rotation_that_died_after_promoting_resumes(tenant, active_sub):
     # An earlier run created and promoted the secondary, then died before saving the switch.
-    client = subaccount_client(active_sub)
+    client = subaccount_token_client(active_sub)
     secondary = gateway.create_secondary_auth_token(client)
     active_sub.secondary_auth_token = secondary
     active_sub.save()

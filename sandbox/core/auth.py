@@ -1,4 +1,5 @@
-"""HTTP Basic auth with account SID + auth token, and who may act on which account."""
+"""HTTP Basic auth with account SID + auth token or API key SID + secret, and who may act on
+which account."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from sandbox.core import cache
 from sandbox.core.errors import TwilioError, not_found
-from sandbox.core.models import Account
+from sandbox.core.models import Account, ApiKey
 from sandbox.core.request import SandboxRequest
 from sandbox.core.sids import new_sid
 
@@ -82,22 +83,42 @@ def _load_account(sid: str) -> tuple[Account | None, bool]:
     return accounts.filter(test_sid=sid).first(), True
 
 
+def _load_key(sid: str) -> ApiKey | None:
+    return ApiKey.objects.select_related("account", "account__owner").filter(sid=sid).first()
+
+
+def _key_account(req: SandboxRequest, key_sid: str, secret: str) -> Account:
+    """The account of the API key `key_sid` if `secret` is its secret; a deleted (revoked)
+    key authenticates nothing."""
+    key = cache.get(req.state, ("api_key", key_sid), lambda: _load_key(key_sid))
+    if key is None or not _same(secret, key.secret):
+        raise _auth_failed()
+    return copy.copy(key.account)
+
+
 def authenticate(req: SandboxRequest) -> Account:
     """The account whose credentials signed the request; raises 20003 / 10001. Test
     credentials authenticate their account with `req.test_credentials` set."""
     if not req.credentials:
         raise _auth_failed("Authentication Error - No credentials provided")
     sid, token = req.credentials
-    account, test = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
-    if account is None and sid == master_credentials()[0]:
-        account, test = ensure_master_account(req.now), False
-    if account is not None:
-        account = copy.copy(account)
-    secret_ok = account is not None and (
-        _same(token or "", account.test_auth_token) if test else tokens_match(token or "", account)
-    )
-    if not secret_ok:
-        raise _auth_failed()
+    test = False
+    if sid.startswith("SK"):
+        account = _key_account(req, sid, token or "")
+        req.api_key_sid = sid
+    else:
+        account, test = cache.get(req.state, ("account", sid), lambda: _load_account(sid))
+        if account is None and sid == master_credentials()[0]:
+            account, test = ensure_master_account(req.now), False
+        if account is not None:
+            account = copy.copy(account)
+        secret_ok = account is not None and (
+            _same(token or "", account.test_auth_token)
+            if test
+            else tokens_match(token or "", account)
+        )
+        if not secret_ok:
+            raise _auth_failed()
     if account.status == Account.Status.CLOSED:
         raise _auth_failed("Authentication Error - Account is closed")
     if account.status == Account.Status.SUSPENDED or (
@@ -106,6 +127,13 @@ def authenticate(req: SandboxRequest) -> Account:
         raise TwilioError(10001, 401, "Account is not active")
     req.test_credentials = test
     return account
+
+
+def refuse_api_keys(req: SandboxRequest) -> None:
+    """Standard API keys can't manage accounts, subaccounts, auth tokens or keys: those need
+    the account's own auth token."""
+    if req.api_key_sid:
+        raise _auth_failed("Authenticate: a standard API key may not use this resource")
 
 
 def account_for_path(req: SandboxRequest, sid: str, *, account_resource: bool = False) -> Account:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -21,6 +22,9 @@ REQUEST_ID_HEADER = "Twilio-Request-Id"
 
 unimplemented_calls: list[str] = []
 """Every Twilio operation a caller asked for that the sandbox doesn't implement (newest last)."""
+
+observers: list[Callable[[SandboxRequest], None]] = []
+"""Called with each authenticated request (`sandbox.testing.authenticated_calls` records)."""
 
 
 def _strict() -> bool:
@@ -108,6 +112,8 @@ def _answer(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
                 raise TwilioError(
                     20008, 403, "Resource not accessible with Test Account Credentials"
                 )
+            for observe in observers:
+                observe(req)
         result = req.route.handler(req)
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}

@@ -1,4 +1,4 @@
-"""Tables the core owns: accounts (auth is core), the clock/fault state and callbacks."""
+"""Tables the core owns: accounts and API keys (auth is core), clock/fault state, callbacks."""
 
 from __future__ import annotations
 
@@ -44,6 +44,26 @@ class Account(models.Model):
 
     def is_parent_of(self, other: Account) -> bool:
         return other.owner_id == self.id
+
+
+class ApiKey(models.Model):
+    """A standard API key (`SK…`): its SID and secret authenticate REST calls for its account.
+
+    Core, like Account, because authentication reads it. Deleting the row revokes the key.
+    """
+
+    sid = models.CharField(max_length=34, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_keys")
+    friendly_name = models.CharField(max_length=64, blank=True)
+    secret = EncryptedTextField(bind_to="sid")
+    date_created = models.DateTimeField()
+    date_updated = models.DateTimeField()
+
+    class Meta:
+        ordering = ["date_created", "id"]
+
+    def __str__(self) -> str:
+        return self.sid
 
 
 def _new_epoch() -> str:

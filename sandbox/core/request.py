@@ -28,6 +28,8 @@ class SandboxRequest:
     account: Account | None = None
     # Signed with the account's test credentials: nothing is charged, sent or stored.
     test_credentials: bool = False
+    # Set when the caller signed with an API key (`SK…`) rather than the account's token.
+    api_key_sid: str = ""
     state: SandboxState | None = None
     route: Route | None = None
 

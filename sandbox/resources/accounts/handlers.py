@@ -7,7 +7,7 @@ import secrets
 from django.db.models import Q
 
 from sandbox.core import formats, hooks
-from sandbox.core.auth import account_for_path
+from sandbox.core.auth import account_for_path, refuse_api_keys
 from sandbox.core.errors import TwilioError, invalid_param, not_found
 from sandbox.core.models import Account
 from sandbox.core.paging import v2010_page
@@ -74,11 +74,13 @@ def create_subaccount(parent: Account, friendly_name: str | None, now) -> Accoun
 
 @route("api", "POST", f"{API}/Accounts.json", status=201)
 def create_account(req: SandboxRequest) -> dict:
+    refuse_api_keys(req)
     return account_json(create_subaccount(req.account, req.get("FriendlyName"), req.now))
 
 
 @route("api", "GET", f"{API}/Accounts.json")
 def list_accounts(req: SandboxRequest) -> dict:
+    refuse_api_keys(req)
     caller = req.account
     accounts = Account.objects.select_related("owner").filter(Q(pk=caller.pk) | Q(owner=caller))
     if req.q("FriendlyName") is not None:
@@ -93,6 +95,7 @@ def list_accounts(req: SandboxRequest) -> dict:
 
 @route("api", "GET", f"{API}/Accounts/{{Sid}}.json")
 def fetch_account(req: SandboxRequest) -> dict:
+    refuse_api_keys(req)
     return account_json(account_for_path(req, req.arg("Sid"), account_resource=True))
 
 
@@ -113,6 +116,7 @@ def set_status(target: Account, status: str, *, by: Account) -> None:
 
 @route("api", "POST", f"{API}/Accounts/{{Sid}}.json")
 def update_account(req: SandboxRequest) -> dict:
+    refuse_api_keys(req)
     target = account_for_path(req, req.arg("Sid"), account_resource=True)
     if req.get("Status") is not None:
         set_status(target, req.get("Status"), by=req.account)
@@ -144,6 +148,7 @@ def _token_json(req: SandboxRequest, account: Account, *, secondary: bool) -> di
 
 @route("accounts", "POST", "/v1/AuthTokens/Secondary", status=201)
 def create_secondary_token(req: SandboxRequest) -> dict:
+    refuse_api_keys(req)
     account = req.account
     account.secondary_auth_token = secrets.token_hex(16)
     account.secondary_auth_token_created = req.now
@@ -153,6 +158,7 @@ def create_secondary_token(req: SandboxRequest) -> dict:
 
 @route("accounts", "DELETE", "/v1/AuthTokens/Secondary")
 def delete_secondary_token(req: SandboxRequest) -> None:
+    refuse_api_keys(req)
     account = req.account
     if not account.secondary_auth_token:
         raise not_found(req.path)
@@ -164,6 +170,7 @@ def delete_secondary_token(req: SandboxRequest) -> None:
 @route("accounts", "POST", "/v1/AuthTokens/Promote")
 def promote_secondary_token(req: SandboxRequest) -> dict:
     """The secondary token becomes the primary; the old primary stops working at once."""
+    refuse_api_keys(req)
     account = req.account
     if not account.secondary_auth_token:
         raise TwilioError(20404, 404, "No secondary auth token to promote")
