@@ -84,7 +84,11 @@ def fetch_phone_number(req: SandboxRequest) -> dict:
     e164, parsed, error = _parse(raw, (req.q("CountryCode") or "US").upper())
     asked = _fields(req.q("Fields"))
     valid = not error
-    country = phonenumbers.region_code_for_number(parsed) if parsed and valid else None
+    country = None
+    if parsed and valid:
+        country = phonenumbers.region_code_for_number(
+            parsed
+        ) or phonenumbers.region_code_for_country_code(parsed.country_code)
     body = {
         "calling_country_code": str(parsed.country_code) if parsed and valid else None,
         "country_code": country,
