@@ -16,6 +16,7 @@ from sandbox.core.paging import page_bounds, v2010_page
 from sandbox.core.request import SandboxRequest
 from sandbox.core.routing import route
 from sandbox.core.sids import new_sid
+from sandbox.resources.addresses.models import Address
 from sandbox.resources.phone_numbers import inventory, places, search
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
@@ -59,7 +60,7 @@ def number_json(number: PhoneNumber, account_sid: str, *, typed: bool = True) ->
     body = {
         "account_sid": account_sid,
         "address_sid": c.get("address_sid"),
-        "address_requirements": "none",
+        "address_requirements": search.address_requirements(number.phone_number),
         "api_version": c.get("api_version", "2010-04-01"),
         "beta": False,
         "capabilities": {
@@ -238,9 +239,31 @@ def _pick_number(req: SandboxRequest, kind: str | None) -> tuple[str, str]:
     raise TwilioError(21452, 400, f"No phone numbers found in area code {area}")
 
 
+def _require_address(account: Account, phone_number: str, address_sid: str | None) -> None:
+    """A number with an address requirement needs an AddressSid of the buying account that
+    satisfies it (`local`: in the number's country, `foreign`: outside it): else 21631."""
+    requirement = search.address_requirements(phone_number)
+    if requirement == "none":
+        return
+    address = Address.objects.filter(account=account, sid=address_sid or "").first()
+    country = inventory.country_of(phone_number)
+    satisfied = address is not None and (
+        requirement == "any"
+        or (requirement == "local" and address.iso_country == country)
+        or (requirement == "foreign" and address.iso_country != country)
+    )
+    if not satisfied:
+        raise TwilioError(
+            21631,
+            400,
+            f"Phone Number Requires an Address: {phone_number} needs a {requirement} address",
+        )
+
+
 def _buy(req: SandboxRequest, kind: str | None) -> dict:
     account = account_for_path(req, req.arg("AccountSid"))
     phone_number, number_kind = _pick_number(req, kind)
+    _require_address(account, phone_number, req.get("AddressSid"))
     voice, sms, mms = inventory.capabilities(phone_number, number_kind)
     number = PhoneNumber(
         sid=new_sid("PN"),

@@ -127,6 +127,12 @@ def place_filter(req: SandboxRequest, country: str) -> Filter | None:
     return keep
 
 
+def address_requirements(phone_number: str) -> str:
+    """none, any, local or foreign: what an Address must satisfy to own the number."""
+    place = inventory.place_of(phone_number)
+    return place.address_requirements if place else "none"
+
+
 def candidate_json(candidate: inventory.Candidate) -> dict:
     place = candidate.place or places.Place(candidate.iso_country, candidate.kind, "", 0)
     return {

@@ -106,3 +106,32 @@ def test_canadian_numbers(sub):
     assert local(sub, "CA").list(area_code=212) == []
     bought = sub.client.incoming_phone_numbers.create(area_code=416)
     assert bought.phone_number.startswith("+1416")
+
+
+def test_a_uk_number_needs_an_address_that_satisfies_it(sub):
+    london = local(sub, "GB").list(limit=1)[0].phone_number
+    mobile = sub.client.available_phone_numbers("GB").mobile.list(limit=1)[0].phone_number
+    addresses = sub.client.addresses
+    us = addresses.create(
+        customer_name="Acme",
+        street="1 Main St",
+        city="Austin",
+        region="TX",
+        postal_code="78701",
+        iso_country="US",
+    )
+    uk = addresses.create(
+        customer_name="Acme UK",
+        street="1 High St",
+        city="London",
+        region="London",
+        postal_code="EC1A 1BB",
+        iso_country="GB",
+    )
+    buy = sub.client.incoming_phone_numbers.create
+    assert error_of(lambda: buy(phone_number=mobile)) == (400, 21631)
+    assert error_of(lambda: buy(phone_number=london, address_sid=us.sid)) == (400, 21631)
+    bought = buy(phone_number=london, address_sid=uk.sid)
+    assert (bought.address_requirements, bought.address_sid) == ("local", uk.sid)
+    assert not bought.capabilities["sms"]
+    assert buy(phone_number=mobile, address_sid=us.sid).capabilities["sms"]
