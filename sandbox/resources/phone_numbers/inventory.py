@@ -190,6 +190,7 @@ def search(
 ) -> Iterator[Candidate]:
     """Candidates matching the filters, in a stable order (ownership not checked);
     `where` keeps the places (rate centers) a search asked for."""
+    regex = contains_regex(contains) if contains else None
     if country not in places.COUNTRY_CODES:
         return
     offered = _areas(country, kind, area_code)
@@ -199,7 +200,6 @@ def search(
     areas = list(dict.fromkeys(p.prefix for p in wanted))
     nanp = places.COUNTRY_CODES[country] == "1"
     fixed = area_code is not None or kind == "tollfree" or len(wanted) < len(offered) or not nanp
-    regex = contains_regex(contains) if contains else None
     for i in range(_SCAN_LIMIT):
         digits = _digits(f"{country}:{kind}:{area_code}:{contains}:{i}")
         prefix = areas[i % len(areas)]

@@ -135,3 +135,7 @@ def test_a_uk_number_needs_an_address_that_satisfies_it(sub):
     assert (bought.address_requirements, bought.address_sid) == ("local", uk.sid)
     assert not bought.capabilities["sms"]
     assert buy(phone_number=mobile, address_sid=us.sid).capabilities["sms"]
+
+
+def test_a_bad_contains_is_refused_even_where_there_are_no_numbers(sub):
+    assert error_of(lambda: local(sub).list(in_region="TX", contains="+")) == (400, 21200)
