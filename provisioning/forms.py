@@ -95,6 +95,18 @@ class NumberSearchForm(forms.Form):
         help_text="Digits or letters; * matches any digit.",
         error_messages={"invalid": "Use 2 to 16 digits or letters (* for any digit)."},
     )
+    region = forms.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        label="State / province",
+        error_messages={"invalid": "Use the two-letter code, like CA or ON."},
+    )
+    postal_code = forms.RegexField(
+        r"^[0-9A-Za-z][0-9A-Za-z -]{1,8}[0-9A-Za-z]$",
+        required=False,
+        label="ZIP / postal code",
+        error_messages={"invalid": "Use a ZIP or postal code, like 94103."},
+    )
     sms = forms.BooleanField(required=False, initial=True, label="SMS")
     mms = forms.BooleanField(required=False, label="MMS")
     voice = forms.BooleanField(required=False, label="Voice")

@@ -221,6 +221,10 @@ class NumberSearchSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=NumberType.choices, required=False, default="local")
     area_code = serializers.RegexField(r"^\d{3}$", required=False)
     contains = serializers.RegexField(r"^[0-9A-Za-z*]{2,16}$", required=False)
+    region = serializers.RegexField(r"^[A-Za-z]{2}$", required=False)
+    postal_code = serializers.RegexField(
+        r"^[0-9A-Za-z][0-9A-Za-z -]{1,8}[0-9A-Za-z]$", required=False
+    )
     sms = serializers.BooleanField(required=False, allow_null=True, default=None)
     mms = serializers.BooleanField(required=False, allow_null=True, default=None)
     voice = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -232,6 +236,7 @@ class NumberOfferSerializer(serializers.Serializer):
     friendly_name = serializers.CharField()
     locality = serializers.CharField(allow_null=True)
     region = serializers.CharField(allow_null=True)
+    postal_code = serializers.CharField(allow_null=True)
     iso_country = serializers.CharField()
     number_type = serializers.ChoiceField(choices=NumberType.choices)
     capabilities = CapabilitiesSerializer(source="*")

@@ -192,6 +192,8 @@ class NumbersView(TenantRequiredMixin, TemplateView):
                     number_type=data.get("type") or "local",
                     area_code=data.get("area_code") or None,
                     contains=data.get("contains") or "",
+                    region=data.get("region") or "",
+                    postal_code=data.get("postal_code") or "",
                     sms=True if data.get("sms") else None,
                     mms=True if data.get("mms") else None,
                     voice=True if data.get("voice") else None,

@@ -5,7 +5,7 @@ from typing import Any
 
 from twilio.rest import Client
 
-from isvplatform.gateway.errors import translate_errors
+from isvplatform.gateway.errors import NotFoundError, translate_errors
 from isvplatform.gateway.results import AvailableNumber, PhoneNumber
 
 NUMBER_TYPES = ("local", "toll_free", "mobile")
@@ -84,25 +84,32 @@ def search_numbers(
     area_code: int | None = None,
     contains: str | None = None,
     in_region: str | None = None,
+    in_postal_code: str | None = None,
     sms_enabled: bool | None = None,
     mms_enabled: bool | None = None,
     voice_enabled: bool | None = None,
     limit: int = 20,
 ) -> list[AvailableNumber]:
     """Numbers the account could buy, filtered by every capability the portal offers;
-    `number_type` is local, toll_free or mobile."""
+    `number_type` is local, toll_free or mobile. Twilio answers 404 for a type the
+    country doesn't offer (US mobile numbers): that is no numbers, not a failure."""
     if number_type not in NUMBER_TYPES:
         raise ValueError(f"number_type must be one of {NUMBER_TYPES}, not {number_type!r}")
     resource = getattr(client.available_phone_numbers(country.upper()), number_type)
-    found = resource.list(
-        area_code=area_code,
-        contains=contains,
-        in_region=in_region,
-        sms_enabled=sms_enabled,
-        mms_enabled=mms_enabled,
-        voice_enabled=voice_enabled,
-        limit=limit,
-    )
+    try:
+        with translate_errors():
+            found = resource.list(
+                area_code=area_code,
+                contains=contains,
+                in_region=in_region,
+                in_postal_code=in_postal_code,
+                sms_enabled=sms_enabled,
+                mms_enabled=mms_enabled,
+                voice_enabled=voice_enabled,
+                limit=limit,
+            )
+    except NotFoundError:
+        return []
     return [_available(instance) for instance in found]
 
 

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 CONTAINS_PATTERN = re.compile(r"^[0-9A-Za-z*]{2,16}$")
+REGION_PATTERN = re.compile(r"^[A-Za-z]{2}$")
+POSTAL_CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z -]{1,8}[0-9A-Za-z]$")
 
 
 def webhook_urls() -> tuple[str, str]:

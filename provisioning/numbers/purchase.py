@@ -16,6 +16,8 @@ from provisioning.locks import subaccount_lock
 from provisioning.models import NumberType, PhoneNumber, TwilioSubaccount
 from provisioning.numbers.common import (
     CONTAINS_PATTERN,
+    POSTAL_CODE_PATTERN,
+    REGION_PATTERN,
     attach_to_service,
     check_limit,
     ensure_tenant_active,
@@ -38,6 +40,7 @@ class NumberOffer:
     friendly_name: str
     locality: str | None
     region: str | None
+    postal_code: str | None
     iso_country: str
     number_type: str
     sms: bool
@@ -54,15 +57,19 @@ def number_search(
     number_type: str = NumberType.LOCAL,
     area_code: str | int | None = None,
     contains: str = "",
+    region: str = "",
+    postal_code: str = "",
     sms: bool | None = None,
     mms: bool | None = None,
     voice: bool | None = None,
     limit: int = 20,
 ) -> list[NumberOffer]:
     """Search numbers available to buy (through the tenant's subaccount, or the master
-    account while it is still being provisioned: searching costs nothing)."""
+    account while it is still being provisioned: searching costs nothing); `region` (state
+    or province) and `postal_code` narrow US and Canadian numbers to a place."""
     ensure_tenant_active(tenant)
     country, code = _search_filters(country, number_type, area_code, contains)
+    _place_filters(region, postal_code)
     sub = active_subaccount(tenant)
     client = subaccount_client(sub) if sub else master_client_for(tenant)
     found = gateway.search_numbers(
@@ -71,6 +78,8 @@ def number_search(
         number_type=number_type,
         area_code=code,
         contains=contains or None,
+        in_region=region.upper() or None,
+        in_postal_code=postal_code.strip() or None,
         sms_enabled=sms,
         mms_enabled=mms,
         voice_enabled=voice,
@@ -83,6 +92,7 @@ def number_search(
             friendly_name=n.friendly_name,
             locality=n.locality,
             region=n.region,
+            postal_code=n.postal_code,
             iso_country=n.iso_country or country,
             number_type=number_type,
             sms=n.sms,
@@ -116,6 +126,16 @@ def _search_filters(
     if errors:
         raise ValidationError(errors)
     return country, code
+
+
+def _place_filters(region: str, postal_code: str) -> None:
+    errors: dict[str, str] = {}
+    if region and not REGION_PATTERN.fullmatch(region):
+        errors["region"] = "Use the two-letter state or province code, like CA or ON."
+    if postal_code and not POSTAL_CODE_PATTERN.fullmatch(postal_code):
+        errors["postal_code"] = "Use a ZIP or postal code, like 94103 or M5H 2N2."
+    if errors:
+        raise ValidationError(errors)
 
 
 def number_buy(

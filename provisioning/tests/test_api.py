@@ -158,6 +158,15 @@ def test_a_failed_subaccount_shows_twilios_code(tenant, member_client):
 # --- numbers --------------------------------------------------------------------------------
 
 
+def test_search_by_region_and_postal_code_through_the_api(tenant, active_sub, member_client):
+    client = member_client(role=Role.ADMIN)
+    offers = client.get("/api/v1/numbers/available", {"region": "IL", "limit": 3})
+    assert offers.status_code == 200, offers.content
+    assert {(o["region"], o["postal_code"]) for o in offers.json()} == {("IL", "60601")}
+    bad = client.get("/api/v1/numbers/available", {"postal_code": "!"})
+    assert bad.status_code == 400
+
+
 def test_search_buy_primary_release_through_the_api(tenant, active_sub, member_client):
     client = member_client(role=Role.ADMIN)
 

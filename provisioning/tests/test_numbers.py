@@ -48,6 +48,18 @@ def test_search_filters_by_area_code_contains_and_type(tenant, active_sub):
     assert toll_free[0].monthly_price == Decimal(settings.NUMBER_MONTHLY_PRICES["toll_free"])
 
 
+def test_search_by_region_and_postal_code(tenant, active_sub):
+    new_york = number_search(tenant=tenant, region="ny")
+    assert new_york and {o.region for o in new_york} == {"NY"}
+    assert {o.phone_number[2:5] for o in new_york} == {"212", "646"}
+    oakland = number_search(tenant=tenant, postal_code="94612")
+    assert oakland and {(o.locality, o.postal_code) for o in oakland} == {("Oakland", "94612")}
+    assert number_search(tenant=tenant, country="US", number_type="mobile") == []
+    with pytest.raises(ValidationError) as err:
+        number_search(tenant=tenant, region="New York", postal_code="!")
+    assert set(err.value.message_dict) == {"region", "postal_code"}
+
+
 def test_search_validates_its_filters(tenant, active_sub):
     with pytest.raises(ValidationError) as err:
         number_search(tenant=tenant, area_code="41", contains="x", number_type="fax")

@@ -196,6 +196,14 @@ def test_search_shows_results_then_buy_confirms_the_monthly_price(
     assert f'data-number="{chosen}"' in page
 
 
+def test_search_by_region_shows_where_each_number_is(client, tenant, active_sub, sign_in):
+    sign_in()
+    results = client.get(reverse("provisioning:numbers"), {"search": "1", "region": "WA"})
+    offers = results.context["offers"]
+    assert offers and all(o.region == "WA" for o in offers)
+    assert "Seattle, WA 98101, US" in results.content.decode()
+
+
 def test_search_errors_are_shown(client, tenant, active_sub, sign_in):
     sign_in()
     response = client.get(reverse("provisioning:numbers"), {"search": "1", "area_code": "41"})

@@ -286,3 +286,16 @@ def test_over_http_against_a_live_sandbox(live_server, sandbox_settings, caplog,
     for record in caplog.records:
         dumped = record.getMessage() + repr(record.__dict__)
         assert not any(secret in dumped for secret in secrets)
+
+
+def test_search_by_region_answers_where_each_number_is(client):
+    """The gateway's `in_region` reaches the sandbox, which answers locality and postal code."""
+    found = search_available_numbers(client, in_region="IL", limit=3)
+    assert found and all(n.region == "IL" and n.phone_number.startswith("+1312") for n in found)
+    assert {(n.locality, n.postal_code) for n in found} == {("Chicago", "60601")}
+
+
+def test_lookup_of_a_uk_number_names_its_country(client):
+    looked_up = lookup_phone_number(client, "+447700900123")
+    assert looked_up.valid and looked_up.country_code == "GB"
+    assert looked_up.line_type == "mobile"

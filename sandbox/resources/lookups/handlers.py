@@ -5,18 +5,13 @@ from __future__ import annotations
 import phonenumbers
 
 from sandbox.core import formats
+from sandbox.core.errors import TwilioError
 from sandbox.core.request import SandboxRequest
 from sandbox.core.routing import route
+from sandbox.resources.lookups import packages
 from sandbox.resources.messages import magic
 from sandbox.resources.phone_numbers import inventory
 from sandbox.resources.phone_numbers.models import PhoneNumber
-
-_CARRIERS = {
-    "mobile": ("310", "260", "Sandbox Wireless"),
-    "landline": ("", "", "Sandbox Telephone"),
-    "tollFree": ("", "", "Sandbox Toll-Free"),
-    "nonFixedVoip": ("", "", "Twilio - SMS/MMS-SVR"),
-}
 
 
 def _parse(raw: str, country: str) -> tuple[str | None, phonenumbers.PhoneNumber | None, str]:
@@ -57,15 +52,46 @@ def line_type(e164: str) -> str:
     return "mobile"
 
 
+def _fields(raw: str | None) -> list[str]:
+    """The packages asked for, in Twilio's order; a name Twilio doesn't know is a 400."""
+    asked = {f.strip() for f in (raw or "").split(",") if f.strip()}
+    unknown = sorted(asked - set(packages.FIELDS))
+    if unknown:
+        raise TwilioError(
+            60618,
+            400,
+            f"Invalid Fields value: {', '.join(unknown)}. "
+            f"Valid values are: {', '.join(packages.FIELDS)}",
+        )
+    return [p for p in packages.PACKAGES if p in asked]
+
+
+def _package(name: str, e164: str, country: str) -> dict:
+    if not packages.enabled(name):
+        return packages.failed(name, packages.NOT_ENABLED)
+    if name == "caller_name":
+        return packages.caller_name(country)
+    if name == "sms_pumping_risk":
+        return packages.sms_pumping_risk(e164, line_type(e164))
+    return packages.line_type_intelligence(line_type(e164))
+
+
 @route("lookups", "GET", "/v2/PhoneNumbers/{PhoneNumber}")
 def fetch_phone_number(req: SandboxRequest) -> dict:
+    """Every key of the resource is present; packages not asked for (or on an invalid
+    number) are null."""
     raw = req.arg("PhoneNumber").strip()
     e164, parsed, error = _parse(raw, (req.q("CountryCode") or "US").upper())
-    fields = {f.strip() for f in (req.q("Fields") or "").split(",") if f.strip()}
+    asked = _fields(req.q("Fields"))
     valid = not error
+    country = None
+    if parsed and valid:
+        country = phonenumbers.region_code_for_number(
+            parsed
+        ) or phonenumbers.region_code_for_country_code(parsed.country_code)
     body = {
         "calling_country_code": str(parsed.country_code) if parsed and valid else None,
-        "country_code": phonenumbers.region_code_for_number(parsed) if parsed and valid else None,
+        "country_code": country,
         "phone_number": e164 or raw,
         "national_format": phonenumbers.format_number(
             parsed, phonenumbers.PhoneNumberFormat.NATIONAL
@@ -74,17 +100,10 @@ def fetch_phone_number(req: SandboxRequest) -> dict:
         else None,
         "valid": valid,
         "validation_errors": [error] if error else [],
+        **dict.fromkeys(packages.PACKAGES),
         "url": f"https://lookups.twilio.com/v2/PhoneNumbers/{e164 or raw}",
     }
-    if valid and "line_type_intelligence" in fields:
-        kind = line_type(e164)
-        mcc, mnc, carrier = _CARRIERS[kind]
-        body["line_type_intelligence"] = {
-            "mobile_country_code": mcc,
-            "mobile_network_code": mnc,
-            "carrier_name": carrier,
-            "type": kind,
-        }
-    if valid and "caller_name" in fields:
-        body["caller_name"] = {"caller_name": "SANDBOX SUBSCRIBER", "caller_type": "CONSUMER"}
+    if valid:
+        for name in asked:
+            body[name] = _package(name, e164, country)
     return body

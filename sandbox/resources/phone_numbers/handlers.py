@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,8 @@ from sandbox.core.paging import page_bounds, v2010_page
 from sandbox.core.request import SandboxRequest
 from sandbox.core.routing import route
 from sandbox.core.sids import new_sid
-from sandbox.resources.phone_numbers import inventory, magic
+from sandbox.resources.addresses.models import Address
+from sandbox.resources.phone_numbers import inventory, magic, places, search
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
 API = "/2010-04-01/Accounts/{AccountSid}"
@@ -56,7 +58,7 @@ def number_json(number: PhoneNumber, account_sid: str, *, typed: bool = True) ->
     body = {
         "account_sid": account_sid,
         "address_sid": c.get("address_sid"),
-        "address_requirements": "none",
+        "address_requirements": search.address_requirements(number.phone_number),
         "api_version": c.get("api_version", "2010-04-01"),
         "beta": False,
         "capabilities": {
@@ -99,34 +101,13 @@ def number_json(number: PhoneNumber, account_sid: str, *, typed: bool = True) ->
     return body
 
 
-def _candidate_json(candidate: inventory.Candidate) -> dict:
-    city, region = inventory.locality(candidate.phone_number)
-    return {
-        "friendly_name": inventory.friendly_name(candidate.phone_number),
-        "phone_number": candidate.phone_number,
-        "lata": None,
-        "locality": city or None,
-        "rate_center": city.upper() or None,
-        "latitude": None,
-        "longitude": None,
-        "region": region or None,
-        "postal_code": None,
-        "iso_country": candidate.iso_country,
-        "address_requirements": "none",
-        "beta": False,
-        "capabilities": {
-            "voice": candidate.voice,
-            "sms": candidate.sms,
-            "mms": candidate.mms,
-            "fax": False,
-        },
-    }
-
-
 def _available(req: SandboxRequest, kind: str) -> dict:
     account_for_path(req, req.arg("AccountSid"))
     country = req.arg("CountryCode").upper()
+    if kind not in places.kinds(country):
+        raise not_found(req.path)
     _, size = page_bounds(req)
+    where = search.place_filter(req, country)
     try:
         matches = inventory.search(
             country,
@@ -136,23 +117,29 @@ def _available(req: SandboxRequest, kind: str) -> dict:
             sms=req.q_bool("SmsEnabled"),
             mms=req.q_bool("MmsEnabled"),
             voice=req.q_bool("VoiceEnabled"),
+            where=where,
         )
-        found: list[inventory.Candidate] = []
-        batch: list[inventory.Candidate] = []
-        for candidate in matches:
-            batch.append(candidate)
-            if len(batch) >= size:
-                found += _unowned(batch)
-                batch = []
-                if len(found) >= size:
-                    break
-        found = (found + _unowned(batch))[:size]
+        found = [] if req.q_bool("FaxEnabled") else _first_unowned(matches, size)
     except ValueError:
         raise invalid_param("Contains", "Contains must be 2 to 16 digits, letters or '*'")
-    body = v2010_page(req, "available_phone_numbers", [], _candidate_json)
-    body["available_phone_numbers"] = [_candidate_json(c) for c in found]
+    body = v2010_page(req, "available_phone_numbers", [], search.candidate_json)
+    body["available_phone_numbers"] = [search.candidate_json(c) for c in found]
     body["end"] = max(len(found) - 1, 0)
     return body
+
+
+def _first_unowned(matches: Iterator[inventory.Candidate], size: int) -> list[inventory.Candidate]:
+    """The first `size` candidates no account owns, checked against the database in batches."""
+    found: list[inventory.Candidate] = []
+    batch: list[inventory.Candidate] = []
+    for candidate in matches:
+        batch.append(candidate)
+        if len(batch) >= size:
+            found += _unowned(batch)
+            batch = []
+            if len(found) >= size:
+                break
+    return (found + _unowned(batch))[:size]
 
 
 def _unowned(batch: list[inventory.Candidate]) -> list[inventory.Candidate]:
@@ -164,14 +151,29 @@ def _unowned(batch: list[inventory.Candidate]) -> list[inventory.Candidate]:
     return [c for c in batch if c.phone_number not in owned]
 
 
-@route("api", "GET", f"{API}/AvailablePhoneNumbers/{{CountryCode}}/Local.json")
-def available_local(req: SandboxRequest) -> dict:
-    return _available(req, "local")
+for _kind, _path in search.KIND_PATHS.items():
+    route("api", "GET", f"{API}/AvailablePhoneNumbers/{{CountryCode}}/{_path}.json")(
+        lambda req, _kind=_kind: _available(req, _kind)
+    )
 
 
-@route("api", "GET", f"{API}/AvailablePhoneNumbers/{{CountryCode}}/TollFree.json")
-def available_toll_free(req: SandboxRequest) -> dict:
-    return _available(req, "tollfree")
+@route("api", "GET", f"{API}/AvailablePhoneNumbers.json")
+def available_countries(req: SandboxRequest) -> dict:
+    """The countries with numbers to search; Twilio answers them in one list, unpaged."""
+    account = account_for_path(req, req.arg("AccountSid"))
+    return {
+        "countries": [search.country_json(account.sid, c) for c in places.COUNTRY_NAMES],
+        "uri": f"{API.format(AccountSid=account.sid)}/AvailablePhoneNumbers.json",
+    }
+
+
+@route("api", "GET", f"{API}/AvailablePhoneNumbers/{{CountryCode}}.json")
+def available_country(req: SandboxRequest) -> dict:
+    account = account_for_path(req, req.arg("AccountSid"))
+    country = req.arg("CountryCode").upper()
+    if country not in places.COUNTRY_NAMES:
+        raise not_found(req.path)
+    return search.country_json(account.sid, country)
 
 
 def _valid_url(value: str) -> bool:
@@ -223,10 +225,35 @@ def _pick_number(req: SandboxRequest, kind: str | None) -> tuple[str, str]:
     if kind in ("local", "mobile") and toll_free_area:
         raise TwilioError(21452, 400, f"No phone numbers found in area code {area}")
     search_kind = "tollfree" if kind == "tollfree" or toll_free_area else "local"
-    for candidate in inventory.search("US", search_kind, area_code=area, sms=True):
+    country = inventory.country_of(f"+1{area:03d}2000000") if 200 <= area <= 999 else "US"
+    found = inventory.search(
+        country if country == "CA" else "US", search_kind, area_code=area, sms=True
+    )
+    for candidate in found:
         if not PhoneNumber.objects.filter(phone_number=candidate.phone_number).exists():
             return candidate.phone_number, search_kind
     raise TwilioError(21452, 400, f"No phone numbers found in area code {area}")
+
+
+def _require_address(account: Account, phone_number: str, address_sid: str | None) -> None:
+    """A number with an address requirement needs an AddressSid of the buying account that
+    satisfies it (`local`: in the number's country, `foreign`: outside it): else 21631."""
+    requirement = search.address_requirements(phone_number)
+    if requirement == "none":
+        return
+    address = Address.objects.filter(account=account, sid=address_sid or "").first()
+    country = inventory.country_of(phone_number)
+    satisfied = address is not None and (
+        requirement == "any"
+        or (requirement == "local" and address.iso_country == country)
+        or (requirement == "foreign" and address.iso_country != country)
+    )
+    if not satisfied:
+        raise TwilioError(
+            21631,
+            400,
+            f"Phone Number Requires an Address: {phone_number} needs a {requirement} address",
+        )
 
 
 def _buy(req: SandboxRequest, kind: str | None) -> dict:
@@ -236,6 +263,7 @@ def _buy(req: SandboxRequest, kind: str | None) -> dict:
         _apply_config(req, number)
         return number_json(number, account.test_sid, typed=kind is None)
     phone_number, number_kind = _pick_number(req, kind)
+    _require_address(account, phone_number, req.get("AddressSid"))
     voice, sms, mms = inventory.capabilities(phone_number, number_kind)
     number = PhoneNumber(
         sid=new_sid("PN"),
