@@ -98,13 +98,14 @@ class NumberSearchForm(forms.Form):
     region = forms.RegexField(
         r"^[A-Za-z]{2}$",
         required=False,
-        label="State / province",
+        label="State",
+        help_text="Two letters: CA, ON.",
         error_messages={"invalid": "Use the two-letter code, like CA or ON."},
     )
     postal_code = forms.RegexField(
         r"^[0-9A-Za-z][0-9A-Za-z -]{1,8}[0-9A-Za-z]$",
         required=False,
-        label="ZIP / postal code",
+        label="ZIP / postal",
         error_messages={"invalid": "Use a ZIP or postal code, like 94103."},
     )
     sms = forms.BooleanField(required=False, initial=True, label="SMS")

@@ -102,7 +102,15 @@ def test_the_number_search_fields_sit_on_one_row(page):
     form = page.locator(".search-form form")
     tops = [
         form.locator(selector).bounding_box()["y"]
-        for selector in ("#id_country", "#id_type", "#id_area_code", "#id_contains", "#id_voice")
+        for selector in (
+            "#id_country",
+            "#id_type",
+            "#id_area_code",
+            "#id_contains",
+            "#id_region",
+            "#id_postal_code",
+            "#id_voice",
+        )
     ]
     button = form.get_by_role("button", name="Search").bounding_box()
     assert max(tops) - min(tops) < 20, tops
