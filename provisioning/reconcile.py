@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from isvplatform import gateway
 from provisioning import enqueue
-from provisioning.accounts import master_client_for
+from provisioning.accounts import master_client_for, subaccount_client
 from provisioning.locks import subaccount_lock
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
 from provisioning.numbers import numbers_sync
-from provisioning.suspension import subaccount_close
+from provisioning.suspension import set_status_at_twilio, subaccount_close
 from provisioning.tokens import subaccount_retire_previous_token
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
@@ -62,7 +62,9 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
     if not sub.sid:
         return fixed
 
-    account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
+    # The tenant's own account reads its record itself; the master has no say over it.
+    reader = subaccount_client(sub) if sub.is_connected else master_client_for(sub.tenant)
+    account = gateway.fetch_account(sub.sid, client=reader)
     fixed.extend(_reconcile_status(sub, account.status, system))
     sub.refresh_from_db()
     if sub.status == Status.ACTIVE:
@@ -108,7 +110,9 @@ def _reconcile_status(
             sub.save()
             detail = "suspended in Twilio: suspended here"
         elif twilio_status == "active" and ours == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
+            if sub.is_connected:
+                return []  # the tenant's own account: suspended here only, by design
+            set_status_at_twilio(sub, "suspended")
             detail = "active in Twilio while suspended here: suspended again in Twilio"
         else:
             return []
@@ -138,7 +142,10 @@ def subaccounts_due_for_rotation(now=None):
     """Active subaccounts whose token is older than `TWILIO_TOKEN_ROTATION_DAYS`, and any
     whose rotation was interrupted."""
     now = now or timezone.now()
-    active = TwilioSubaccount.objects.filter(status=Status.ACTIVE)
+    # A tenant's own account's token is the tenant's to rotate, never the platform's.
+    active = TwilioSubaccount.objects.filter(
+        status=Status.ACTIVE, origin=TwilioSubaccount.Origin.PLATFORM
+    )
     interrupted = Q(secondary_auth_token__isnull=False)
     days = int(settings.TWILIO_TOKEN_ROTATION_DAYS)
     if days <= 0:

@@ -30,6 +30,17 @@ def open_subaccount(tenant: Tenant) -> TwilioSubaccount | None:
     )
 
 
+def connected_account(tenant: Tenant) -> TwilioSubaccount | None:
+    """The tenant's own Twilio account: the open one, else the last one it disconnected."""
+    rows = TwilioSubaccount.objects.for_tenant(tenant).filter(
+        origin=TwilioSubaccount.Origin.CONNECTED
+    )
+    return (
+        rows.exclude(status=TwilioSubaccount.Status.CLOSED).first()
+        or rows.order_by("-closed_at").first()
+    )
+
+
 def messaging_service_for(tenant: Tenant) -> MessagingService | None:
     return MessagingService.objects.for_tenant(tenant).first()
 

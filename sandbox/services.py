@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 
 from sandbox.core.auth import ensure_master_account
+from sandbox.core.models import Account
 from sandbox.core.sids import new_sid
 from sandbox.core.state import load_state
 from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
-__all__ = ["enable_whatsapp", "ensure_master_account", "set_advanced_opt_out"]
+__all__ = [
+    "create_standalone_account",
+    "enable_whatsapp",
+    "ensure_master_account",
+    "set_advanced_opt_out",
+]
+
+
+def create_standalone_account(friendly_name: str = "Own Twilio account") -> Account:
+    """An account of its own (no parent), as a business that signed up with Twilio directly
+    has: its SID and auth token are what it gives to connect it to the platform."""
+    now = load_state().now
+    return Account.objects.create(
+        sid=new_sid("AC"),
+        friendly_name=friendly_name[:255],
+        auth_token=secrets.token_hex(16),
+        auth_token_created=now,
+        date_created=now,
+        date_updated=now,
+    )
 
 
 def enable_whatsapp(
