@@ -18,8 +18,10 @@ from django.utils import timezone
 from isvplatform import gateway
 from provisioning import enqueue
 from provisioning.errors import ProvisioningConflict
-from provisioning.models import PhoneNumber, TwilioSubaccount
+from provisioning.models import TwilioSubaccount
+from provisioning.selectors import active_numbers, open_subaccount
 from provisioning.services import _lock
+from provisioning.suspension import forget_connected, subaccount_close
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit, tenant_lock
 
@@ -70,14 +72,15 @@ def twilio_account_connect(
 ) -> TwilioSubaccount:
     """Connect the tenant's own Twilio account, then sync its numbers (after the commit).
 
-    Allowed while the tenant has no platform subaccount at Twilio yet: a pending or failed
-    request without a SID is withdrawn. The check runs outside any transaction, so a slow
-    Twilio holds no lock."""
+    A platform subaccount the tenant hasn't used (no number) gives way: it is closed at
+    Twilio, or withdrawn if it was only requested. The check and the closing run outside any
+    transaction, so a slow Twilio holds no lock."""
     account_sid, auth_token = account_sid.strip(), auth_token.strip()
     if tenant.status != Tenant.Status.ACTIVE:
         raise ProvisioningConflict(tenant.inactive_message, code="tenant_inactive")
     _validate_format(account_sid, auth_token)
     account = verify_credentials(tenant, account_sid, auth_token)
+    _retire_unused_subaccount(tenant, actor)
     with transaction.atomic():
         tenant_lock(tenant.pk)
         _withdraw_open(tenant, actor)
@@ -101,6 +104,20 @@ def twilio_account_connect(
     return sub
 
 
+def _retire_unused_subaccount(tenant: Tenant, actor: Actor) -> None:
+    """Close the platform's subaccount made at sign-up, unless the tenant uses it already."""
+    current = open_subaccount(tenant)
+    if current is None or current.is_connected or not current.sid:
+        return
+    if current.status != Status.ACTIVE or active_numbers(tenant).filter(subaccount=current):
+        raise ProvisioningConflict(
+            "Your platform Twilio subaccount is in use (it holds numbers or is not active); "
+            "it can't be replaced by your own account.",
+            code="subaccount_exists",
+        )
+    subaccount_close(subaccount=current, actor=actor, confirmed=True)
+
+
 def _withdraw_open(tenant: Tenant, actor: Actor) -> None:
     """Make room for the connected account: refuse if an account is already in use."""
     current = TwilioSubaccount.objects.for_tenant(tenant).exclude(status=Status.CLOSED).first()
@@ -113,9 +130,8 @@ def _withdraw_open(tenant: Tenant, actor: Actor) -> None:
         )
     if current.sid or current.status == Status.PROVISIONING:
         raise ProvisioningConflict(
-            "The platform has already created a Twilio subaccount for you; it can't be "
-            "replaced by your own account.",
-            code="subaccount_exists",
+            "Your platform Twilio subaccount is being created; try again in a minute.",
+            code="subaccount_busy",
         )
     before = current.status
     current.status = Status.CLOSED
@@ -158,29 +174,10 @@ def twilio_account_disconnect(*, tenant: Tenant, actor: Actor) -> TwilioSubaccou
         )
         if sub is None:
             raise ProvisioningConflict("No Twilio account of yours is connected.", code="none")
-        return forget_connected(_lock(sub), actor)
-
-
-def forget_connected(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
-    """Close the connected row (locked by the caller) without a call to Twilio."""
-    before = sub.status
-    now = timezone.now()
-    PhoneNumber.objects.for_tenant(sub.tenant).filter(
-        subaccount=sub, status=PhoneNumber.Status.ACTIVE
-    ).update(status=PhoneNumber.Status.RELEASED, released_at=now, is_primary=False)
-    sub.status = Status.CLOSED
-    sub.closed_at = now
-    sub.close_scheduled_at = None
-    sub.auth_token = None
-    sub.previous_auth_token = None
-    sub.secondary_auth_token = None
-    sub.previous_token_valid_until = None
-    sub.save()
-    record_audit(
-        tenant=sub.tenant,
-        actor=actor,
-        action="twilio_account.disconnected",
-        target=sub,
-        changes={"status": [before, Status.CLOSED]},
-    )
-    return sub
+        sub = _lock(sub)
+        if sub.status == Status.SUSPENDED:
+            # Reconnecting would lift the suspension: only staff (or billing) may.
+            raise ProvisioningConflict(
+                "Your account is suspended; contact support to disconnect it.", code="suspended"
+            )
+        return forget_connected(sub, actor)

@@ -103,6 +103,10 @@ class TwilioSubaccount(TenantOwned):
         return self.BillingMode.FEES_ONLY if self.is_connected else self.BillingMode.FEES_AND_USAGE
 
     @property
+    def billing_mode_label(self) -> str:
+        return self.BillingMode(self.billing_mode).label
+
+    @property
     def effective_number_limit(self) -> int:
         if self.number_limit is not None:
             return self.number_limit

@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from isvplatform import gateway
 from provisioning.accounts import master_client_for
-from provisioning.connected import forget_connected
 from provisioning.errors import ProvisioningConflict
-from provisioning.models import TwilioSubaccount
+from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_release
 from provisioning.selectors import active_numbers
 from provisioning.services import _lock
@@ -200,4 +199,31 @@ def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
             target=sub,
             changes={"status": [before, Status.CLOSED]},
         )
+    return sub
+
+
+def forget_connected(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    """Close the tenant's own account's row (locked by the caller) without a call to Twilio:
+    the account, its numbers and their webhooks are the tenant's; callbacks still arriving
+    for it are refused, as no token is kept to verify them."""
+    before = sub.status
+    now = timezone.now()
+    PhoneNumber.objects.for_tenant(sub.tenant).filter(
+        subaccount=sub, status=PhoneNumber.Status.ACTIVE
+    ).update(status=PhoneNumber.Status.RELEASED, released_at=now, is_primary=False)
+    sub.status = Status.CLOSED
+    sub.closed_at = now
+    sub.close_scheduled_at = None
+    sub.auth_token = None
+    sub.previous_auth_token = None
+    sub.secondary_auth_token = None
+    sub.previous_token_valid_until = None
+    sub.save()
+    record_audit(
+        tenant=sub.tenant,
+        actor=actor,
+        action="twilio_account.disconnected",
+        target=sub,
+        changes={"status": [before, Status.CLOSED]},
+    )
     return sub

@@ -13,6 +13,7 @@ from messaging.services import message_send
 from messaging.tests.conftest import HANDSET, signed_post
 from provisioning.connected import twilio_account_connect
 from provisioning.models import PhoneNumber, TwilioSubaccount
+from provisioning.numbers import number_buy
 from provisioning.reconcile import subaccount_reconcile, subaccounts_due_for_rotation
 from provisioning.suspension import subaccount_close, subaccount_suspend
 from sandbox.core.models import Account as SandboxAccount
@@ -22,6 +23,7 @@ from sandbox.services import create_standalone_account
 from sandbox.testing import sdk_client
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor
+from tenants.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/twilio-account"
@@ -214,12 +216,36 @@ def test_members_may_read_but_not_connect(tenant, own, member_client):
     assert response.status_code == 403
 
 
-def test_a_platform_subaccount_already_at_twilio_cannot_be_replaced(
+def test_the_unused_subaccount_made_at_sign_up_gives_way_to_the_own_account(
     tenant, own, owner_api, active_sub, django_capture_on_commit_callbacks
 ):
     response = connect(owner_api, own, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 201, response.content
+    active_sub.refresh_from_db()
+    assert active_sub.status == "closed"
+    assert SandboxAccount.objects.get(sid=active_sub.sid).status == "closed"
+    assert TwilioSubaccount.objects.get(tenant=tenant, status="active").sid == own.sid
+
+
+def test_a_platform_subaccount_in_use_cannot_be_replaced(
+    tenant, own, owner_api, active_sub, django_capture_on_commit_callbacks
+):
+    number_buy(tenant=tenant, actor=Actor.system(), area_code="415")
+
+    response = connect(owner_api, own, django_capture_on_commit_callbacks)
+
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "subaccount_exists"
+    active_sub.refresh_from_db()
+    assert active_sub.status == "active"
+
+
+def test_a_suspended_own_account_cannot_be_disconnected_by_the_tenant(owner_api, connected):
+    subaccount_suspend(subaccount=connected, actor=Actor.system(), reason="unpaid")
+    response = owner_api.delete(URL)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "suspended"
 
 
 def test_staff_see_who_is_on_their_own_account(connected, staff_client):
@@ -227,3 +253,27 @@ def test_staff_see_who_is_on_their_own_account(connected, staff_client):
     assert [row["sid"] for row in rows] == [connected.sid]
     assert rows[0]["billing_mode"] == "platform_fees_only"
     assert staff_client.get("/api/v1/staff/subaccounts?origin=nope").status_code == 400
+
+
+def test_the_admin_lists_own_accounts_and_never_shows_the_token(client, staff_user, own, connected):
+    client.force_login(staff_user)
+    listing = client.get("/admin/provisioning/twiliosubaccount/?origin__exact=connected")
+    page = client.get(f"/admin/provisioning/twiliosubaccount/{connected.pk}/change/")
+
+    assert listing.status_code == 200 and page.status_code == 200
+    assert own.sid in listing.content.decode()
+    assert "Platform fees only" in page.content.decode()
+    for response in (listing, page):
+        assert own.token not in response.content.decode()
+
+
+def test_portal_members_see_no_form_and_cannot_connect(tenant, own, client):
+    member = MembershipFactory(tenant=tenant, role=Membership.Role.MEMBER)
+    client.force_login(member.user)
+    page = client.get("/onboarding/twilio-account/")
+    assert page.status_code == 200 and "Verify and connect" not in page.content.decode()
+    posted = client.post(
+        "/onboarding/twilio-account/", {"account_sid": own.sid, "auth_token": own.token}
+    )
+    assert posted.status_code == 403
+    assert not TwilioSubaccount.objects.filter(tenant=tenant).exists()
