@@ -83,12 +83,13 @@ def twilio_account_connect(
     _retire_unused_subaccount(tenant, actor)
     with transaction.atomic():
         tenant_lock(tenant.pk)
-        _withdraw_open(tenant, actor)
+        _withdraw_open(tenant, actor, account_sid)
         sub = _connected_row(tenant, account_sid)
         sub.friendly_name = (account.friendly_name or account_sid)[:200]
         sub.auth_token = auth_token
+        if not sub.is_active:
+            sub.activated_at = timezone.now()
         sub.status = Status.ACTIVE
-        sub.activated_at = timezone.now()
         sub.closed_at = None
         sub.last_error_code = None
         sub.last_error_message = ""
@@ -118,12 +119,15 @@ def _retire_unused_subaccount(tenant: Tenant, actor: Actor) -> None:
     subaccount_close(subaccount=current, actor=actor, confirmed=True)
 
 
-def _withdraw_open(tenant: Tenant, actor: Actor) -> None:
-    """Make room for the connected account: refuse if an account is already in use."""
-    current = TwilioSubaccount.objects.for_tenant(tenant).exclude(status=Status.CLOSED).first()
+def _withdraw_open(tenant: Tenant, actor: Actor, account_sid: str) -> None:
+    """Make room for the connected account: refuse if another account is already in use.
+    Connecting the same active account again updates its token (changed in Twilio)."""
+    current = open_subaccount(tenant)
     if current is None:
         return
     current = _lock(current)
+    if current.is_connected and current.sid == account_sid and current.is_active:
+        return
     if current.is_connected:
         raise ProvisioningConflict(
             "A Twilio account is already connected; disconnect it first.", code="connected"

@@ -62,9 +62,12 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
     if not sub.sid:
         return fixed
 
-    # The tenant's own account reads its record itself; the master has no say over it.
-    reader = subaccount_client(sub) if sub.is_connected else master_client_for(sub.tenant)
-    account = gateway.fetch_account(sub.sid, client=reader)
+    if sub.is_connected:
+        account = _fetch_connected(sub)
+        if account is None:
+            return fixed
+    else:
+        account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
     fixed.extend(_reconcile_status(sub, account.status, system))
     sub.refresh_from_db()
     if sub.status == Status.ACTIVE:
@@ -77,6 +80,29 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
             fixed.append(_record(sub, ReconcileRecord.Kind.TOKEN_EXPIRED, "previous token", {}))
     TwilioSubaccount.objects.filter(pk=sub.pk).update(last_reconciled_at=now)
     return fixed
+
+
+CREDENTIALS_REFUSED = (
+    "Twilio refuses the connected credentials (was the auth token changed?): connect the "
+    "account again with its current token."
+)
+
+
+def _fetch_connected(sub: TwilioSubaccount) -> gateway.Account | None:
+    """The tenant's own account, read with its own credentials (the master has no say over
+    it); None when Twilio refuses them, recorded where the tenant and staff see it."""
+    try:
+        account = gateway.fetch_account(sub.sid, client=subaccount_client(sub))
+    except gateway.AuthenticationError as err:
+        TwilioSubaccount.objects.filter(pk=sub.pk).update(
+            last_error_code=err.code, last_error_message=CREDENTIALS_REFUSED
+        )
+        return None
+    if sub.last_error_message == CREDENTIALS_REFUSED:
+        TwilioSubaccount.objects.filter(pk=sub.pk).update(
+            last_error_code=None, last_error_message=""
+        )
+    return account
 
 
 def _reconcile_status(

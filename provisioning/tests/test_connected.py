@@ -277,3 +277,24 @@ def test_portal_members_see_no_form_and_cannot_connect(tenant, own, client):
     )
     assert posted.status_code == 403
     assert not TwilioSubaccount.objects.filter(tenant=tenant).exists()
+
+
+def test_a_token_changed_in_twilio_shows_until_the_account_is_connected_again(
+    tenant, own, connected, owner_api, django_capture_on_commit_callbacks
+):
+    new_token = "f" * 32
+    at_twilio = SandboxAccount.objects.get(sid=own.sid)
+    at_twilio.auth_token = new_token
+    at_twilio.save()
+
+    subaccount_reconcile(subaccount=connected)
+    error = owner_api.get(URL).json()["account"]["last_error"]
+    assert error["code"] == 20003 and "connect the account again" in error["message"]
+
+    response = connect(owner_api, own, django_capture_on_commit_callbacks, token=new_token)
+    assert response.status_code == 201, response.content
+    assert response.json()["account"]["last_error"] is None
+    connected.refresh_from_db()
+    assert connected.auth_token.reveal() == new_token
+    subaccount_reconcile(subaccount=connected)
+    assert owner_api.get(URL).json()["account"]["last_error"] is None
