@@ -37,14 +37,14 @@ REFUSED = (
 def _validate_format(account_sid: str, auth_token: str) -> None:
     errors = {}
     if not ACCOUNT_SID.fullmatch(account_sid):
-        errors["account_sid"] = "An account SID is AC followed by 32 hexadecimal characters."
+        errors["twilio_account_sid"] = "An account SID is AC followed by 32 hexadecimal characters."
     if not AUTH_TOKEN.fullmatch(auth_token):
-        errors["auth_token"] = "An auth token is 32 hexadecimal characters."
+        errors["twilio_auth_token"] = "An auth token is 32 hexadecimal characters."
     if errors:
         raise ValidationError(errors)
     platform_sids = {settings.TWILIO_ACCOUNT_SID, gateway.sandbox_master_credentials()[0]}
     if account_sid in platform_sids:
-        raise ValidationError({"account_sid": "This is the platform's own Twilio account."})
+        raise ValidationError({"twilio_account_sid": "This is the platform's own Twilio account."})
 
 
 def verify_credentials(tenant: Tenant, account_sid: str, auth_token: str) -> gateway.Account:
@@ -56,13 +56,16 @@ def verify_credentials(tenant: Tenant, account_sid: str, auth_token: str) -> gat
     try:
         account = gateway.fetch_account(account_sid, client=client)
     except (gateway.AuthenticationError, gateway.NotFoundError) as err:
-        raise ValidationError({"auth_token": REFUSED}) from err
+        raise ValidationError({"twilio_auth_token": REFUSED}) from err
     if account.status != "active":
-        raise ValidationError({"account_sid": f"This Twilio account is {account.status}."})
+        raise ValidationError({"twilio_account_sid": f"This Twilio account is {account.status}."})
     platform_master = gateway.master_account_sid(sandboxed=tenant.is_demo)
     if account.owner_account_sid == platform_master:
         raise ValidationError(
-            {"account_sid": "This is one of the platform's subaccounts, not your own account."}
+            {
+                "twilio_account_sid": "This is one of the platform's subaccounts, not your "
+                "own account."
+            }
         )
     return account
 

@@ -112,7 +112,7 @@ class NumberBuyForm(forms.Form):
 class TwilioAccountForm(forms.Form):
     """The tenant's own Twilio account: the token field never renders the value back."""
 
-    account_sid = forms.RegexField(
+    twilio_account_sid = forms.RegexField(
         r"^AC[0-9a-fA-F]{32}$",
         max_length=34,
         label="Account SID",
@@ -120,7 +120,7 @@ class TwilioAccountForm(forms.Form):
         error_messages={"invalid": "An account SID is AC followed by 32 hexadecimal characters."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    auth_token = forms.CharField(
+    twilio_auth_token = forms.CharField(
         max_length=64,
         label="Auth token",
         help_text="Checked with Twilio, stored encrypted, never shown again.",

@@ -117,8 +117,10 @@ class TenantSubaccountSerializer(serializers.Serializer):
 class TwilioAccountConnectSerializer(serializers.Serializer):
     """The tenant's own Twilio account credentials (write-only: never part of an answer)."""
 
-    account_sid = serializers.CharField(max_length=34, help_text="AC followed by 32 hex digits.")
-    auth_token = serializers.CharField(
+    twilio_account_sid = serializers.CharField(
+        max_length=34, help_text="The account's SID: AC followed by 32 hex digits."
+    )
+    twilio_auth_token = serializers.CharField(
         max_length=64,
         write_only=True,
         help_text="The account's auth token: checked with Twilio, stored encrypted, never "

@@ -41,8 +41,8 @@ class TwilioAccountView(TenantRequiredMixin, TemplateView):
                 twilio_account_connect(
                     tenant=self.tenant,
                     actor=self.actor,
-                    account_sid=form.cleaned_data["account_sid"],
-                    auth_token=form.cleaned_data["auth_token"],
+                    account_sid=form.cleaned_data["twilio_account_sid"],
+                    auth_token=form.cleaned_data["twilio_auth_token"],
                 )
             except ValidationError as err:
                 add_service_errors(form, err)

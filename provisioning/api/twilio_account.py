@@ -42,8 +42,8 @@ class TwilioAccountView(TenantAPIView):
             twilio_account_connect,
             tenant=self.tenant,
             actor=self.actor,
-            account_sid=serializer.validated_data["account_sid"],
-            auth_token=serializer.validated_data["auth_token"],
+            account_sid=serializer.validated_data["twilio_account_sid"],
+            auth_token=serializer.validated_data["twilio_auth_token"],
         )
         return Response(TwilioAccountSerializer.build(sub), status=status.HTTP_201_CREATED)
 

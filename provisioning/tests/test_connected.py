@@ -55,7 +55,9 @@ def owner_api(member_client):
 def connect(api, own, django_capture_on_commit_callbacks, token=None):
     with django_capture_on_commit_callbacks(execute=True):
         return api.post(
-            URL, {"account_sid": own.sid, "auth_token": token or own.token}, format="json"
+            URL,
+            {"twilio_account_sid": own.sid, "twilio_auth_token": token or own.token},
+            format="json",
         )
 
 
@@ -92,7 +94,7 @@ def test_refused_credentials_answer_400_and_store_nothing(
 
     assert response.status_code == 400
     error = response.json()["error"]
-    assert "refused these credentials" in error["fields"]["auth_token"][0]
+    assert "refused these credentials" in error["fields"]["twilio_auth_token"][0]
     assert not TwilioSubaccount.objects.filter(tenant=tenant).exists()
 
 
@@ -100,9 +102,12 @@ def test_malformed_credentials_and_the_platforms_own_accounts_are_refused(
     tenant, owner_api, active_sub_of_other, settings
 ):
     for payload in (
-        {"account_sid": "nope", "auth_token": "x"},
-        {"account_sid": settings.TWILIO_ACCOUNT_SID, "auth_token": "a" * 32},
-        {"account_sid": active_sub_of_other.sid, "auth_token": active_sub_of_other.token},
+        {"twilio_account_sid": "nope", "twilio_auth_token": "x"},
+        {"twilio_account_sid": settings.TWILIO_ACCOUNT_SID, "twilio_auth_token": "a" * 32},
+        {
+            "twilio_account_sid": active_sub_of_other.sid,
+            "twilio_auth_token": active_sub_of_other.token,
+        },
         {},
     ):
         response = owner_api.post(URL, payload, format="json")
@@ -212,7 +217,9 @@ def test_another_tenant_sees_nothing_and_cannot_take_the_account(
 def test_members_may_read_but_not_connect(tenant, own, member_client):
     member = member_client(role=Membership.Role.MEMBER)
     assert member.get(URL).status_code == 200
-    response = member.post(URL, {"account_sid": own.sid, "auth_token": own.token}, format="json")
+    response = member.post(
+        URL, {"twilio_account_sid": own.sid, "twilio_auth_token": own.token}, format="json"
+    )
     assert response.status_code == 403
 
 
@@ -273,7 +280,8 @@ def test_portal_members_see_no_form_and_cannot_connect(tenant, own, client):
     page = client.get("/onboarding/twilio-account/")
     assert page.status_code == 200 and "Verify and connect" not in page.content.decode()
     posted = client.post(
-        "/onboarding/twilio-account/", {"account_sid": own.sid, "auth_token": own.token}
+        "/onboarding/twilio-account/",
+        {"twilio_account_sid": own.sid, "twilio_auth_token": own.token},
     )
     assert posted.status_code == 403
     assert not TwilioSubaccount.objects.filter(tenant=tenant).exists()
