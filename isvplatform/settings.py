@@ -437,6 +437,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PooledNumberStatusEnum": "provisioning.models.PooledNumber.Status",
     "TenantStatusEnum": "tenants.models.Tenant.Status",
     "PhoneNumberOriginEnum": "provisioning.models.PhoneNumber.Origin",
+    "SubaccountOriginEnum": "provisioning.models.TwilioSubaccount.Origin",
     "OnboardingStepStateEnum": "provisioning.selectors.ONBOARDING_STATES",
     # Fields of the same name elsewhere: named so that no two choice sets collide.
     "MessageStatusEnum": "messaging.models.Status",

@@ -117,6 +117,8 @@ def sending_mode(tenant: Tenant) -> SendingMode:
             "Your own Twilio subaccount isn't active yet, so messages go out through the "
             "platform's shared account for now.",
         )
+    if account.subaccount is not None and account.subaccount.is_connected:
+        return SendingMode("subaccount", "Messages go out through your connected Twilio account.")
     return SendingMode("subaccount", "Messages go out through your own Twilio subaccount.")
 
 

@@ -56,6 +56,7 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
         "friendly_name",
         "tenant",
         "sid",
+        "own_account",
         "status_badge",
         "last_error",
         "attempts",
@@ -63,13 +64,15 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
         "close_scheduled_at",
         "updated_at",
     ]
-    list_filter = ["status", "suspension_source"]
+    list_filter = ["status", "origin", "suspension_source"]
     search_fields = ["friendly_name", "sid", "tenant__name", "tenant__slug"]
     list_select_related = ["tenant"]
     fields = [
         "tenant",
         "friendly_name",
         "sid",
+        "origin",
+        "billing_mode",
         "status",
         "status_reason",
         "suspension_source",
@@ -110,6 +113,14 @@ class TwilioSubaccountAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj: TwilioSubaccount) -> str:
         return obj.get_status_display()
+
+    @admin.display(description="own Twilio account", boolean=True, ordering="origin")
+    def own_account(self, obj: TwilioSubaccount) -> bool:
+        return obj.is_connected
+
+    @admin.display(description="billing")
+    def billing_mode(self, obj: TwilioSubaccount) -> str:
+        return obj.billing_mode_label
 
     @admin.display(description="last error")
     def last_error(self, obj: TwilioSubaccount) -> str:

@@ -34,7 +34,10 @@ _KEY_STATUSES = (Status.PROVISIONING, Status.ACTIVE)
 
 
 def needs_api_key(sub: TwilioSubaccount) -> bool:
-    """Whether key work is due: no key yet, or a rotation left its old key undeleted."""
+    """Whether key work is due: no key yet, or a rotation left its old key undeleted. A
+    tenant's own connected account is never given keys: the platform creates nothing in it."""
+    if sub.is_connected:
+        return False
     return not sub.has_api_key or bool(sub.previous_api_key_sid)
 
 
@@ -156,8 +159,10 @@ def subaccount_rotate_api_key(*, subaccount: TwilioSubaccount, actor: Actor) -> 
 
 def subaccounts_missing_api_keys():
     """Active subaccounts whose REST calls can't use a key yet (or whose rotation is unfinished)."""
-    return TwilioSubaccount.objects.filter(status=Status.ACTIVE, sid__isnull=False).filter(
-        Q(api_key_sid="") | ~Q(previous_api_key_sid="")
+    return (
+        TwilioSubaccount.objects.filter(status=Status.ACTIVE, sid__isnull=False)
+        .exclude(origin=TwilioSubaccount.Origin.CONNECTED)
+        .filter(Q(api_key_sid="") | ~Q(previous_api_key_sid=""))
     )
 
 

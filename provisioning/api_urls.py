@@ -1,6 +1,6 @@
 from django.urls import path
 
-from provisioning.api import numbers, staff, subaccounts
+from provisioning.api import numbers, staff, subaccounts, twilio_account
 
 urlpatterns = [
     path("customers", subaccounts.CustomerListView.as_view(), name="api-customers"),
@@ -10,6 +10,7 @@ urlpatterns = [
         subaccounts.SubaccountProvisionView.as_view(),
         name="api-subaccount-provision",
     ),
+    path("twilio-account", twilio_account.TwilioAccountView.as_view(), name="api-twilio-account"),
     path("onboarding", subaccounts.OnboardingView.as_view(), name="api-onboarding"),
     path("numbers", numbers.NumberListView.as_view(), name="api-numbers"),
     path("numbers/available", numbers.NumberSearchView.as_view(), name="api-numbers-available"),

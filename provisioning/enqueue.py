@@ -16,6 +16,7 @@ PROVISION_SUBACCOUNT = "provisioning.provision_subaccount"
 BUY_FIRST_NUMBER = "provisioning.buy_first_number"
 SUSPEND_SUBACCOUNT = "provisioning.suspend_subaccount"
 RESUME_BILLING = "provisioning.resume_billing"
+SYNC_NUMBERS = "provisioning.sync_numbers"
 
 
 def _delay(name: str, *args: Any) -> None:
@@ -40,3 +41,8 @@ def suspend_subaccount(subaccount_id: uuid.UUID | str, reason: str) -> None:
 def resume_billing(subaccount_id: uuid.UUID | str) -> None:
     """Lift billing's suspension or scheduled closing, after the commit."""
     transaction.on_commit(lambda: _delay(RESUME_BILLING, str(subaccount_id)))
+
+
+def sync_numbers(subaccount_id: uuid.UUID | str) -> None:
+    """Adopt the account's numbers and set their webhooks, after the commit that connected it."""
+    transaction.on_commit(lambda: _delay(SYNC_NUMBERS, str(subaccount_id)))

@@ -120,3 +120,22 @@ class NumberBuyForm(forms.Form):
     phone_number = forms.CharField(max_length=32, widget=forms.HiddenInput)
     type = forms.ChoiceField(choices=NumberType.choices, widget=forms.HiddenInput, required=False)
     friendly_name = forms.CharField(max_length=64, required=False, label="Label (optional)")
+
+
+class TwilioAccountForm(forms.Form):
+    """The tenant's own Twilio account: the token field never renders the value back."""
+
+    twilio_account_sid = forms.RegexField(
+        r"^AC[0-9a-fA-F]{32}$",
+        max_length=34,
+        label="Account SID",
+        help_text="AC followed by 32 characters (Twilio Console, Account info).",
+        error_messages={"invalid": "An account SID is AC followed by 32 hexadecimal characters."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    twilio_auth_token = forms.CharField(
+        max_length=64,
+        label="Auth token",
+        help_text="Checked with Twilio, stored encrypted, never shown again.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+    )

@@ -14,7 +14,9 @@ from tenants.models import Tenant, TenantOwned
 
 
 class TwilioSubaccount(TenantOwned):
-    """The tenant's own Twilio account under the vendor's master account."""
+    """The Twilio account a tenant's traffic goes through: a subaccount the platform created
+    under the vendor's master account, or (origin `connected`) the tenant's own account,
+    which the platform uses with the tenant's credentials but never suspends or closes."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -23,6 +25,15 @@ class TwilioSubaccount(TenantOwned):
         FAILED = "failed", "Failed"
         SUSPENDED = "suspended", "Suspended"
         CLOSED = "closed", "Closed"
+
+    class Origin(models.TextChoices):
+        PLATFORM = "platform", "Platform subaccount"
+        CONNECTED = "connected", "Tenant's own Twilio account"
+
+    class BillingMode(models.TextChoices):
+        # Nothing bills Twilio usage yet: the mode records what a bill may cover.
+        FEES_AND_USAGE = "platform_fees_and_usage", "Platform fees and Twilio usage"
+        FEES_ONLY = "platform_fees_only", "Platform fees only"
 
     class SuspensionSource(models.TextChoices):
         STAFF = "staff", "Staff"
@@ -53,6 +64,7 @@ class TwilioSubaccount(TenantOwned):
     # The claim on key changes: one run at a time, with no row lock held across Twilio calls.
     api_key_claimed_until = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.PLATFORM)
     last_error_code = models.IntegerField(null=True, blank=True)
     last_error_message = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -102,6 +114,20 @@ class TwilioSubaccount(TenantOwned):
         self.secondary_auth_token = None
         self.previous_token_valid_until = None
         self.api_key_secret = None
+
+    @property
+    def is_connected(self) -> bool:
+        """The tenant's own account: used, never created, suspended or closed at Twilio."""
+        return self.origin == self.Origin.CONNECTED
+
+    @property
+    def billing_mode(self) -> str:
+        """A tenant on its own account pays Twilio itself: the platform bills its fees only."""
+        return self.BillingMode.FEES_ONLY if self.is_connected else self.BillingMode.FEES_AND_USAGE
+
+    @property
+    def billing_mode_label(self) -> str:
+        return self.BillingMode(self.billing_mode).label
 
     @property
     def effective_number_limit(self) -> int:

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from isvplatform import gateway
 from provisioning import enqueue
-from provisioning.accounts import master_client_for
+from provisioning.accounts import master_client_for, subaccount_client
 from provisioning.locks import subaccount_lock
 from provisioning.models import PhoneNumber, ReconcileRecord, TwilioSubaccount
 from provisioning.numbers import numbers_sync
-from provisioning.suspension import subaccount_close
+from provisioning.suspension import set_status_at_twilio, subaccount_close
 from provisioning.tokens import subaccount_retire_previous_token
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
@@ -62,7 +62,12 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
     if not sub.sid:
         return fixed
 
-    account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
+    if sub.is_connected:
+        account = _fetch_connected(sub)
+        if account is None:
+            return fixed
+    else:
+        account = gateway.fetch_account(sub.sid, client=master_client_for(sub.tenant))
     fixed.extend(_reconcile_status(sub, account.status, system))
     sub.refresh_from_db()
     if sub.status == Status.ACTIVE:
@@ -75,6 +80,29 @@ def subaccount_reconcile(*, subaccount: TwilioSubaccount, now=None) -> list[Reco
             fixed.append(_record(sub, ReconcileRecord.Kind.TOKEN_EXPIRED, "previous token", {}))
     TwilioSubaccount.objects.filter(pk=sub.pk).update(last_reconciled_at=now)
     return fixed
+
+
+CREDENTIALS_REFUSED = (
+    "Twilio refuses the connected credentials (was the auth token changed?): connect the "
+    "account again with its current token."
+)
+
+
+def _fetch_connected(sub: TwilioSubaccount) -> gateway.Account | None:
+    """The tenant's own account, read with its own credentials (the master has no say over
+    it); None when Twilio refuses them, recorded where the tenant and staff see it."""
+    try:
+        account = gateway.fetch_account(sub.sid, client=subaccount_client(sub))
+    except gateway.AuthenticationError as err:
+        TwilioSubaccount.objects.filter(pk=sub.pk).update(
+            last_error_code=err.code, last_error_message=CREDENTIALS_REFUSED
+        )
+        return None
+    if sub.last_error_message == CREDENTIALS_REFUSED:
+        TwilioSubaccount.objects.filter(pk=sub.pk).update(
+            last_error_code=None, last_error_message=""
+        )
+    return account
 
 
 def _reconcile_status(
@@ -106,7 +134,9 @@ def _reconcile_status(
             sub.save()
             detail = "suspended in Twilio: suspended here"
         elif twilio_status == "active" and ours == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
+            if sub.is_connected:
+                return []  # the tenant's own account: suspended here only, by design
+            set_status_at_twilio(sub, "suspended")
             detail = "active in Twilio while suspended here: suspended again in Twilio"
         else:
             return []
@@ -136,7 +166,10 @@ def subaccounts_due_for_rotation(now=None):
     """Active subaccounts whose token is older than `TWILIO_TOKEN_ROTATION_DAYS`, and any
     whose rotation was interrupted."""
     now = now or timezone.now()
-    active = TwilioSubaccount.objects.filter(status=Status.ACTIVE)
+    # A tenant's own account's token is the tenant's to rotate, never the platform's.
+    active = TwilioSubaccount.objects.filter(
+        status=Status.ACTIVE, origin=TwilioSubaccount.Origin.PLATFORM
+    )
     interrupted = Q(secondary_auth_token__isnull=False)
     days = int(settings.TWILIO_TOKEN_ROTATION_DAYS)
     if days <= 0:

@@ -30,6 +30,26 @@ def open_subaccount(tenant: Tenant) -> TwilioSubaccount | None:
     )
 
 
+def connected_account(tenant: Tenant) -> TwilioSubaccount | None:
+    """The tenant's own Twilio account: the open one, else the last one it disconnected."""
+    rows = TwilioSubaccount.objects.for_tenant(tenant).filter(
+        origin=TwilioSubaccount.Origin.CONNECTED
+    )
+    return (
+        rows.exclude(status=TwilioSubaccount.Status.CLOSED).first()
+        or rows.order_by("-closed_at").first()
+    )
+
+
+def may_connect_own_account(tenant: Tenant) -> bool:
+    """Whether connecting the tenant's own Twilio account is open: nothing connected yet,
+    and no platform subaccount already in use (holding a number)."""
+    sub = open_subaccount(tenant)
+    if sub is None:
+        return True
+    return not sub.is_connected and not active_numbers(tenant).filter(subaccount=sub).exists()
+
+
 def messaging_service_for(tenant: Tenant) -> MessagingService | None:
     return MessagingService.objects.for_tenant(tenant).first()
 
@@ -199,6 +219,15 @@ def _subaccount_step(sub: TwilioSubaccount | None) -> OnboardingStep:
     label = "Twilio subaccount"
     if sub is None:
         return OnboardingStep("subaccount", label, "todo", "Not requested yet.")
+    if sub.is_connected and sub.status == Status.ACTIVE:
+        return OnboardingStep(
+            "subaccount",
+            "Twilio account",
+            "done",
+            f"Connected: your own Twilio account {sub.sid}.",
+            reverse("provisioning:twilio_account"),
+            "Manage",
+        )
     if sub.status == Status.ACTIVE:
         return OnboardingStep("subaccount", label, "done", "Active: your own Twilio account.")
     if sub.status in (Status.PENDING, Status.PROVISIONING):

@@ -48,6 +48,17 @@ class SubaccountSerializer(AllowlistModelSerializer):
         help_text="How many active numbers the tenant may hold."
     )
     active_numbers = serializers.SerializerMethodField()
+    origin = serializers.ChoiceField(
+        choices=TwilioSubaccount.Origin.choices,
+        read_only=True,
+        help_text="`platform`: a subaccount the platform created; `connected`: the tenant's "
+        "own Twilio account.",
+    )
+    billing_mode = serializers.ChoiceField(
+        choices=TwilioSubaccount.BillingMode.choices,
+        read_only=True,
+        help_text="What the platform bills: on its own account the tenant pays Twilio itself.",
+    )
 
     class Meta:
         model = TwilioSubaccount
@@ -66,6 +77,8 @@ class SubaccountSerializer(AllowlistModelSerializer):
             "closed_at",
             "close_scheduled_at",
             "token_rotated_at",
+            "origin",
+            "billing_mode",
         ]
         writable_fields = []
 
@@ -99,6 +112,32 @@ class TenantSubaccountSerializer(serializers.Serializer):
         return cls(
             {"subaccount": sub, "sending": {"mode": mode.mode, "message": mode.message}}
         ).data
+
+
+class TwilioAccountConnectSerializer(serializers.Serializer):
+    """The tenant's own Twilio account credentials (write-only: never part of an answer)."""
+
+    twilio_account_sid = serializers.CharField(
+        max_length=34, help_text="The account's SID: AC followed by 32 hex digits."
+    )
+    twilio_auth_token = serializers.CharField(
+        max_length=64,
+        write_only=True,
+        help_text="The account's auth token: checked with Twilio, stored encrypted, never "
+        "shown again.",
+    )
+
+
+class TwilioAccountSerializer(serializers.Serializer):
+    """Whether the tenant's own Twilio account is connected, and that account (no token)."""
+
+    connected = serializers.BooleanField()
+    account = SubaccountSerializer(allow_null=True)
+
+    @classmethod
+    def build(cls, sub: TwilioSubaccount | None) -> dict:
+        connected = sub is not None and sub.status != TwilioSubaccount.Status.CLOSED
+        return cls({"connected": connected, "account": sub}).data
 
 
 class StaffSubaccountSerializer(SubaccountSerializer):

@@ -3,6 +3,9 @@
 A suspension is made in Twilio and here, and remembers who imposed it (`suspension_source`),
 so lifting a billing suspension never lifts one staff or Twilio imposed. Closing releases the
 numbers first and keeps no secret of the closed account.
+
+A tenant's own connected account is never suspended, reactivated or closed at Twilio: the
+platform only stops (or resumes) using it, and closing disconnects it.
 """
 
 from datetime import timedelta
@@ -15,7 +18,7 @@ from django.utils import timezone
 from isvplatform import gateway
 from provisioning.accounts import master_client_for
 from provisioning.errors import ProvisioningConflict
-from provisioning.models import TwilioSubaccount
+from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_release
 from provisioning.selectors import active_numbers
 from provisioning.services import _lock
@@ -23,6 +26,13 @@ from tenants.services import Actor, record_audit
 
 Status = TwilioSubaccount.Status
 Source = TwilioSubaccount.SuspensionSource
+
+
+def set_status_at_twilio(sub: TwilioSubaccount, status: str) -> None:
+    """Suspend, reactivate or close the platform's subaccount at Twilio; the tenant's own
+    account is not the platform's to change, so nothing is sent for it."""
+    if not sub.is_connected:
+        gateway.set_account_status(sub.sid, status, client=master_client_for(sub.tenant))
 
 
 def subaccount_suspend(
@@ -37,7 +47,7 @@ def subaccount_suspend(
             raise ProvisioningConflict(
                 f"Only an active subaccount can be suspended; it is {sub.status}."
             )
-        gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
+        set_status_at_twilio(sub, "suspended")
         sub.status = Status.SUSPENDED
         sub.status_reason = reason[:200]
         sub.suspension_source = source
@@ -64,7 +74,7 @@ def subaccount_reactivate(*, subaccount: TwilioSubaccount, actor: Actor) -> Twil
             )
         before = sub.status
         if sub.status == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
+            set_status_at_twilio(sub, "active")
         sub.status = Status.ACTIVE
         sub.status_reason = ""
         sub.suspension_source = ""
@@ -136,11 +146,15 @@ def subaccount_close(
     sub = TwilioSubaccount.objects.select_related("tenant").get(pk=subaccount.pk)
     if sub.status == Status.CLOSED:
         return sub
+    if sub.is_connected:
+        # The account and its numbers are the tenant's: closing only disconnects it.
+        with transaction.atomic():
+            return forget_connected(_lock(sub), actor)
     if not sub.sid:
         sub = _record_orphan_sid(sub)
     if sub.sid and sub.status == Status.SUSPENDED:
         # A suspended account can't release its numbers; lift it for the few calls needed.
-        gateway.set_account_status(sub.sid, "active", client=master_client_for(sub.tenant))
+        set_status_at_twilio(sub, "active")
     if sub.sid:
         for number in active_numbers(sub.tenant).filter(subaccount=sub):
             number_release(number=number, actor=actor, to_pool=None, reason="subaccount closed")
@@ -168,7 +182,7 @@ def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
             return sub
         before = sub.status
         if sub.sid:
-            gateway.set_account_status(sub.sid, "closed", client=master_client_for(sub.tenant))
+            set_status_at_twilio(sub, "closed")
         sub.status = Status.CLOSED
         sub.closed_at = timezone.now()
         sub.close_scheduled_at = None
@@ -181,4 +195,31 @@ def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
             target=sub,
             changes={"status": [before, Status.CLOSED]},
         )
+    return sub
+
+
+def forget_connected(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
+    """Close the tenant's own account's row (locked by the caller) without a call to Twilio:
+    the account, its numbers and their webhooks are the tenant's; callbacks still arriving
+    for it are refused, as no token is kept to verify them."""
+    before = sub.status
+    now = timezone.now()
+    PhoneNumber.objects.for_tenant(sub.tenant).filter(
+        subaccount=sub, status=PhoneNumber.Status.ACTIVE
+    ).update(status=PhoneNumber.Status.RELEASED, released_at=now, is_primary=False)
+    sub.status = Status.CLOSED
+    sub.closed_at = now
+    sub.close_scheduled_at = None
+    sub.auth_token = None
+    sub.previous_auth_token = None
+    sub.secondary_auth_token = None
+    sub.previous_token_valid_until = None
+    sub.save()
+    record_audit(
+        tenant=sub.tenant,
+        actor=actor,
+        action="twilio_account.disconnected",
+        target=sub,
+        changes={"status": [before, Status.CLOSED]},
+    )
     return sub

@@ -46,6 +46,20 @@ def provision_subaccount_task(self, subaccount_id: str) -> str | None:
     return sub.status
 
 
+@shared_task(bind=True, name="provisioning.sync_numbers", max_retries=MAX_RETRIES)
+def sync_numbers_task(self, subaccount_id: str) -> int | None:
+    sub = _subaccount(subaccount_id)
+    if sub is None:
+        return None
+    try:
+        return len(numbers.numbers_sync(subaccount=sub))
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(exc=err, countdown=backoff(self.request.retries)) from err
+    except gateway.GatewayError as err:
+        logger.warning("numbers of subaccount %s not synced: %s", subaccount_id, err)
+        return None
+
+
 @shared_task(bind=True, name="provisioning.buy_first_number", max_retries=MAX_RETRIES)
 def buy_first_number_task(self, subaccount_id: str) -> str | None:
     try:

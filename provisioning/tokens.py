@@ -34,6 +34,11 @@ def subaccount_rotate_token(*, subaccount: TwilioSubaccount, actor: Actor) -> Tw
             raise ProvisioningConflict(
                 f"Only an active subaccount's token can be rotated; it is {sub.status}."
             )
+        if sub.is_connected:
+            raise ProvisioningConflict(
+                "This is the tenant's own Twilio account: only the tenant can rotate its "
+                "token (then reconnect it with the new one)."
+            )
         if sub.secondary_auth_token is None:
             sub.secondary_auth_token = gateway.create_secondary_auth_token(
                 subaccount_token_client(sub)

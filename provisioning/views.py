@@ -22,6 +22,7 @@ from provisioning.forms import NumberBuyForm, NumberSearchForm, SignupForm
 from provisioning.models import PhoneNumber
 from provisioning.selectors import (
     active_subaccount,
+    may_connect_own_account,
     onboarding_steps,
     open_subaccount,
 )
@@ -138,6 +139,7 @@ class OnboardingView(TenantRequiredMixin, TemplateView):
             poll_every=_poll_interval(steps),
             sending=sending_mode(self.tenant),
             subaccount=open_subaccount(self.tenant),
+            may_connect_own_account=may_connect_own_account(self.tenant),
         )
         return context
 

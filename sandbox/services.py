@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import transaction
 
 from sandbox.core import auth
@@ -14,6 +16,7 @@ from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
 __all__ = [
+    "create_standalone_account",
     "enable_whatsapp",
     "ensure_master_account",
     "get_test_credentials",
@@ -30,6 +33,20 @@ def get_test_credentials(account_sid: str) -> tuple[str, str]:
     if account is None:
         raise ValueError(f"{account_sid} is not a sandbox account")
     return auth.test_credentials(account)
+
+
+def create_standalone_account(friendly_name: str = "Own Twilio account") -> Account:
+    """An account of its own (no parent), as a business that signed up with Twilio directly
+    has: its SID and auth token are what it gives to connect it to the platform."""
+    now = load_state().now
+    return Account.objects.create(
+        sid=new_sid("AC"),
+        friendly_name=friendly_name[:255],
+        auth_token=secrets.token_hex(16),
+        auth_token_created=now,
+        date_created=now,
+        date_updated=now,
+    )
 
 
 def enable_whatsapp(

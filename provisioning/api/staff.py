@@ -32,7 +32,15 @@ from tenants.models import Tenant
     get=extend_schema(
         operation_id="staff_subaccounts_list",
         summary="Every subaccount with its status and last error (staff)",
-        parameters=[OpenApiParameter("status", str, enum=TwilioSubaccount.Status.values)],
+        parameters=[
+            OpenApiParameter("status", str, enum=TwilioSubaccount.Status.values),
+            OpenApiParameter(
+                "origin",
+                str,
+                enum=TwilioSubaccount.Origin.values,
+                description="`connected`: tenants on their own Twilio account.",
+            ),
+        ],
         responses={200: StaffSubaccountSerializer(many=True), **error_responses(400)},
     )
 )
@@ -47,6 +55,11 @@ class StaffSubaccountListView(StaffAPIView, generics.ListAPIView):
             if wanted not in TwilioSubaccount.Status.values:
                 raise exceptions.ValidationError({"status": "Unknown status."})
             queryset = queryset.filter(status=wanted)
+        origin = self.request.query_params.get("origin")
+        if origin:
+            if origin not in TwilioSubaccount.Origin.values:
+                raise exceptions.ValidationError({"origin": "Unknown origin."})
+            queryset = queryset.filter(origin=origin)
         return queryset
 
 

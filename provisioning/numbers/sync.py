@@ -26,6 +26,10 @@ def numbers_sync(*, subaccount: TwilioSubaccount) -> list[ReconcileRecord]:
         return []
     client = subaccount_client(sub)
     remote = {n.sid: n for n in gateway.list_numbers(client)}
+    if sub.is_connected:
+        # The tenant's own account may hold voice-only numbers: the platform manages the
+        # SMS-capable ones.
+        remote = {sid: n for sid, n in remote.items() if n.sms}
     fixed: list[ReconcileRecord] = []
     with transaction.atomic():
         local = {n.sid: n for n in active_numbers(sub.tenant).filter(subaccount=sub)}
