@@ -306,3 +306,18 @@ def test_a_token_changed_in_twilio_shows_until_the_account_is_connected_again(
     assert connected.auth_token.reveal() == new_token
     subaccount_reconcile(subaccount=connected)
     assert owner_api.get(URL).json()["account"]["last_error"] is None
+
+
+def test_the_platform_creates_no_api_key_in_a_tenants_own_account(
+    tenant, own, owner_api, django_capture_on_commit_callbacks
+):
+    from provisioning.api_keys import migrate_api_keys, subaccounts_missing_api_keys
+    from sandbox.core.models import ApiKey
+
+    assert connect(owner_api, own, django_capture_on_commit_callbacks).status_code == 201
+    sub = TwilioSubaccount.objects.get(tenant=tenant, sid=own.sid)
+    assert sub not in subaccounts_missing_api_keys()
+    migrate_api_keys()
+    sub.refresh_from_db()
+    assert sub.api_key_sid == ""
+    assert not ApiKey.objects.filter(account__sid=own.sid).exists()
