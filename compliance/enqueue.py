@@ -14,6 +14,7 @@ from isvplatform.celery import app
 
 RUN_REGISTRATION = "compliance.run_registration"
 ANNOUNCE_TRANSITION = "compliance.announce_transition"
+SEND_TOLLFREE = "compliance.send_tollfree"
 
 
 def _delay(name: str, *args: Any) -> None:
@@ -28,3 +29,8 @@ def run_registration(registration_id: uuid.UUID | str) -> None:
 def announce_transition(transition_id: int) -> None:
     """Email and webhook for one recorded transition, after the commit."""
     transaction.on_commit(lambda: _delay(ANNOUNCE_TRANSITION, transition_id))
+
+
+def send_tollfree(verification_id: uuid.UUID | str) -> None:
+    """Send a toll-free verification version to Twilio after the commit."""
+    transaction.on_commit(lambda: _delay(SEND_TOLLFREE, str(verification_id)))

@@ -6,6 +6,7 @@ What lives where:
 - `trusthub`: end users, address, document, bundles, assignments and evaluations.
 - `brands`, `messaging_services` (and the cut-over), `campaigns`: one step each.
 - `polling`: one poll per undecided object, and what is due for the beat tasks.
+- `tollfree`: toll-free verifications (submit, edit within the window, send, poll).
 - `transitions`: the review state machine; `common`: errors, settings, the paced client.
 
 Tasks (`compliance.tasks`) import these; these enqueue through `compliance.enqueue`.
@@ -37,6 +38,18 @@ from compliance.services.registrations import (
     registration_submit_draft,
     registration_update,
 )
+from compliance.services.tollfree import (
+    TOLLFREE_STATUSES,
+    business_facts,
+    is_verified,
+    latest_verification,
+    toll_free_numbers,
+    tollfree_due,
+    tollfree_poll,
+    tollfree_resubmit,
+    tollfree_send,
+    tollfree_submit,
+)
 from compliance.services.transitions import BRAND_STATUSES, BUNDLE_STATUSES, CAMPAIGN_STATUSES
 from compliance.services.trusthub import (
     EVALUATION_FIELDS,
@@ -59,15 +72,19 @@ __all__ = [
     "PRIMARY_PROFILE_NAME",
     "RUN_LEASE",
     "SANDBOX_ISV",
+    "TOLLFREE_STATUSES",
     "ChainWaiting",
     "ComplianceConflict",
     "business_attributes",
     "business_digest",
+    "business_facts",
     "due_polls",
     "due_runs",
     "evaluation_errors",
+    "is_verified",
     "isv_email",
     "isv_primary_profile_sid",
+    "latest_verification",
     "messaging_profile_attributes",
     "poll_bundle_by_sid",
     "poll_delay",
@@ -79,5 +96,11 @@ __all__ = [
     "registration_submit_draft",
     "registration_update",
     "representative_attributes",
+    "toll_free_numbers",
+    "tollfree_due",
+    "tollfree_poll",
+    "tollfree_resubmit",
+    "tollfree_send",
+    "tollfree_submit",
     "trusthub_callback_url",
 ]
