@@ -17,4 +17,14 @@ urlpatterns = [
         api.RegistrationSubmitView.as_view(),
         name="api-a2p-registration-submit",
     ),
+    path(
+        "toll-free-verifications",
+        api.TollFreeVerificationListView.as_view(),
+        name="api-toll-free-verifications",
+    ),
+    path(
+        "toll-free-verifications/<uuid:id>",
+        api.TollFreeVerificationDetailView.as_view(),
+        name="api-toll-free-verification",
+    ),
 ]
