@@ -10,12 +10,12 @@ from compliance import pacing
 from compliance.models import Registration, ReviewStatus, TollFreeVerification
 from compliance.selectors import active_registration, form_initial, open_registration
 from compliance.services import (
-    business_facts,
     is_verified,
     latest_verification,
     poll_object,
     registration_run,
     registration_submit,
+    suggested_use_case,
     toll_free_numbers,
     tollfree_poll,
     tollfree_send,
@@ -105,26 +105,6 @@ def register_demo_tenant(tenant: Tenant) -> None:
         )
 
 
-def tollfree_use_case(tenant: Tenant, **overrides: Any) -> dict[str, Any]:
-    """A use case, opt-in proof and sample that pass the pre-flight checks, in the tenant's
-    name (the business facts come from its profile)."""
-    facts = business_facts(tenant)
-    brand = facts["doing_business_as"] or facts["business_name"] or tenant.name
-    site = (facts["business_website"] or "https://example.com").rstrip("/")
-    return {
-        "notification_email": facts["contact_email"] or "compliance@example.com",
-        "use_case_categories": ["ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE"],
-        "use_case_summary": f"{brand} texts order updates and answers to customers who opted "
-        "in at checkout.",
-        "production_message_sample": f"{brand}: your order #1042 is ready for pickup. Reply "
-        "STOP to opt out.",
-        "opt_in_type": "WEB_FORM",
-        "opt_in_image_urls": [f"{site}/sms-opt-in.png"],
-        "message_volume": "1,000",
-        **overrides,
-    }
-
-
 def drive_tollfree_in_sandbox(
     verification: TollFreeVerification, *, step_seconds: int = 15, max_rounds: int = 20
 ) -> TollFreeVerification:
@@ -157,7 +137,7 @@ def verify_demo_toll_free(tenant: Tenant) -> None:
                     tenant=tenant,
                     actor=Actor.system(),
                     phone_number=number,
-                    data=tollfree_use_case(tenant),
+                    data=suggested_use_case(tenant),
                 )
             verification = drive_tollfree_in_sandbox(latest)
             logger.info(

@@ -11,10 +11,10 @@ both let the tenant's US SMS through, exactly as after a real registration.
 from typing import Any
 
 from compliance import pacing
-from compliance.demo import drive_in_sandbox, drive_tollfree_in_sandbox, tollfree_use_case
+from compliance.demo import drive_in_sandbox, drive_tollfree_in_sandbox
 from compliance.models import Registration, TollFreeVerification
 from compliance.selectors import FORM_TO_PROFILE, form_initial
-from compliance.services import registration_submit, tollfree_submit
+from compliance.services import registration_submit, suggested_use_case, tollfree_submit
 from provisioning.models import PhoneNumber
 from tenants.models import BusinessProfile, Tenant
 from tenants.services import Actor
@@ -117,7 +117,7 @@ def submit_toll_free(tenant: Tenant, number: PhoneNumber, **overrides: Any) -> T
         tenant=tenant,
         actor=Actor.system(),
         phone_number=number,
-        data=tollfree_use_case(tenant, **overrides),
+        data=suggested_use_case(tenant, **overrides),
     )
 
 

@@ -98,6 +98,34 @@ def business_facts(tenant: Tenant | int) -> dict[str, Any]:
     }
 
 
+def suggested_use_case(tenant: Tenant, **overrides: Any) -> dict[str, Any]:
+    """A use case, opt-in proof and sample in the tenant's name that pass the pre-flight
+    checks: the form's first suggestion (the business facts come from its profile)."""
+    facts = business_facts(tenant)
+    brand = facts["doing_business_as"] or facts["business_name"] or tenant.name
+    site = (facts["business_website"] or "https://example.com").rstrip("/")
+    return {
+        "notification_email": facts["contact_email"] or "compliance@example.com",
+        "use_case_categories": ["ACCOUNT_NOTIFICATIONS", "CUSTOMER_CARE"],
+        "use_case_summary": f"{brand} texts order updates and answers to customers who opted "
+        "in at checkout.",
+        "production_message_sample": f"{brand}: your order #1042 is ready for pickup. Reply "
+        "STOP to opt out.",
+        "opt_in_type": "WEB_FORM",
+        "opt_in_image_urls": [f"{site}/sms-opt-in.png"],
+        "message_volume": "1,000",
+        **overrides,
+    }
+
+
+def tollfree_form_initial(tenant: Tenant, number: PhoneNumber) -> dict[str, Any]:
+    """The form as first shown: the number's last submission, or suggestions."""
+    latest = latest_verification(number)
+    if latest is None:
+        return suggested_use_case(tenant)
+    return {name: latest.snapshot.get(name) for name in USE_CASE_FIELDS}
+
+
 def toll_free_numbers(tenant: Tenant | int):
     return PhoneNumber.objects.for_tenant(tenant).filter(
         number_type=PhoneNumber.NumberType.TOLL_FREE, status=PhoneNumber.Status.ACTIVE

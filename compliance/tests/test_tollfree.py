@@ -10,11 +10,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from compliance.demo import drive_tollfree_in_sandbox, tollfree_use_case
+from compliance.demo import drive_tollfree_in_sandbox
 from compliance.models import ReviewStatus, StatusTransition
 from compliance.notify import announce
 from compliance.services import (
     ComplianceConflict,
+    suggested_use_case,
     tollfree_due,
     tollfree_resubmit,
     tollfree_send,
@@ -107,7 +108,7 @@ def test_a_rejection_is_edited_within_the_window_under_the_same_sid(toll_free, o
     assert "toll-free verification rejected: Invalid information" in refusal(tenant)
 
     BusinessProfile.objects.filter(tenant=tenant).update(legal_name="Acme Roasters LLC")
-    data = tollfree_use_case(tenant, edit_reason="Business name fixed")
+    data = suggested_use_case(tenant, edit_reason="Business name fixed")
     second = tollfree_resubmit(verification=first, actor=Actor(user=owner), data=data)
     assert (second.version, second.sid) == (2, first.sid)
     second = drive_tollfree_in_sandbox(second)
@@ -146,7 +147,7 @@ def test_after_the_edit_window_a_resubmission_is_a_new_verification(toll_free):
         tenant=tenant,
         actor=Actor.system(),
         phone_number=toll_free.number,
-        data=tollfree_use_case(tenant),
+        data=suggested_use_case(tenant),
     )
     assert second.version == 2 and second.sid == ""
     second = drive_tollfree_in_sandbox(second)
@@ -163,7 +164,7 @@ def test_an_edit_twilio_finds_too_late_is_submitted_as_a_new_verification(toll_f
     assert first.can_edit
     BusinessProfile.objects.filter(tenant=tenant).update(legal_name="Acme Roasters LLC")
     second = tollfree_resubmit(
-        verification=first, actor=Actor.system(), data=tollfree_use_case(tenant)
+        verification=first, actor=Actor.system(), data=suggested_use_case(tenant)
     )
     assert second.sid == first.sid
     second = drive_tollfree_in_sandbox(second)
@@ -173,7 +174,7 @@ def test_an_edit_twilio_finds_too_late_is_submitted_as_a_new_verification(toll_f
 def test_preflight_names_each_field_to_fix_and_sends_nothing(toll_free):
     tenant = toll_free.tenant
     complete_profile(tenant)
-    data = tollfree_use_case(
+    data = suggested_use_case(
         tenant,
         production_message_sample="Order ready! https://bit.ly/abc",
         opt_in_type="VERBAL",
@@ -207,7 +208,7 @@ def test_the_business_facts_come_from_the_business_profile(toll_free):
             actor=Actor.system(),
             phone_number=toll_free.number,
             # The form can't override the profile's facts.
-            data={**tollfree_use_case(tenant), "address_street": "1 Market St"},
+            data={**suggested_use_case(tenant), "address_street": "1 Market St"},
         )
     assert "business profile" in err.value.message_dict["address_street"][0]
 

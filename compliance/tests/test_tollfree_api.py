@@ -2,8 +2,9 @@
 
 import pytest
 
-from compliance.demo import drive_tollfree_in_sandbox, tollfree_use_case
+from compliance.demo import drive_tollfree_in_sandbox
 from compliance.models import TollFreeVerification
+from compliance.services import suggested_use_case
 from compliance.testing import complete_profile
 from compliance.tests.factories import TollFreeVerificationFactory
 from compliance.tests.test_tollfree import provision_toll_free
@@ -20,7 +21,7 @@ def number(tenant):
 
 
 def body(tenant, number, **overrides):
-    return {**tollfree_use_case(tenant), "phone_number_id": str(number.pk), **overrides}
+    return {**suggested_use_case(tenant), "phone_number_id": str(number.pk), **overrides}
 
 
 def test_submit_list_and_retrieve_with_the_timeline(member_client, tenant, number):
@@ -80,7 +81,7 @@ def test_a_rejected_version_is_resubmitted_by_patch(member_client, tenant, numbe
     assert "7-day window" in detail["timeline"][2]["next_action"]
 
     BusinessProfile.objects.filter(tenant=tenant).update(legal_name="Acme Roasters LLC")
-    data = {**tollfree_use_case(tenant), "edit_reason": "Name fixed"}
+    data = {**suggested_use_case(tenant), "edit_reason": "Name fixed"}
     response = client.patch(f"{URL}/{rejected.pk}", data, format="json")
     assert response.status_code == 200, response.json()
     second = response.json()
