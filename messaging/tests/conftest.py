@@ -75,7 +75,8 @@ def other_provisioned(other_tenant) -> Provisioned:
 
 def rows_only(tenant, number: str = "+18335550100") -> Provisioned:
     """The platform's rows of a provisioned tenant, without Twilio's side (for callbacks
-    signed by the test itself)."""
+    signed by the test itself); its toll-free number's verification is approved."""
+    from compliance.tests.factories import TollFreeVerificationFactory
     from provisioning.tests.factories import PhoneNumberFactory, SubaccountFactory
 
     sub = SubaccountFactory(tenant=tenant)
@@ -85,6 +86,9 @@ def rows_only(tenant, number: str = "+18335550100") -> Provisioned:
         phone_number=number,
         number_type=PhoneNumber.NumberType.TOLL_FREE,
         is_primary=True,
+    )
+    TollFreeVerificationFactory(
+        tenant=tenant, phone_number=phone, status="approved", raw_status="TWILIO_APPROVED"
     )
     return Provisioned(tenant=tenant, sub=sub, number=phone)
 
