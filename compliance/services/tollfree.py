@@ -10,7 +10,7 @@ the window closed is a new verification.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -397,9 +397,3 @@ def tollfree_due(now: datetime | None = None, limit: int = 500) -> list[tuple[st
         .values_list("pk", "status")[:limit]
     )
     return [("send" if s == ReviewStatus.DRAFT else "poll", str(pk)) for pk, s in rows]
-
-
-def edit_window_left(verification: TollFreeVerification) -> timedelta | None:
-    if not verification.can_edit or verification.edit_expiration is None:
-        return None
-    return verification.edit_expiration - timezone.now()
