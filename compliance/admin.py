@@ -1,5 +1,6 @@
 """Staff view of 10DLC: a review queue of every tenant's versions by status and age, each
-step's Twilio SID, raw status and raw error, and the actions re-poll and resubmit.
+step's Twilio SID, raw status and raw error, and the actions re-poll and resubmit; and the
+toll-free verifications with Twilio's reasons and edit window.
 
 Registrations and their Twilio objects mirror Twilio, so they change through services only;
 an approved brand or campaign (like an approved version) is read-only here.
@@ -18,9 +19,15 @@ from compliance.models import (
     Registration,
     ReviewStatus,
     StatusTransition,
+    TollFreeVerification,
     TrustProduct,
 )
-from compliance.services import ComplianceConflict, registration_repoll, registration_resubmit
+from compliance.services import (
+    ComplianceConflict,
+    registration_repoll,
+    registration_resubmit,
+    tollfree_poll,
+)
 from compliance.timeline import timeline
 from isvplatform import gateway
 from isvplatform.labels import error_label
@@ -248,3 +255,41 @@ class A2PBrandAdmin(TwilioObjectAdmin):
 @admin.register(A2PCampaign)
 class A2PCampaignAdmin(TwilioObjectAdmin):
     list_display = [*TwilioObjectAdmin.list_display, "use_case", "messaging_service_sid"]
+
+
+@admin.register(TollFreeVerification)
+class TollFreeVerificationAdmin(TwilioObjectAdmin):
+    """Every tenant's toll-free verifications: the review queue by status, Twilio's reasons
+    and edit window, and a re-poll action."""
+
+    list_display = [
+        "tenant",
+        "number",
+        "version",
+        "status",
+        "raw_status",
+        "sid",
+        "reasons",
+        "edit_expiration",
+        "next_poll_at",
+        "error",
+    ]
+    list_filter = ["status", "raw_status"]
+    search_fields = ["sid", "tenant__name", "phone_number__phone_number"]
+    list_select_related = ["tenant", "phone_number"]
+    ordering = ["status", "-created_at"]
+    actions = ["repoll"]
+
+    @admin.display(description="number", ordering="phone_number__phone_number")
+    def number(self, obj: TollFreeVerification) -> str:
+        return obj.phone_number.phone_number
+
+    @admin.display(description="Twilio's reasons")
+    def reasons(self, obj: TollFreeVerification) -> str:
+        return "; ".join(f"{r.get('code')}: {r.get('message')}" for r in obj.errors or [])[:160]
+
+    @admin.action(description="Re-poll Twilio now")
+    def repoll(self, request, queryset):
+        for verification in queryset:
+            tollfree_poll(str(verification.pk), force=True)
+        self.message_user(request, f"Re-polled {queryset.count()} verification(s).")

@@ -1,14 +1,16 @@
-"""REST API of A2P 10DLC registration (seed 003's /10dlc endpoints, under /api/v1).
+"""REST API of A2P 10DLC registration (seed 003's /10dlc endpoints, under /api/v1) and of
+toll-free verification (/toll-free-verifications).
 
 Views only route: scoping and roles come from the base views, rules from the pre-flight
 validation, and every change from a service (which writes the audit row).
 """
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from compliance.models import Registration
+from compliance.models import Registration, TollFreeVerification
 from compliance.selectors import compliance_state, current_vs_approved, form_initial
 from compliance.serializers import (
     FormResponseSerializer,
@@ -17,6 +19,9 @@ from compliance.serializers import (
     RegistrationSummarySerializer,
     StatusSerializer,
     SubmitSerializer,
+    TollFreeResubmitSerializer,
+    TollFreeSubmitSerializer,
+    TollFreeVerificationSerializer,
     form_response,
 )
 from compliance.services import (
@@ -25,10 +30,14 @@ from compliance.services import (
     registration_submit,
     registration_submit_draft,
     registration_update,
+    toll_free_numbers,
+    tollfree_resubmit,
+    tollfree_submit,
 )
 from isvplatform.api.errors import Conflict
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import MANAGE_ROLES, TenantAPIView, TenantScopedMixin
+from provisioning.models import PhoneNumber
 
 TAGS = ["10DLC"]
 
@@ -215,3 +224,98 @@ class RegistrationResendOtpView(TenantScopedMixin, TenantAPIView, generics.Gener
             raise Conflict(str(err)) from err
         registration.refresh_from_db()
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_202_ACCEPTED)
+
+
+TOLLFREE_TAGS = ["Toll-free verification"]
+
+
+def _toll_free_number(tenant, number_id) -> PhoneNumber:
+    number = toll_free_numbers(tenant).filter(pk=number_id).first()
+    if number is None:
+        raise ValidationError({"phone_number_id": ["Choose one of your active toll-free numbers."]})
+    return number
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="toll_free_verifications_list",
+        summary="Every toll-free verification version, newest first",
+        responses={200: TollFreeVerificationSerializer(many=True), **error_responses()},
+    ),
+)
+@extend_schema(tags=TOLLFREE_TAGS)
+class TollFreeVerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+    model = TollFreeVerification
+    serializer_class = TollFreeVerificationSerializer
+    write_roles = MANAGE_ROLES
+
+    def tenant_queryset(self, queryset):
+        return queryset.select_related("phone_number").order_by("-created_at", "-version")
+
+    @extend_schema(
+        operation_id="toll_free_verifications_create",
+        summary="Submit a toll-free number for verification",
+        description="The business facts come from the business profile; the use case, opt-in "
+        "proof and sample from the body. Runs the pre-flight checks (400 with `error.fields` "
+        "naming each field to fix; nothing is sent to Twilio), then sends it to Twilio's "
+        "review. A rejected number is resubmitted (an edit while Twilio's 7-day window is "
+        "open). 409 while the number has a verification under review or approved. Owners "
+        "and admins only.",
+        request=TollFreeSubmitSerializer,
+        responses={201: TollFreeVerificationSerializer, **error_responses(400, 409)},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = TollFreeSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        number = _toll_free_number(self.tenant, data.pop("phone_number_id"))
+        try:
+            verification = tollfree_submit(
+                tenant=self.tenant, actor=self.actor, phone_number=number, data=data
+            )
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        return Response(
+            TollFreeVerificationSerializer(verification).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="toll_free_verifications_retrieve",
+        summary="One version with what was submitted and its timeline",
+        responses={200: TollFreeVerificationSerializer, **error_responses(404)},
+    ),
+    patch=extend_schema(
+        operation_id="toll_free_verifications_resubmit",
+        summary="Resubmit a rejected verification as its next version",
+        description="Only a rejected version, and only the newest of its number (409 "
+        "otherwise). Within Twilio's 7-day edit window it is an edit of the same Twilio "
+        "verification (reviewed first); after it, a new verification. Answers the new "
+        "version, with its own id; the rejected one stays as history.",
+        request=TollFreeResubmitSerializer,
+        responses={200: TollFreeVerificationSerializer, **error_responses(400, 404, 409)},
+    ),
+)
+@extend_schema(tags=TOLLFREE_TAGS)
+class TollFreeVerificationDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+    model = TollFreeVerification
+    serializer_class = TollFreeVerificationSerializer
+    lookup_field = "id"
+    write_roles = MANAGE_ROLES
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def tenant_queryset(self, queryset):
+        return queryset.select_related("phone_number")
+
+    def patch(self, request, *args, **kwargs):
+        verification = self.get_object()
+        serializer = TollFreeResubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            verification = tollfree_resubmit(
+                verification=verification, actor=self.actor, data=dict(serializer.validated_data)
+            )
+        except ComplianceConflict as err:
+            raise Conflict(str(err)) from err
+        return Response(TollFreeVerificationSerializer(verification).data)

@@ -22,4 +22,14 @@ urlpatterns = [
         api.RegistrationResendOtpView.as_view(),
         name="api-a2p-registration-resend-otp",
     ),
+    path(
+        "toll-free-verifications",
+        api.TollFreeVerificationListView.as_view(),
+        name="api-toll-free-verifications",
+    ),
+    path(
+        "toll-free-verifications/<uuid:id>",
+        api.TollFreeVerificationDetailView.as_view(),
+        name="api-toll-free-verification",
+    ),
 ]

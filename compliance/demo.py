@@ -1,14 +1,26 @@
-"""Demo step of `make run`: the demo tenant is taken through the whole 10DLC chain to a
-verified campaign, so its messages flow. Synchronous: it advances the sandbox clock itself.
+"""Demo steps of `make run`: the demo tenant is taken through the whole 10DLC chain to a
+verified campaign, and the toll-free demo tenant's number through toll-free verification, so
+their messages flow. Synchronous: they advance the sandbox clock themselves.
 """
 
 import logging
 from typing import Any
 
 from compliance import pacing
-from compliance.models import Registration
+from compliance.models import Registration, ReviewStatus, TollFreeVerification
 from compliance.selectors import active_registration, form_initial, open_registration
-from compliance.services import poll_object, registration_run, registration_submit
+from compliance.services import (
+    is_verified,
+    latest_verification,
+    poll_object,
+    registration_run,
+    registration_submit,
+    suggested_use_case,
+    toll_free_numbers,
+    tollfree_poll,
+    tollfree_send,
+    tollfree_submit,
+)
 from provisioning.selectors import active_subaccount
 from tenants.models import Tenant
 from tenants.services import Actor
@@ -102,3 +114,43 @@ def register_demo_tenant(tenant: Tenant) -> None:
             registration.status,
             registration.rejection_reason or registration.last_error_message,
         )
+
+
+def drive_tollfree_in_sandbox(
+    verification: TollFreeVerification, *, step_seconds: int = 15, max_rounds: int = 20
+) -> TollFreeVerification:
+    """Send the version and poll it, advancing the sandbox clock, until Twilio decides."""
+    from sandbox import clock
+
+    for _ in range(max_rounds):
+        verification.refresh_from_db()
+        if verification.status == ReviewStatus.DRAFT:
+            # A no-op while another process holds the send (it goes on by itself).
+            tollfree_send(str(verification.pk))
+            verification.refresh_from_db()
+        if verification.is_final:
+            return verification
+        clock.advance(step_seconds)
+        if verification.status != ReviewStatus.DRAFT:
+            tollfree_poll(str(verification.pk), force=True)
+    return verification
+
+
+def verify_demo_toll_free(tenant: Tenant) -> None:
+    """Idempotent: each toll-free number of the tenant ends verified (or its rejection shown)."""
+    with pacing.unpaced():
+        for number in toll_free_numbers(tenant):
+            if is_verified(number):
+                continue
+            latest = latest_verification(number)
+            if latest is None or latest.status == ReviewStatus.REJECTED:
+                latest = tollfree_submit(
+                    tenant=tenant,
+                    actor=Actor.system(),
+                    phone_number=number,
+                    data=suggested_use_case(tenant),
+                )
+            verification = drive_tollfree_in_sandbox(latest)
+            logger.info(
+                "toll-free %s verification is %s", number.phone_number, verification.raw_status
+            )

@@ -15,6 +15,7 @@ from isvplatform.celery import app
 RUN_REGISTRATION = "compliance.run_registration"
 ANNOUNCE_TRANSITION = "compliance.announce_transition"
 RESEND_BRAND_OTP = "compliance.resend_brand_otp"
+SEND_TOLLFREE = "compliance.send_tollfree"
 
 
 def _delay(name: str, *args: Any) -> None:
@@ -34,3 +35,8 @@ def announce_transition(transition_id: int) -> None:
 def resend_brand_otp(brand_id: uuid.UUID | str) -> None:
     """Have Twilio text a sole proprietor's OTP again, after the commit."""
     transaction.on_commit(lambda: _delay(RESEND_BRAND_OTP, str(brand_id)))
+
+
+def send_tollfree(verification_id: uuid.UUID | str) -> None:
+    """Send a toll-free verification version to Twilio after the commit."""
+    transaction.on_commit(lambda: _delay(SEND_TOLLFREE, str(verification_id)))

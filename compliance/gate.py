@@ -1,17 +1,19 @@
-"""The sending gate: US SMS from a 10DLC number needs a verified campaign on its service.
+"""The sending gate: US SMS from a 10DLC number needs a verified campaign on its service, and
+US/CA SMS from a toll-free number an approved toll-free verification.
 
 Carriers block unregistered 10DLC traffic (Twilio error 30034, after the message was
 accepted and charged); the platform refuses such a send before calling Twilio, naming the
-registration step that is missing. Demo tenants get no exemption: their accounts live in
-the sandbox, whose own rules (it approves registrations by itself) let them through.
-`messaging.gate` calls `compliance_gate(tenant, sender)` on every send.
+registration step that is missing. Toll-free traffic is blocked the same way (30032) until
+Twilio approves the number's verification, pending or rejected alike. Demo tenants get no
+exemption: their accounts live in the sandbox, whose own rules (it approves registrations
+by itself) let them through. `messaging.gate` calls `compliance_gate(tenant, sender)` on every send.
 """
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from compliance.models import Registration, ReviewStatus
+from compliance.models import Registration, ReviewStatus, TollFreeVerification
 from compliance.selectors import compliance_state, objects_of, verified_campaign_for_service
 from provisioning.models import PhoneNumber
 from tenants.models import Tenant
@@ -43,6 +45,36 @@ def _is_10dlc_number(e164: str, row: PhoneNumber | None) -> bool:
     if row is not None:
         return row.number_type == PhoneNumber.NumberType.LOCAL and row.iso_country == "US"
     return e164.startswith("+1") and e164[2:5] not in TOLL_FREE_AREA_CODES
+
+
+def _is_toll_free(row: PhoneNumber | None) -> bool:
+    return row is not None and row.number_type == PhoneNumber.NumberType.TOLL_FREE
+
+
+def toll_free_refusal(row: PhoneNumber) -> str | None:
+    """Why this toll-free number may not send US/CA SMS yet, or None once it is verified."""
+    versions = list(TollFreeVerification.objects.filter(phone_number=row).order_by("-version")[:5])
+    if any(v.status == ReviewStatus.APPROVED for v in versions):
+        return None
+    latest = versions[0] if versions else None
+    number = row.phone_number
+    if latest is None:
+        return (
+            f"{number} is a toll-free number that isn't verified (step: toll-free verification "
+            "not submitted). Submit it on the toll-free page; US and Canadian SMS from it can "
+            "be sent once Twilio approves it."
+        )
+    if latest.status == ReviewStatus.REJECTED:
+        reason = latest.failure_reason or "see the toll-free page"
+        return (
+            f"The toll-free verification of {number} was rejected (step: toll-free "
+            f"verification rejected: {reason}). Fix it on the toll-free page and resubmit."
+        )
+    status = STATUS_WORDS.get(latest.status, latest.status)
+    return (
+        f"The toll-free verification of {number} is not approved yet (step: toll-free "
+        f"verification {status}). US and Canadian SMS from it can be sent once it is."
+    )
 
 
 def missing_step(tenant: Tenant | int) -> str:
@@ -92,6 +124,10 @@ def compliance_gate(tenant: Tenant, sender: Any) -> None:
         pool = PhoneNumber.objects.for_tenant(tenant).filter(
             messaging_service__sid=service_sid, status=PhoneNumber.Status.ACTIVE
         )
+        for n in pool:
+            refusal = toll_free_refusal(n) if _is_toll_free(n) else None
+            if refusal:
+                raise ValidationError({"from": refusal})
         if not any(_is_10dlc_number(n.phone_number, n) for n in pool):
             return
         if verified_campaign_for_service(service_sid) is None:
@@ -105,6 +141,11 @@ def compliance_gate(tenant: Tenant, sender: Any) -> None:
             .filter(phone_number=from_number, status=PhoneNumber.Status.ACTIVE)
             .first()
         )
+    if _is_toll_free(row):
+        refusal = toll_free_refusal(row)
+        if refusal:
+            raise ValidationError({"from": refusal})
+        return
     if not from_number or not _is_10dlc_number(from_number, row):
         return
     # Read the number's service afresh: it may have moved since the caller loaded the row.

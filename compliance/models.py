@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from compliance.vocab import SOLE_PROP_OTP_HOURS, BrandType
 from tenants.models import TenantOwned
@@ -71,6 +72,7 @@ class TwilioReviewed(TenantOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     step: str = ""
+    audit_prefix: str = "a2p"
 
     class Meta:
         abstract = True
@@ -307,3 +309,36 @@ class StatusTransition(TenantOwned):
 
     def get_to_status_words(self) -> str:
         return STATUS_WORDS.get(self.to_status, self.to_status)
+
+
+class TollFreeVerification(TwilioReviewed):
+    """One version of a toll-free number's verification: the facts as submitted and Twilio's
+    review of them. An edit within Twilio's edit window keeps the SID and bumps the version;
+    after the window a new verification (a new row) starts from the standard queue."""
+
+    step = "toll_free_verification"
+    audit_prefix = "tollfree"
+
+    phone_number = models.ForeignKey(
+        "provisioning.PhoneNumber", on_delete=models.CASCADE, related_name="toll_free_verifications"
+    )
+    version = models.PositiveIntegerField(default=1)
+    snapshot = models.JSONField(default=dict)
+    edit_allowed = models.BooleanField(null=True, blank=True)
+    edit_expiration = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(TwilioReviewed.Meta):
+        verbose_name = "toll-free verification"
+        indexes = [models.Index(fields=["status", "next_poll_at"])]
+
+    @property
+    def can_edit(self) -> bool:
+        """Twilio takes an edit of a rejection it marked editable, until the window closes."""
+        return (
+            self.status == ReviewStatus.REJECTED
+            and bool(self.edit_allowed)
+            and (self.edit_expiration is None or self.edit_expiration > timezone.now())
+        )

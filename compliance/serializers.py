@@ -5,9 +5,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compliance import vocab
-from compliance.models import Registration, StatusTransition
+from compliance.models import Registration, StatusTransition, TollFreeVerification
 from compliance.selectors import FIELD_LABELS, FORM_TO_PROFILE
+from compliance.timeline import tollfree_timeline
 from compliance.validation import BOOL_FIELDS, FORM_FIELDS, LIST_FIELDS, RULES
+from compliance.validation import tollfree as tollfree_rules
 from isvplatform.api.serializers import column_length
 from tenants.models import BusinessProfile
 
@@ -275,3 +277,111 @@ class StatusSerializer(serializers.Serializer):
     current = RegistrationSerializer(allow_null=True, help_text="The version in progress.")
     latest = RegistrationSummarySerializer(allow_null=True)
     current_vs_approved = FieldChangeSerializer(many=True)
+
+
+def _list(max_items: int, max_length: int, label: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=max_length),
+        required=False,
+        max_length=max_items,
+        help_text=label,
+    )
+
+
+class TollFreeFormSerializer(serializers.Serializer):
+    """The toll-free form: the use case, opt-in proof and sample (the business facts are the
+    business profile's). Types only; the pre-flight rules decide what is valid."""
+
+    notification_email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    use_case_categories = _list(
+        14, 64, f"One or more of: {', '.join(tollfree_rules.USE_CASE_CATEGORIES)}."
+    )
+    use_case_summary = serializers.CharField(required=False, allow_blank=True, max_length=4096)
+    production_message_sample = serializers.CharField(
+        required=False, allow_blank=True, max_length=1024
+    )
+    opt_in_type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=f"One of: {', '.join(tollfree_rules.OPT_IN_TYPES)}.",
+    )
+    opt_in_image_urls = _list(5, 1024, "Public URLs showing how recipients opt in.")
+    message_volume = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text=f"Monthly messages: {', '.join(tollfree_rules.MESSAGE_VOLUMES)}.",
+    )
+    opt_in_keywords = _list(10, 30, "Keywords recipients text to opt in.")
+    opt_in_confirmation_message = serializers.CharField(
+        required=False, allow_blank=True, max_length=1024
+    )
+    help_message_sample = serializers.CharField(required=False, allow_blank=True, max_length=1024)
+    privacy_policy_url = serializers.CharField(required=False, allow_blank=True, max_length=1024)
+    terms_url = serializers.CharField(required=False, allow_blank=True, max_length=1024)
+    age_gated_content = serializers.BooleanField(required=False)
+    additional_information = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4096,
+        help_text="Anything else the reviewer should know (a verbal opt-in's script).",
+    )
+
+
+class TollFreeSubmitSerializer(TollFreeFormSerializer):
+    phone_number_id = serializers.UUIDField(help_text="One of the tenant's toll-free numbers.")
+
+
+class TollFreeResubmitSerializer(TollFreeFormSerializer):
+    edit_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="What was fixed."
+    )
+
+
+class TollFreeVerificationSerializer(serializers.ModelSerializer):
+    """One version of a number's verification: what was submitted and where Twilio's review
+    stands, with the same timeline as a 10DLC version."""
+
+    phone_number = serializers.CharField(source="phone_number.phone_number", read_only=True)
+    phone_number_id = serializers.UUIDField(read_only=True)
+    status = serializers.CharField(
+        read_only=True, help_text="draft, submitted, in_review, approved or rejected."
+    )
+    raw_status = serializers.CharField(
+        read_only=True,
+        help_text="Twilio's status: PENDING_REVIEW, IN_REVIEW, TWILIO_APPROVED or TWILIO_REJECTED.",
+    )
+    reasons = ReasonSerializer(source="errors", many=True, read_only=True)
+    can_edit = serializers.BooleanField(
+        read_only=True, help_text="Whether a resubmission is an edit inside Twilio's window."
+    )
+    timeline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TollFreeVerification
+        fields = [
+            "id",
+            "phone_number",
+            "phone_number_id",
+            "version",
+            "sid",
+            "status",
+            "raw_status",
+            "reasons",
+            "failure_reason",
+            "edit_allowed",
+            "edit_expiration",
+            "can_edit",
+            "snapshot",
+            "timeline",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(TimelineStepSerializer(many=True))
+    def get_timeline(self, obj: TollFreeVerification) -> list[dict]:
+        steps = [step.__dict__ for step in tollfree_timeline(obj)]
+        return TimelineStepSerializer(steps, many=True).data

@@ -54,3 +54,26 @@ def run_due_task() -> int:
 def announce_transition_task(transition_id: int) -> None:
     """Email the owners and queue the tenant-webhook event of one recorded transition."""
     notify.announce(transition_id)
+
+
+@shared_task(name="compliance.send_tollfree", acks_late=True)
+def send_tollfree_task(verification_id: str) -> str:
+    """Create (or edit) one toll-free verification version in Twilio."""
+    verification = services.tollfree_send(verification_id)
+    return verification.status if verification is not None else "missing"
+
+
+@shared_task(name="compliance.poll_tollfree", acks_late=True)
+def poll_tollfree_task(verification_id: str, force: bool = False) -> str:
+    verification = services.tollfree_poll(verification_id, force=force)
+    return verification.status if verification is not None else "missing"
+
+
+@shared_task(name="compliance.tollfree_due")
+def tollfree_due_task() -> int:
+    """Beat: send the versions waiting to go to Twilio, poll the ones under review."""
+    due = services.tollfree_due()
+    for action, verification_id in due:
+        task = send_tollfree_task if action == "send" else poll_tollfree_task
+        task.delay(verification_id)
+    return len(due)

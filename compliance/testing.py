@@ -1,5 +1,8 @@
 """Helpers for tests that need a tenant registered for A2P 10DLC through the sandbox.
 
+`verify_toll_free(tenant, number)` does the same for a toll-free number: a valid toll-free
+verification approved on the sandbox clock (the gate and the carriers' 30032 rule).
+
 `register_and_verify(tenant)` submits a valid registration and drives it to a verified
 campaign on the sandbox clock, so the platform's gate and the sandbox's carrier rule (30034)
 both let the tenant's US SMS through, exactly as after a real registration.
@@ -8,11 +11,18 @@ both let the tenant's US SMS through, exactly as after a real registration.
 from typing import Any
 
 from compliance import pacing
-from compliance.demo import awaits_owner_otp, drive_in_sandbox
-from compliance.models import Registration
-from compliance.selectors import form_initial
-from compliance.services import otp_mobile, poll_object, registration_submit
-from tenants.models import Tenant
+from compliance.demo import awaits_owner_otp, drive_in_sandbox, drive_tollfree_in_sandbox
+from compliance.models import Registration, TollFreeVerification
+from compliance.selectors import FORM_TO_PROFILE, form_initial
+from compliance.services import (
+    otp_mobile,
+    poll_object,
+    registration_submit,
+    suggested_use_case,
+    tollfree_submit,
+)
+from provisioning.models import PhoneNumber
+from tenants.models import BusinessProfile, Tenant
 from tenants.services import Actor
 
 VALID_BUSINESS = {
@@ -102,3 +112,37 @@ def register_and_verify(tenant: Tenant, **overrides: Any) -> Registration:
             poll_object("brand", str(registration.brand_id), force=True)
             registration = drive_in_sandbox(registration)
         return registration
+
+
+def complete_profile(tenant: Tenant) -> BusinessProfile:
+    """Fill the empty fields of the tenant's business profile with valid business facts."""
+    profile, _ = BusinessProfile.objects.get_or_create(
+        tenant=tenant, defaults={"legal_name": VALID_BUSINESS["legal_name"]}
+    )
+    changed = []
+    for form_field, profile_field in FORM_TO_PROFILE.items():
+        if not getattr(profile, profile_field) and VALID_BUSINESS.get(form_field):
+            value = VALID_BUSINESS[form_field]
+            setattr(profile, profile_field, value)
+            changed.append(profile_field)
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+    return profile
+
+
+def submit_toll_free(tenant: Tenant, number: PhoneNumber, **overrides: Any) -> TollFreeVerification:
+    """Submit a valid verification of the number (override any use-case field)."""
+    complete_profile(tenant)
+    return tollfree_submit(
+        tenant=tenant,
+        actor=Actor.system(),
+        phone_number=number,
+        data=suggested_use_case(tenant, **overrides),
+    )
+
+
+def verify_toll_free(tenant: Tenant, number: PhoneNumber, **overrides: Any) -> TollFreeVerification:
+    """Verify a toll-free number of a tenant with an active subaccount through the sandbox's
+    review (or to rejection, when `overrides` carry a sandbox rejection marker)."""
+    with pacing.unpaced():
+        return drive_tollfree_in_sandbox(submit_toll_free(tenant, number, **overrides))

@@ -1,5 +1,6 @@
-"""The status timeline of one 10DLC version: each step's state, reasons, history and what
-the tenant can do next (read side, beside `selectors`)."""
+"""The status timeline of one 10DLC version, or of one toll-free verification version: each
+step's state, reasons, history and what the tenant can do next (read side, beside
+`selectors`)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from compliance.models import (
     Registration,
     ReviewStatus,
     StatusTransition,
+    TollFreeVerification,
     TrustProduct,
 )
 from compliance.selectors import objects_of
@@ -198,6 +200,89 @@ def timeline(registration: Registration) -> list[TimelineStep]:
                 ],
                 updated_at=obj.updated_at if obj is not None else None,
                 otp=owner_otp(registration) if step == Registration.Step.BRAND else None,
+            )
+        )
+    return steps
+
+
+TOLLFREE_STEPS = (
+    (
+        "business_profile",
+        "Business profile",
+        "Your business's identity, taken from your business profile: legal name, website, "
+        "EIN, address and contact.",
+    ),
+    (
+        "submission",
+        "Submitted to Twilio",
+        "The use case, the opt-in proof and a sample message, checked before they were sent.",
+    ),
+    (
+        "review",
+        "Twilio review",
+        "Twilio checks the business, the use case and the opt-in proof. Once approved, the "
+        "number may send SMS to US and Canadian numbers.",
+    ),
+)
+
+
+def _tollfree_next_action(verification: TollFreeVerification) -> str:
+    status = verification.status
+    if status == ReviewStatus.APPROVED:
+        return "Done: this number may send US and Canadian SMS."
+    if status == ReviewStatus.REJECTED:
+        if verification.can_edit:
+            until = verification.edit_expiration
+            when = f" by {until:%b %-d, %H:%M} UTC" if until else ""
+            return (
+                f"Fix what is listed here and resubmit{when}: an edit within Twilio's 7-day "
+                "window is reviewed first."
+            )
+        return (
+            "Fix what is listed here and resubmit: the edit window has closed, so it is "
+            "reviewed as a new verification in the standard queue."
+        )
+    if status == ReviewStatus.DRAFT:
+        return "The platform is sending this to Twilio. Nothing to do."
+    return "Twilio is reviewing the number (usually a few business days). Nothing to do."
+
+
+def tollfree_timeline(verification: TollFreeVerification) -> list[TimelineStep]:
+    """The steps of one toll-free verification version, like a 10DLC version's timeline."""
+    transitions = list(
+        StatusTransition.objects.for_tenant(verification.tenant_id)
+        .filter(object_id=str(verification.pk))
+        .order_by("at", "id")
+    )
+    sent = bool(verification.sid) and verification.status != ReviewStatus.DRAFT
+    review_status = verification.status if sent else "pending"
+    states = {
+        "business_profile": ("approved", "From your profile", ""),
+        "submission": (
+            "approved" if sent else "draft",
+            "Sent" if sent else "Preparing",
+            verification.sid,
+        ),
+        "review": (review_status, _status_label(review_status), verification.sid),
+    }
+    steps = []
+    for key, label, help_text in TOLLFREE_STEPS:
+        status, status_label, sid = states[key]
+        review = key == "review"
+        steps.append(
+            TimelineStep(
+                step=key,
+                label=label,
+                help=help_text,
+                status=status,
+                status_label=status_label,
+                raw_status=verification.raw_status if review else "",
+                sid=sid,
+                reasons=list(verification.errors or []) if review else [],
+                next_action=_tollfree_next_action(verification) if review else "Done.",
+                details={"edit_expiration": verification.edit_expiration} if review else {},
+                transitions=transitions if review else [],
+                updated_at=verification.updated_at,
             )
         )
     return steps

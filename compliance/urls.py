@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance import views
+from compliance import tollfree_views, views
 
 app_name = "compliance"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("10dlc/", views.StatusPageView.as_view(), name="index"),
     path("10dlc/register/", views.WizardView.as_view(), name="wizard"),
     path("10dlc/versions/<uuid:pk>/", views.VersionView.as_view(), name="version"),
+    path("toll-free/", tollfree_views.TollFreeIndexView.as_view(), name="toll_free"),
+    path(
+        "toll-free/<uuid:number_id>/verify/",
+        tollfree_views.TollFreeFormView.as_view(),
+        name="toll_free_form",
+    ),
     path(
         "10dlc/versions/<uuid:pk>/resend-otp/",
         views.ResendOtpView.as_view(),

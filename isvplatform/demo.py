@@ -1,4 +1,5 @@
-"""Demo data for `make run`: a staff superuser and a demo tenant with its owner.
+"""Demo data for `make run`: a staff superuser, a demo tenant with its owner, and a second
+tenant with only a toll-free number (verified through toll-free verification).
 
 Created once; the generated passwords are printed then and kept in a git-ignored file.
 Later capabilities add their own steps to `DEMO_STEPS` (dotted paths of callables that
@@ -24,6 +25,29 @@ DEMO_STEPS: list[str] = [
     "messaging.demo.enable_demo_whatsapp",
     "compliance.demo.register_demo_tenant",
 ]
+# A second tenant with only a toll-free number, which sends once its verification is approved.
+TOLL_FREE_TENANT_SLUG = "demo-bakery"
+TOLL_FREE_OWNER = "owner@bakery.example"
+TOLL_FREE_STEPS: list[str] = [
+    "provisioning.demo.provision_toll_free_demo_tenant",
+    "compliance.demo.verify_demo_toll_free",
+]
+TOLL_FREE_PROFILE = {
+    "website": "https://demo-bakery.example.com",
+    "business_type": "llc",
+    "industry": "retail",
+    "registration_number": "98-7654321",
+    "address_street": "20 Mission St",
+    "address_city": "San Francisco",
+    "address_region": "CA",
+    "address_postal_code": "94105",
+    "owner_first_name": "Bo",
+    "owner_last_name": "Baker",
+    "owner_email": TOLL_FREE_OWNER,
+    "owner_phone": "+14155550120",
+    "contact_email": "hello@demo-bakery.example.com",
+    "contact_phone": "+14155550121",
+}
 
 
 def credentials_file() -> Path:
@@ -84,10 +108,34 @@ def ensure_demo_data() -> dict:
                 },
             )
             created = True
+    with transaction.atomic():
+        bakery, made = _toll_free_tenant(User, saved)
+        created = created or made
     if created:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(saved, indent=2))
         os.chmod(path, 0o600)
     for step in DEMO_STEPS:
         import_string(step)(tenant)
-    return {"created": created, "credentials": saved, "tenant": tenant}
+    for step in TOLL_FREE_STEPS:
+        import_string(step)(bakery)
+    return {"created": created, "credentials": saved, "tenant": tenant, "toll_free_tenant": bakery}
+
+
+def _toll_free_tenant(User, saved: dict) -> tuple[Tenant, bool]:
+    tenant = Tenant.objects.filter(slug=TOLL_FREE_TENANT_SLUG).first()
+    if tenant is not None:
+        return tenant, False
+    owner = User.objects.filter(username=TOLL_FREE_OWNER).first()
+    if owner is None:
+        saved[TOLL_FREE_OWNER] = _password()
+        owner = User.objects.create_user(TOLL_FREE_OWNER, TOLL_FREE_OWNER, saved[TOLL_FREE_OWNER])
+    tenant = tenant_create(
+        name="Demo Bakery LLC",
+        owner=owner,
+        actor=Actor.system(),
+        is_demo=True,
+        slug=TOLL_FREE_TENANT_SLUG,
+        profile=TOLL_FREE_PROFILE,
+    )
+    return tenant, True

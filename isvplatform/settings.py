@@ -428,6 +428,7 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "compliance-poll-due": {"task": "compliance.poll_due", "schedule": 60.0},
         "compliance-run-due": {"task": "compliance.run_due", "schedule": 60.0},
+        "compliance-tollfree-due": {"task": "compliance.tollfree_due", "schedule": 60.0},
     }
 )
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {

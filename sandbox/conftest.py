@@ -10,6 +10,7 @@ from twilio.rest import Client
 
 from sandbox import clock
 from sandbox.core.auth import ensure_master_account
+from sandbox.resources.tollfree_verifications.tests.contract import verification_params
 from sandbox.testing import sdk_client
 from sandbox.tests.urls import hooks as hook_log
 
@@ -84,8 +85,12 @@ def buy_number():
 
 @pytest.fixture
 def number(sub, buy_number):
-    """A toll-free number: US traffic from local (10DLC) numbers needs an A2P campaign."""
-    return buy_number(sub, area_code=800)
+    """A verified toll-free number: US traffic from local (10DLC) numbers needs an A2P
+    campaign, from toll-free numbers an approved toll-free verification (30032 otherwise)."""
+    bought = buy_number(sub, area_code=800)
+    sub.client.messaging.v1.tollfree_verifications.create(**verification_params(bought.sid))
+    clock.advance(60)
+    return bought
 
 
 @pytest.fixture

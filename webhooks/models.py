@@ -17,6 +17,7 @@ class EventType(models.TextChoices):
     MESSAGE_RECEIVED = "message.received", "Message received"
     OPTOUT_CHANGED = "optout.changed", "Opt-out added or removed"
     A2P_STATUS = "a2p.status", "10DLC registration status changed"
+    TOLLFREE_STATUS = "tollfree.status", "Toll-free verification status changed"
 
 
 register_labels("webhook_event", EventType)

@@ -7,6 +7,7 @@ What lives where:
 - `brands`, `messaging_services` (and the cut-over), `campaigns`: one step each;
   `brand_otp`: a sole proprietor's OTP wait and resend.
 - `polling`: one poll per undecided object, and what is due for the beat tasks.
+- `tollfree`: toll-free verifications (submit, edit within the window, send, poll).
 - `transitions`: the review state machine; `common`: errors, settings, the paced client.
 
 Tasks (`compliance.tasks`) import these; these enqueue through `compliance.enqueue`.
@@ -39,6 +40,20 @@ from compliance.services.registrations import (
     registration_submit_draft,
     registration_update,
 )
+from compliance.services.tollfree import (
+    TOLLFREE_STATUSES,
+    business_facts,
+    is_verified,
+    latest_verification,
+    suggested_use_case,
+    toll_free_numbers,
+    tollfree_due,
+    tollfree_form_initial,
+    tollfree_poll,
+    tollfree_resubmit,
+    tollfree_send,
+    tollfree_submit,
+)
 from compliance.services.transitions import BRAND_STATUSES, BUNDLE_STATUSES, CAMPAIGN_STATUSES
 from compliance.services.trusthub import (
     EVALUATION_FIELDS,
@@ -61,17 +76,21 @@ __all__ = [
     "PRIMARY_PROFILE_NAME",
     "RUN_LEASE",
     "SANDBOX_ISV",
+    "TOLLFREE_STATUSES",
     "ChainWaiting",
     "ComplianceConflict",
     "brand_otp_resend",
     "brand_otp_send",
     "business_attributes",
     "business_digest",
+    "business_facts",
     "due_polls",
     "due_runs",
     "evaluation_errors",
+    "is_verified",
     "isv_email",
     "isv_primary_profile_sid",
+    "latest_verification",
     "messaging_profile_attributes",
     "otp_mobile",
     "poll_bundle_by_sid",
@@ -84,5 +103,13 @@ __all__ = [
     "registration_submit_draft",
     "registration_update",
     "representative_attributes",
+    "suggested_use_case",
+    "toll_free_numbers",
+    "tollfree_due",
+    "tollfree_form_initial",
+    "tollfree_poll",
+    "tollfree_resubmit",
+    "tollfree_send",
+    "tollfree_submit",
     "trusthub_callback_url",
 ]

@@ -115,7 +115,7 @@ def transition(
     record_audit(
         tenant=obj.tenant,
         actor=actor or Actor.system(),
-        action=f"a2p.{_object_type(obj)}.{to_status}",
+        action=f"{getattr(obj, 'audit_prefix', 'a2p')}.{_object_type(obj)}.{to_status}",
         target=obj,
         changes={
             "status": [before, to_status],

@@ -6,9 +6,16 @@ from django.urls import reverse
 
 from compliance.models import Registration, ReviewStatus
 from compliance.services import registration_submit
-from compliance.testing import register_and_verify, valid_submission
+from compliance.testing import (
+    complete_profile,
+    register_and_verify,
+    valid_submission,
+    verify_toll_free,
+)
 from compliance.tests.polling_helpers import until_brand_submitted
+from compliance.tests.test_tollfree import provision_toll_free
 from sandbox import clock
+from tenants.models import BusinessProfile
 from tenants.services import Actor
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +68,23 @@ def test_resubmit_creates_the_next_version(staff_client, provisioned):
     second = Registration.objects.for_tenant(provisioned.tenant).get(version=2)
     assert second.status == Registration.Status.SUBMITTED
     assert second.snapshot["legal_name"] == "Acme Coffee Roasters LLC"
+
+
+def test_staff_see_toll_free_verifications_with_their_reasons(staff_client, tenant):
+    number = provision_toll_free(tenant).number
+    complete_profile(tenant)
+    BusinessProfile.objects.filter(tenant=tenant).update(legal_name="Mismatch Roasters LLC")
+    verification = verify_toll_free(tenant, number)
+    page = staff_client.get(
+        reverse("admin:compliance_tollfreeverification_changelist")
+    ).content.decode()
+    assert number.phone_number in page and "TWILIO_REJECTED" in page and "30445" in page
+    detail = staff_client.get(
+        reverse("admin:compliance_tollfreeverification_change", args=[verification.pk])
+    )
+    assert detail.status_code == 200 and verification.sid in detail.content.decode()
+    response = staff_client.post(
+        reverse("admin:compliance_tollfreeverification_changelist"),
+        {"action": "repoll", "_selected_action": [verification.pk]},
+    )
+    assert response.status_code == 302

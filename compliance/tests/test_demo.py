@@ -3,11 +3,12 @@ and its messages flow."""
 
 import pytest
 
-from compliance.demo import register_demo_tenant
-from compliance.models import Registration
+from compliance.demo import register_demo_tenant, verify_demo_toll_free
+from compliance.models import Registration, TollFreeVerification
 from compliance.tests.conftest import HANDSET
 from isvplatform.demo import DEMO_STEPS, ensure_demo_data
 from messaging.services import message_dispatch, message_send
+from provisioning.models import PhoneNumber
 from sandbox import clock
 from sandbox.resources.messages.models import Message as SandboxMessage
 from tenants.services import Actor
@@ -112,3 +113,26 @@ def test_a_demo_tenant_is_badged_in_the_portal_admin_and_api(tenant, member_clie
     assert tenant.name in listing
     change = client.get(f"/admin/tenants/tenant/{tenant.pk}/change/").content.decode()
     assert 'name="is_demo"' not in change  # shown, but not switchable afterwards
+
+
+def test_the_toll_free_demo_tenant_verifies_its_number_and_sends(settings, tmp_path):
+    """`make run`'s second tenant has only a toll-free number: verified, it sends."""
+    settings.VAR_DIR = tmp_path
+    tenant = ensure_demo_data()["toll_free_tenant"]
+    (number,) = PhoneNumber.objects.for_tenant(tenant)
+    assert number.number_type == PhoneNumber.NumberType.TOLL_FREE
+    (verification,) = TollFreeVerification.objects.for_tenant(tenant)
+    assert verification.raw_status == "TWILIO_APPROVED"
+    verify_demo_toll_free(tenant)  # idempotent
+    assert TollFreeVerification.objects.for_tenant(tenant).count() == 1
+
+    message = message_send(tenant=tenant, to=HANDSET, body="Bread is ready", actor=Actor.system())
+    message_dispatch(str(message.pk))
+    clock.advance(10)
+    message.refresh_from_db()
+    sent = SandboxMessage.objects.get(sid=message.sid)
+    assert (sent.status, sent.error_code, sent.from_address) == (
+        "delivered",
+        None,
+        number.phone_number,
+    )

@@ -11,7 +11,8 @@ and the names below. What lives where:
   keys), `numbers`
   (phone numbers), `messages` (messages and media records), `media` (downloading media
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
-  addresses), `a2p` (brands, vettings, campaigns), `lookups` (Lookup v2).
+  addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
+  `lookups` (Lookup v2).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -100,12 +101,19 @@ from isvplatform.gateway.results import (
     PhoneLookup,
     PhoneNumber,
     SupportingDocument,
+    TollfreeVerification,
     TrustBundle,
     UsAppToPerson,
 )
 from isvplatform.gateway.signatures import (
     compute_signature,
     validate_signature,
+)
+from isvplatform.gateway.tollfree import (
+    create_tollfree_verification,
+    delete_tollfree_verification,
+    fetch_tollfree_verification,
+    update_tollfree_verification,
 )
 from isvplatform.gateway.trusthub import (
     BUNDLE_KINDS,
@@ -148,6 +156,7 @@ __all__ = [
     "RejectedRequest",
     "RetryableGatewayError",
     "SupportingDocument",
+    "TollfreeVerification",
     "TrustBundle",
     "UsAppToPerson",
     "account_client",
@@ -165,11 +174,13 @@ __all__ = [
     "create_secondary_auth_token",
     "create_subaccount",
     "create_supporting_document",
+    "create_tollfree_verification",
     "create_trust_bundle",
     "delete_a2p_campaign",
     "delete_api_key",
     "delete_messaging_service",
     "delete_secondary_auth_token",
+    "delete_tollfree_verification",
     "describe_error",
     "download_media",
     "evaluate_bundle",
@@ -179,6 +190,7 @@ __all__ = [
     "fetch_message",
     "fetch_messaging_service",
     "fetch_number",
+    "fetch_tollfree_verification",
     "fetch_trust_bundle",
     "find_address",
     "find_end_user",
@@ -213,5 +225,6 @@ __all__ = [
     "transfer_number",
     "translate_errors",
     "update_number_webhooks",
+    "update_tollfree_verification",
     "validate_signature",
 ]

@@ -171,6 +171,21 @@ class BrandRegistration:
 
 
 @dataclass(frozen=True)
+class TollfreeVerification:
+    sid: str
+    status: str
+    tollfree_phone_number_sid: str
+    tollfree_phone_number: str
+    rejection_reason: str | None
+    error_code: int | None
+    rejection_reasons: tuple[dict, ...]
+    edit_allowed: bool | None
+    edit_expiration: datetime | None
+    external_reference_id: str | None
+    date_updated: datetime | None
+
+
+@dataclass(frozen=True)
 class BrandVetting:
     sid: str
     status: str

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from compliance.testing import verify_toll_free
 from isvplatform.gateway import compute_signature
 from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_buy, number_search
@@ -35,9 +36,11 @@ class Provisioned:
 def provision_tenant(tenant, area_code: str = "", *, toll_free: bool = True) -> Provisioned:
     """An active sandbox subaccount with one number (primary), as onboarding leaves it.
 
-    By default the number is toll-free: US SMS from it needs no A2P 10DLC campaign, so the
-    compliance gate and the carriers' 30034 rule (both tested by the compliance app) stay out
-    of the way. `toll_free=False` buys a local (10DLC) number in `area_code`.
+    By default the number is toll-free and verified through toll-free verification (as a
+    real toll-free sender must be, or Twilio fails its US traffic with 30032): it needs no
+    A2P 10DLC campaign, so the 10DLC gate and the carriers' 30034 rule (both tested by the
+    compliance app) stay out of the way. `toll_free=False` buys a local (10DLC) number in
+    `area_code`.
     """
     sub = subaccount_request(tenant=tenant, actor=Actor.system(), enqueue=False)
     sub = subaccount_provision(str(sub.pk))
@@ -45,6 +48,8 @@ def provision_tenant(tenant, area_code: str = "", *, toll_free: bool = True) -> 
     if toll_free:
         offer = number_search(tenant=tenant, number_type="toll_free", limit=1)[0]
         number = number_buy(tenant=tenant, actor=Actor.system(), phone_number=offer.phone_number)
+        verification = verify_toll_free(tenant, number)
+        assert verification.raw_status == "TWILIO_APPROVED", verification.failure_reason
     else:
         number = number_buy(tenant=tenant, actor=Actor.system(), area_code=area_code or "415")
     number.refresh_from_db()
@@ -70,7 +75,8 @@ def other_provisioned(other_tenant) -> Provisioned:
 
 def rows_only(tenant, number: str = "+18335550100") -> Provisioned:
     """The platform's rows of a provisioned tenant, without Twilio's side (for callbacks
-    signed by the test itself)."""
+    signed by the test itself); its toll-free number's verification is approved."""
+    from compliance.tests.factories import TollFreeVerificationFactory
     from provisioning.tests.factories import PhoneNumberFactory, SubaccountFactory
 
     sub = SubaccountFactory(tenant=tenant)
@@ -80,6 +86,9 @@ def rows_only(tenant, number: str = "+18335550100") -> Provisioned:
         phone_number=number,
         number_type=PhoneNumber.NumberType.TOLL_FREE,
         is_primary=True,
+    )
+    TollFreeVerificationFactory(
+        tenant=tenant, phone_number=phone, status="approved", raw_status="TWILIO_APPROVED"
     )
     return Provisioned(tenant=tenant, sub=sub, number=phone)
 
