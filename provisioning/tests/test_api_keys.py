@@ -40,8 +40,13 @@ KEY_MANAGEMENT = ("/Keys", "accounts:/v1/AuthTokens")
 
 
 def toll_free_number(tenant):
+    """A toll-free number verified at the sandbox, as Twilio requires before it sends (30032)."""
+    from compliance.testing import verify_toll_free
+
     offer = number_search(tenant=tenant, number_type="toll_free", limit=1)[0]
-    return number_buy(tenant=tenant, actor=Actor.system(), phone_number=offer.phone_number)
+    number = number_buy(tenant=tenant, actor=Actor.system(), phone_number=offer.phone_number)
+    verify_toll_free(tenant, number)
+    return number
 
 
 def send(tenant, django_capture_on_commit_callbacks) -> Message:

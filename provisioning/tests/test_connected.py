@@ -128,6 +128,10 @@ def connected(tenant, own, django_capture_on_commit_callbacks):
         sub = twilio_account_connect(
             tenant=tenant, actor=Actor.system(), account_sid=own.sid, auth_token=own.token
         )
+    # Twilio fails US traffic from an unverified toll-free number with 30032.
+    from compliance.testing import verify_toll_free
+
+    verify_toll_free(tenant, PhoneNumber.objects.get(tenant=tenant, phone_number=own.number))
     return sub
 
 
