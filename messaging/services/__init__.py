@@ -35,11 +35,14 @@ from messaging.services.conversations import (
 from messaging.services.dispatch import (
     MAX_RECONCILES,
     DispatchResult,
+    SendInDoubt,
     message_dispatch,
     message_fail_after_retries,
+    message_settle_unknown,
     messages_to_sweep,
     stale_message_ids,
     status_callback_url,
+    unknown_message_ids,
 )
 from messaging.services.estimates import Estimate, message_estimate
 from messaging.services.keyword_replies import (
@@ -68,6 +71,7 @@ __all__ = [
     "DispatchResult",
     "Estimate",
     "ImportResult",
+    "SendInDoubt",
     "SendRefused",
     "Sender",
     "conversation_get_or_create",
@@ -80,6 +84,7 @@ __all__ = [
     "message_estimate",
     "message_fail_after_retries",
     "message_send",
+    "message_settle_unknown",
     "messages_to_sweep",
     "messaging_settings_for",
     "messaging_settings_update",
@@ -93,5 +98,6 @@ __all__ = [
     "status_callback_url",
     "strip_channel",
     "twilio_address",
+    "unknown_message_ids",
     "whatsapp_window_closes_at",
 ]

@@ -58,6 +58,17 @@ def _inject_faults(req: SandboxRequest) -> None:
         raise TwilioError(20500, 500, "Internal Server Error")
 
 
+def _lose_the_answer(req: SandboxRequest) -> bool:
+    """Whether this write, already carried out, is answered 500 (`rate_500_after_write`)."""
+    state = req.state
+    return (
+        req.method == "POST"
+        and bool(state.rate_500_after_write)
+        and faults.applies_to(state, req.path)
+        and faults.chance(state, state.rate_500_after_write)
+    )
+
+
 def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
     """Answer one Twilio API request: (status, body text, headers)."""
     try:
@@ -77,6 +88,8 @@ def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
         if req.route.auth:
             req.account = auth.authenticate(req)
         result = req.route.handler(req)
+        if _lose_the_answer(req):
+            raise TwilioError(20500, 500, "Internal Server Error")
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}
     if result is None:
