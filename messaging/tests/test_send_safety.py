@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from isvplatform import claims, gateway
@@ -221,3 +222,22 @@ def test_a_stop_committed_after_the_claim_but_before_the_call_still_wins(provisi
     # ...whose re-check after claiming sees it.
     assert message_dispatch(str(message.pk)).outcome == "opted_out"
     assert sandbox_messages_to(HANDSET).count() == 0
+
+
+def test_staff_see_unknown_messages_and_can_have_them_looked_up_again(provisioned, staff_user):
+    message = queue(provisioned)
+    sid = lose_first_answer(message)
+    with plain_500(), pytest.raises(gateway.RetryableGatewayError) as err:
+        message_dispatch(str(message.pk))
+    message_fail_after_retries(str(message.pk), err.value)
+    staff = Client()
+    staff.force_login(staff_user)
+    page = staff.get("/admin/messaging/message/?status__exact=unknown")
+    assert page.status_code == 200 and "Unknown: check at Twilio" in page.content.decode()
+    staff.post(
+        "/admin/messaging/message/",
+        {"action": "settle_unknown", "_selected_action": [str(message.pk)]},
+    )
+    message.refresh_from_db()
+    assert message.sid == sid
+    assert sandbox_messages_to(HANDSET).count() == 1
