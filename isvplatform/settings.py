@@ -322,6 +322,8 @@ TWILIO_STATUS_WEBHOOK_PATH = env("TWILIO_STATUS_WEBHOOK_PATH", default="/webhook
 # After a token rotation, callbacks signed with the previous token still verify this long.
 TWILIO_TOKEN_GRACE_MINUTES = env.int("TWILIO_TOKEN_GRACE_MINUTES", default=60)
 PROVISIONING_STUCK_MINUTES = env.int("PROVISIONING_STUCK_MINUTES", default=15)
+# A worker's claim on a subaccount while it calls Twilio (no row lock is held meanwhile).
+PROVISIONING_CLAIM_SECONDS = env.int("PROVISIONING_CLAIM_SECONDS", default=300)
 RECONCILE_INTERVAL_MINUTES = env.int("RECONCILE_INTERVAL_MINUTES", default=60)
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from isvplatform.claims import Claimable
 from isvplatform.fields import EncryptedTextField
 from isvplatform.labels import register_labels
 from tenants.models import Tenant, TenantOwned
 
 
-class TwilioSubaccount(TenantOwned):
+class TwilioSubaccount(TenantOwned, Claimable):
     """The tenant's own Twilio account under the vendor's master account."""
 
     class Status(models.TextChoices):
@@ -164,7 +165,7 @@ class PooledNumber(models.Model):
         return f"{self.phone_number} (pool, {self.status})"
 
 
-class PhoneNumber(TenantOwned):
+class PhoneNumber(TenantOwned, Claimable):
     """A number the tenant owns (or owned: released rows are kept as history)."""
 
     NumberType = NumberType

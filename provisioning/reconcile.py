@@ -82,6 +82,7 @@ def _reconcile_status(
 ) -> list[ReconcileRecord]:
     if twilio_status == sub.status:
         return []
+    suspend_again = False
     with transaction.atomic():
         sub = subaccount_lock(sub.pk)
         ours = sub.status
@@ -108,7 +109,7 @@ def _reconcile_status(
             sub.save()
             detail = "suspended in Twilio: suspended here"
         elif twilio_status == "active" and ours == Status.SUSPENDED:
-            gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
+            suspend_again = True
             detail = "active in Twilio while suspended here: suspended again in Twilio"
         else:
             return []
@@ -120,6 +121,9 @@ def _reconcile_status(
             target=sub,
             changes=changes,
         )
+    if suspend_again:
+        # Twilio's side after the transaction: no row lock is held while Twilio answers.
+        gateway.set_account_status(sub.sid, "suspended", client=master_client_for(sub.tenant))
     return [record]
 
 

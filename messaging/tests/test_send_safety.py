@@ -7,12 +7,11 @@ Twilio accepted a send but its answer never arrived: a blind retry would send it
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from isvplatform import claims, gateway
-from isvplatform.gateway.http import RetryingHttpClient
+from isvplatform.testing.transactions import record_twilio_calls
 from messaging.models import Message, OptOut
 from messaging.services import (
     SendInDoubt,
@@ -168,30 +167,13 @@ def test_the_reconciler_fails_an_unknown_message_twilio_never_got(provisioned):
 # --- claims instead of row locks ------------------------------------------------------------
 
 
-@pytest.fixture
-def calls_outside_transactions(monkeypatch):
-    """Record, for every Twilio call, whether a transaction of the code under test was open
-    (the test's own transaction is the baseline)."""
-    baseline = len(connection.atomic_blocks)
-    seen: list[tuple[str, bool]] = []
-    original = RetryingHttpClient.request
-
-    def request(self, method, uri, *args, **kwargs):
-        seen.append((f"{method} {uri}", len(connection.atomic_blocks) > baseline))
-        return original(self, method, uri, *args, **kwargs)
-
-    monkeypatch.setattr(RetryingHttpClient, "request", request)
-    return seen
-
-
-def test_no_twilio_call_of_a_send_runs_inside_a_transaction(
-    provisioned, calls_outside_transactions
-):
+def test_no_twilio_call_of_a_send_runs_inside_a_transaction(provisioned, monkeypatch):
+    calls = record_twilio_calls(monkeypatch)
     message = queue(provisioned)
     lose_first_answer(message)
     assert message_dispatch(str(message.pk)).outcome == "adopted"
-    assert calls_outside_transactions, "the send made no Twilio call"
-    assert [call for call, in_transaction in calls_outside_transactions if in_transaction] == []
+    assert len(calls.made) == 2  # the lost POST, the look-up
+    assert calls.in_transaction == []
 
 
 def test_a_claimed_message_is_left_alone_until_its_lease_runs_out(provisioned):
