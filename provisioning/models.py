@@ -119,7 +119,7 @@ class NumberType(models.TextChoices):
 register_labels("number_type", NumberType)
 
 
-class PooledNumber(models.Model):
+class PooledNumber(Claimable):
     """A number the vendor bought into its master account ahead of demand.
 
     Allocating it moves it (same SID) into a tenant's subaccount; when the tenant releases

@@ -14,7 +14,14 @@ from isvplatform import gateway
 from isvplatform.testing.transactions import record_twilio_calls
 from provisioning.locks import SubaccountBusy, subaccount_lock, subaccount_take_claim
 from provisioning.models import TwilioSubaccount
-from provisioning.numbers import number_buy, number_search
+from provisioning.numbers import (
+    number_buy,
+    number_release,
+    number_search,
+    pool_allocate,
+    pool_buy,
+    pool_release,
+)
 from provisioning.services import subaccount_provision, subaccount_request
 from provisioning.suspension import subaccount_close, subaccount_reactivate, subaccount_suspend
 from provisioning.tokens import subaccount_rotate_token
@@ -80,3 +87,15 @@ def test_a_second_provisioning_run_leaves_a_claimed_row_to_the_first(tenant):
     claim(sub)
     again = subaccount_provision(str(sub.pk))
     assert again.sid is None and again.status == "pending"
+
+
+def test_no_pool_call_to_twilio_runs_inside_a_transaction(active_sub, monkeypatch):
+    calls = record_twilio_calls(monkeypatch)
+    kept = pool_buy(actor=Actor.system(), area_code="628")
+    number = pool_allocate(pooled=kept, tenant=active_sub.tenant, actor=Actor.system())
+    number_release(number=number, actor=Actor.system(), reason="test")
+    pool_release(pooled=pool_buy(actor=Actor.system(), area_code="628"), actor=Actor.system())
+    kept.refresh_from_db()
+    assert kept.status == "available" and kept.claim_token is None
+    assert len(calls.made) >= 6
+    assert calls.in_transaction == []
