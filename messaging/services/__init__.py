@@ -5,7 +5,10 @@ What lives where:
 - `senders`: which messaging service or number a message goes out from.
 - `estimates`: segments, encoding and price before sending.
 - `dispatch`: the send task's body (`message_dispatch`), Twilio's answer and the callbacks
-  that beat it, giving up after retries, and what the sweeper and reconciler pick up.
+  that beat it, giving up after retries, settling `unknown` messages, and what the sweeper
+  and reconciler pick up.
+- `doubt`: exactly-once, finding at Twilio a send whose answer was lost (body, media or
+  template) since its first attempt in doubt.
 - `optouts`: STOP and START, opt-outs by hand or import, the consent ledger.
 - `conversations`: threads, their unread counts and the WhatsApp 24-hour window.
 - `keyword_replies`: the STOP/START/HELP texts and storing a reply sent as TwiML (whether
