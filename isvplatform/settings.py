@@ -322,6 +322,8 @@ TWILIO_STATUS_WEBHOOK_PATH = env("TWILIO_STATUS_WEBHOOK_PATH", default="/webhook
 # After a token rotation, callbacks signed with the previous token still verify this long.
 TWILIO_TOKEN_GRACE_MINUTES = env.int("TWILIO_TOKEN_GRACE_MINUTES", default=60)
 PROVISIONING_STUCK_MINUTES = env.int("PROVISIONING_STUCK_MINUTES", default=15)
+# A worker's claim on a subaccount while it calls Twilio (no row lock is held meanwhile).
+PROVISIONING_CLAIM_SECONDS = env.int("PROVISIONING_CLAIM_SECONDS", default=300)
 RECONCILE_INTERVAL_MINUTES = env.int("RECONCILE_INTERVAL_MINUTES", default=60)
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
@@ -349,6 +351,11 @@ MESSAGING_OUTBOX_SWEEP_SECONDS = env.int("MESSAGING_OUTBOX_SWEEP_SECONDS", defau
 # The reconciler fetches messages whose status has not moved for this long (lost callbacks).
 MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=900)
 MESSAGING_SEND_MAX_RETRIES = env.int("MESSAGING_SEND_MAX_RETRIES", default=8)
+# A send task's claim on a message: longer than one send with all its HTTP retries.
+MESSAGING_SEND_LEASE_SECONDS = env.int("MESSAGING_SEND_LEASE_SECONDS", default=300)
+# After a send attempt whose answer was lost, how long Twilio's message list gets to show it
+# before "not found" counts as "not sent".
+MESSAGING_SEND_DOUBT_SECONDS = env.int("MESSAGING_SEND_DOUBT_SECONDS", default=60)
 # Inbound media is stored only up to this size and only of these content types.
 MESSAGING_MEDIA_MAX_BYTES = env.int("MESSAGING_MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
 MESSAGING_MEDIA_CONTENT_TYPES = env.list(

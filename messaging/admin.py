@@ -16,7 +16,11 @@ from messaging.models import (
     WebhookEvent,
 )
 from messaging.services import optout_remove
-from messaging.tasks import reconcile_message_task, send_message_task
+from messaging.tasks import (
+    reconcile_message_task,
+    send_message_task,
+    settle_unknown_message_task,
+)
 from tenants.services import Actor
 
 
@@ -51,7 +55,7 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["tenant"]
     show_full_result_count = False
     inlines = [MediaInline]
-    actions = ["reconcile_now", "resend_stuck"]
+    actions = ["reconcile_now", "resend_stuck", "settle_unknown"]
 
     @admin.action(description="Fetch the status from Twilio now")
     def reconcile_now(self, request, queryset):
@@ -59,6 +63,18 @@ class MessageAdmin(ReadOnlyAdmin):
         for message_id in ids:
             reconcile_message_task.delay(message_id)
         self.message_user(request, f"Reconciling {len(ids)} message(s).", messages.SUCCESS)
+
+    @admin.action(description="Look for unknown messages at Twilio again (never re-sends)")
+    def settle_unknown(self, request, queryset):
+        ids = [
+            str(pk)
+            for pk in queryset.filter(status="unknown", sid__isnull=True).values_list(
+                "pk", flat=True
+            )
+        ]
+        for message_id in ids:
+            settle_unknown_message_task.delay(message_id)
+        self.message_user(request, f"Checking {len(ids)} message(s) at Twilio.", messages.INFO)
 
     @admin.action(description="Enqueue the send task again (stuck in queued)")
     def resend_stuck(self, request, queryset):

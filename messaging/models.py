@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from isvplatform.claims import Claimable
 from isvplatform.labels import register_labels
 from tenants.models import TenantOwned
 
@@ -35,6 +36,9 @@ class Status(models.TextChoices):
     READ = "read", "Read"
     CANCELED = "canceled", "Canceled"
     RECEIVED = "received", "Received"
+    # A send whose answer was lost and whose look-up at Twilio could not tell whether it went
+    # out: never sent again, the reconciler resolves it or staff decide.
+    UNKNOWN = "unknown", "Unknown: check at Twilio"
 
 
 register_labels("channel", Channel)
@@ -44,6 +48,7 @@ register_labels("message_status", Status)
 # A status replaces another only with a higher rank, so a late or repeated callback never moves
 # a message backwards. Twilio's initial statuses (accepted, scheduled) count as queued.
 STATUS_RANK: dict[str, int] = {
+    Status.UNKNOWN: 5,
     "accepted": 10,
     "scheduled": 10,
     Status.QUEUED: 10,
@@ -107,7 +112,7 @@ class Conversation(TenantOwned):
         return f"{self.contact_number} ({self.channel})"
 
 
-class Message(TenantOwned):
+class Message(TenantOwned, Claimable):
     """One SMS or WhatsApp message, outbound or inbound, with its whole delivery story."""
 
     class Origin(models.TextChoices):
@@ -153,6 +158,11 @@ class Message(TenantOwned):
     send_attempts = models.PositiveSmallIntegerField(default=0)
     sweeps = models.PositiveSmallIntegerField(default=0)
     reconciles = models.PositiveSmallIntegerField(default=0)
+    # Exactly-once: since when an attempt may have reached Twilio without its answer reaching
+    # us (the earliest such attempt's start), and until when a look-up that finds nothing is
+    # not yet proof that nothing was sent. Both empty: no attempt is in doubt.
+    in_doubt_since = models.DateTimeField(null=True, blank=True)
+    doubt_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -13,10 +13,13 @@ from messaging.media import inbound_media_store
 from messaging.models import Message
 from messaging.prices import PriceNotYet, message_price_record
 from messaging.services import (
+    SendInDoubt,
     message_dispatch,
     message_fail_after_retries,
+    message_settle_unknown,
     messages_to_sweep,
     stale_message_ids,
+    unknown_message_ids,
 )
 from messaging.statuses import apply_fetched
 from provisioning.accounts import NoTwilioAccount, tenant_account
@@ -33,7 +36,7 @@ def send_backoff(retries: int) -> float:
 def send_message_task(self, message_id: str) -> str:
     try:
         return message_dispatch(message_id).outcome
-    except gateway.RetryableGatewayError as err:
+    except (gateway.RetryableGatewayError, SendInDoubt) as err:
         if self.request.retries >= settings.MESSAGING_SEND_MAX_RETRIES:
             message_fail_after_retries(message_id, err)
             return "gave_up"
@@ -79,6 +82,17 @@ def reconcile_message_task(self, message_id: str) -> str:
     return "applied" if outcome.applied else "unchanged"
 
 
+@shared_task(bind=True, name="messaging.settle_unknown", max_retries=3)
+def settle_unknown_message_task(self, message_id: str) -> str:
+    try:
+        return message_settle_unknown(message_id)
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(countdown=60, exc=err)
+    except gateway.GatewayError as err:
+        logger.warning("settling unknown message %s failed: %s", message_id, err)
+        return "error"
+
+
 @contextmanager
 def _single_run(name: str, seconds: int) -> Iterator[bool]:
     """A cache lock so overlapping beat runs of the same job skip instead of piling up."""
@@ -112,7 +126,10 @@ def reconcile_stale_task() -> int:
         ids = stale_message_ids(older_than_seconds=settings.MESSAGING_RECONCILE_AFTER_SECONDS)
         for message_id in ids:
             reconcile_message_task.delay(message_id)
-    return len(ids)
+        unknown = unknown_message_ids(older_than_seconds=settings.MESSAGING_SEND_DOUBT_SECONDS)
+        for message_id in unknown:
+            settle_unknown_message_task.delay(message_id)
+    return len(ids) + len(unknown)
 
 
 @shared_task(name="messaging.purge_idempotency")

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from isvplatform.claims import Claimable
 from isvplatform.fields import EncryptedTextField
 from isvplatform.labels import register_labels
 from tenants.models import Tenant, TenantOwned
 
 
-class TwilioSubaccount(TenantOwned):
+class TwilioSubaccount(TenantOwned, Claimable):
     """The Twilio account a tenant's traffic goes through: a subaccount the platform created
     under the vendor's master account, or (origin `connected`) the tenant's own account,
     which the platform uses with the tenant's credentials but never suspends or closes."""
@@ -167,7 +168,7 @@ class NumberType(models.TextChoices):
 register_labels("number_type", NumberType)
 
 
-class PooledNumber(models.Model):
+class PooledNumber(Claimable):
     """A number the vendor bought into its master account ahead of demand.
 
     Allocating it moves it (same SID) into a tenant's subaccount; when the tenant releases
@@ -213,7 +214,7 @@ class PooledNumber(models.Model):
         return f"{self.phone_number} (pool, {self.status})"
 
 
-class PhoneNumber(TenantOwned):
+class PhoneNumber(TenantOwned, Claimable):
     """A number the tenant owns (or owned: released rows are kept as history)."""
 
     NumberType = NumberType

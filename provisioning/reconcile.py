@@ -110,6 +110,7 @@ def _reconcile_status(
 ) -> list[ReconcileRecord]:
     if twilio_status == sub.status:
         return []
+    suspend_again = False
     with transaction.atomic():
         sub = subaccount_lock(sub.pk)
         ours = sub.status
@@ -136,7 +137,7 @@ def _reconcile_status(
         elif twilio_status == "active" and ours == Status.SUSPENDED:
             if sub.is_connected:
                 return []  # the tenant's own account: suspended here only, by design
-            set_status_at_twilio(sub, "suspended")
+            suspend_again = True
             detail = "active in Twilio while suspended here: suspended again in Twilio"
         else:
             return []
@@ -148,6 +149,9 @@ def _reconcile_status(
             target=sub,
             changes=changes,
         )
+    if suspend_again:
+        # Twilio's side after the transaction: no row lock is held while Twilio answers.
+        set_status_at_twilio(sub, "suspended")
     return [record]
 
 

@@ -24,7 +24,13 @@ from provisioning import enqueue as after_commit
 from provisioning.accounts import master_client_for
 from provisioning.api_keys import subaccount_ensure_api_key
 from provisioning.errors import ProvisioningConflict
-from provisioning.locks import subaccount_lock
+from provisioning.locks import (
+    SubaccountBusy,
+    released_on_error,
+    subaccount_claimed,
+    subaccount_lock,
+    subaccount_take_claim,
+)
 from provisioning.models import TwilioSubaccount
 from provisioning.selectors import open_subaccount
 from tenants.models import Tenant
@@ -95,9 +101,10 @@ def subaccount_request(
 def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
     """Create or adopt the Twilio subaccount, then activate it: the provisioning task's body.
 
-    Safe to run any number of times, also concurrently: the row stays locked from the look-up
-    by friendly name until the SID Twilio returned is committed, so a second run waits and then
-    finds the SID. Raises GatewayError; the task decides whether to retry.
+    Safe to run any number of times, also concurrently: the run that claims the row looks the
+    account up by friendly name and creates it only when Twilio has none, outside any
+    transaction; a second run finds the row claimed and leaves it (the reconcile job resumes
+    a run that died). Raises GatewayError; the task decides whether to retry.
     """
     with transaction.atomic():
         sub = subaccount_lock(subaccount_id)
@@ -105,29 +112,24 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
             return sub
         if sub.tenant.status == Tenant.Status.CLOSED:
             return sub  # nothing is created for a closed tenant; reconcile closes the row
+        if sub.sid:
+            held = None
+        else:
+            try:
+                held = subaccount_take_claim(sub)
+            except SubaccountBusy:
+                return sub
         sub.status = Status.PROVISIONING
         sub.attempts += 1
         sub.save(update_fields=["status", "attempts", "updated_at"])
-    with transaction.atomic():
-        sub = _lock(sub)
-        if sub.status != Status.PROVISIONING:
-            return sub
-        if not sub.sid:
-            account = gateway.find_subaccount_by_friendly_name(
-                sub.friendly_name, client=master_client_for(sub.tenant)
-            )
-            adopted = account is not None
-            if account is None:
-                account = gateway.create_subaccount(
-                    sub.friendly_name, client=master_client_for(sub.tenant)
-                )
+    if held is not None:
+        with released_on_error(held):
+            account, adopted = _find_or_create(sub)
+        with subaccount_claimed(held) as sub:
+            if sub.status != Status.PROVISIONING or sub.sid:
+                return sub
             sub.sid = account.sid
-            sub.auth_token = (
-                account.auth_token
-                or gateway.fetch_account(
-                    account.sid, client=master_client_for(sub.tenant)
-                ).auth_token
-            )
+            sub.auth_token = account.auth_token
             sub.save(update_fields=["sid", "auth_token", "updated_at"])
             record_audit(
                 tenant=sub.tenant,
@@ -138,6 +140,18 @@ def subaccount_provision(subaccount_id: str) -> TwilioSubaccount:
             )
     # Its REST calls use an API key from the start; an adopted account may already have one.
     return _activate(subaccount_ensure_api_key(sub))
+
+
+def _find_or_create(sub: TwilioSubaccount) -> tuple[gateway.Account, bool]:
+    """The tenant's account at Twilio, with its token, and whether it already existed."""
+    client = master_client_for(sub.tenant)
+    account = gateway.find_subaccount_by_friendly_name(sub.friendly_name, client=client)
+    adopted = account is not None
+    if account is None:
+        account = gateway.create_subaccount(sub.friendly_name, client=client)
+    if not account.auth_token:
+        account = gateway.fetch_account(account.sid, client=client)
+    return account, adopted
 
 
 def _activate(sub: TwilioSubaccount) -> TwilioSubaccount:

@@ -18,6 +18,12 @@ from django.utils import timezone
 from isvplatform import gateway
 from provisioning.accounts import master_client_for
 from provisioning.errors import ProvisioningConflict
+from provisioning.locks import (
+    released_on_error,
+    subaccount_claimed,
+    subaccount_lock,
+    subaccount_take_claim,
+)
 from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_release
 from provisioning.selectors import active_numbers
@@ -40,14 +46,18 @@ def subaccount_suspend(
 ) -> TwilioSubaccount:
     """Suspend in Twilio (the account can't send or be used) and here."""
     with transaction.atomic():
-        sub = _lock(subaccount)
+        sub = subaccount_lock(subaccount.pk)
         if sub.status == Status.SUSPENDED:
             return sub
         if sub.status != Status.ACTIVE:
             raise ProvisioningConflict(
                 f"Only an active subaccount can be suspended; it is {sub.status}."
             )
+        held = subaccount_take_claim(sub)
+    with released_on_error(held):
         set_status_at_twilio(sub, "suspended")
+    with subaccount_claimed(held) as sub:
+        before = sub.status
         sub.status = Status.SUSPENDED
         sub.status_reason = reason[:200]
         sub.suspension_source = source
@@ -57,7 +67,7 @@ def subaccount_suspend(
             actor=actor,
             action="subaccount.suspended",
             target=sub,
-            changes={"status": [Status.ACTIVE, Status.SUSPENDED], "reason": reason},
+            changes={"status": [before, Status.SUSPENDED], "reason": reason},
         )
     return sub
 
@@ -65,16 +75,19 @@ def subaccount_suspend(
 def subaccount_reactivate(*, subaccount: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
     """Lift a suspension in Twilio and here; also cancels a scheduled closing."""
     with transaction.atomic():
-        sub = _lock(subaccount)
+        sub = subaccount_lock(subaccount.pk)
         if sub.status == Status.ACTIVE and sub.close_scheduled_at is None:
             return sub
         if sub.status not in (Status.SUSPENDED, Status.ACTIVE):
             raise ProvisioningConflict(
                 f"Only a suspended subaccount can be reactivated; it is {sub.status}."
             )
-        before = sub.status
+        held = subaccount_take_claim(sub)
+    with released_on_error(held):
         if sub.status == Status.SUSPENDED:
             set_status_at_twilio(sub, "active")
+    with subaccount_claimed(held) as sub:
+        before = sub.status
         sub.status = Status.ACTIVE
         sub.status_reason = ""
         sub.suspension_source = ""
@@ -177,12 +190,15 @@ def _record_orphan_sid(sub: TwilioSubaccount) -> TwilioSubaccount:
 
 def _close_account(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
     with transaction.atomic():
-        sub = _lock(sub)
+        sub = subaccount_lock(sub.pk)
         if sub.status == Status.CLOSED:
             return sub
-        before = sub.status
+        held = subaccount_take_claim(sub)
+    with released_on_error(held):
         if sub.sid:
             set_status_at_twilio(sub, "closed")
+    with subaccount_claimed(held) as sub:
+        before = sub.status
         sub.status = Status.CLOSED
         sub.closed_at = timezone.now()
         sub.close_scheduled_at = None

@@ -25,6 +25,7 @@ from sandbox.core.state import load_state, lock_state
 class FaultConfig:
     rate_429: float = 0.0
     rate_500: float = 0.0
+    rate_500_after_write: float = 0.0
     latency_ms: int = 0
     path_pattern: str = ""
     drop_callbacks: float = 0.0
@@ -38,6 +39,7 @@ class FaultConfig:
         return cls(
             rate_429=state.rate_429,
             rate_500=state.rate_500,
+            rate_500_after_write=state.rate_500_after_write,
             latency_ms=state.latency_ms,
             path_pattern=state.fault_path_pattern,
             drop_callbacks=state.drop_callbacks,
@@ -52,6 +54,7 @@ FAULT_NAMES = tuple(f.name for f in fields(FaultConfig))
 _SHARES = {
     "rate_429",
     "rate_500",
+    "rate_500_after_write",
     "drop_callbacks",
     "duplicate_callbacks",
     "reorder_callbacks",

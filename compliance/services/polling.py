@@ -112,12 +112,12 @@ def poll_object(step: str, object_id: str, *, force: bool = False) -> TwilioRevi
     current = next(
         (r for r in registrations if r.is_open), registrations[0] if registrations else None
     )
+    vetted = False
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=obj.pk)
         if isinstance(obj, A2PBrand):
             changed = apply_brand(obj, found, current)
-            if obj.is_approved and changed:
-                record_vetting(obj)
+            vetted = obj.is_approved and changed
         elif isinstance(obj, A2PCampaign):
             changed = apply_campaign(obj, found, current)
         else:
@@ -136,6 +136,9 @@ def poll_object(step: str, object_id: str, *, force: bool = False) -> TwilioRevi
             for registration in registrations:
                 if registration.is_open:
                     enqueue.run_registration(registration.pk)
+    if vetted:
+        # Read from Twilio after the transaction: no row lock is held while Twilio answers.
+        record_vetting(obj)
     return obj
 
 

@@ -10,6 +10,7 @@ from compliance.services import poll_object, registration_run, registration_subm
 from compliance.testing import valid_submission
 from compliance.tests.polling_helpers import until_brand_submitted
 from isvplatform import gateway
+from isvplatform.testing.transactions import record_twilio_calls
 from sandbox import clock, faults
 from sandbox.resources.brand_registrations.models import Brand
 from sandbox.resources.trusthub.models import Bundle, EndUser
@@ -138,3 +139,14 @@ def test_concurrent_runs_of_one_version_do_nothing_twice(provisioned):
     )
     assert registration_run(registration.pk) is None  # another run holds the lease
     assert not Bundle.objects.exists()
+
+
+def test_a_brand_approval_reads_its_vetting_outside_the_polls_transaction(provisioned, monkeypatch):
+    brand = until_brand_submitted(submit(provisioned.tenant))
+    clock.advance(600)
+    calls = record_twilio_calls(monkeypatch)
+    poll_object(brand.step, str(brand.pk), force=True)
+    brand.refresh_from_db()
+    assert brand.is_approved
+    assert any("/Vettings" in call for call in calls.made)
+    assert calls.in_transaction == []

@@ -64,6 +64,7 @@ from isvplatform.gateway.messages import (
     fetch_message,
     list_message_media,
     list_messages,
+    messages_created_since,
     send_message,
 )
 from isvplatform.gateway.messaging_services import (
@@ -212,6 +213,7 @@ __all__ = [
     "lookup_phone_number",
     "master_account_sid",
     "master_client",
+    "messages_created_since",
     "promote_secondary_auth_token",
     "release_number",
     "remove_number_from_service",

@@ -2,6 +2,8 @@
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -89,6 +91,44 @@ def list_messages(
     message an earlier send attempt created before its answer was lost."""
     found = client.messages.list(to=to, from_=from_, limit=limit, page_size=min(limit, 100))
     return [_message(instance) for instance in found]
+
+
+@dataclass(frozen=True)
+class RecentMessages:
+    """Messages created since a moment, newest first; `complete` is False when the listing
+    stopped after scanning `max_items` before reaching that moment (so it may miss some)."""
+
+    messages: list[MessageResult]
+    complete: bool
+
+
+@translate_errors()
+def messages_created_since(
+    client: Client,
+    *,
+    to: str,
+    since: datetime,
+    from_: str | None = None,
+    max_items: int = 1000,
+) -> RecentMessages:
+    """Every message to `to` (and from `from_`) created at or after `since`, paging as far as
+    needed. Filtered on creation, not on `DateSent`: a message Twilio accepted but still
+    queues has no send date yet, and a `DateSent` filter would hide it.
+
+    The listing stops at the first message both created and sent before `since`: whether
+    Twilio orders the list by creation or by send date (newest first), every later one is
+    older still."""
+    found: list[MessageResult] = []
+    stream = client.messages.stream(to=to, from_=from_, page_size=100)
+    for scanned, instance in enumerate(stream):
+        created, sent = instance.date_created, instance.date_sent
+        if created is not None and sent is not None and created < since and sent < since:
+            return RecentMessages(found, complete=True)
+        if scanned >= max_items:
+            return RecentMessages(found, complete=False)
+        if created is None or created >= since:
+            found.append(_message(instance))
+    return RecentMessages(found, complete=True)
 
 
 @translate_errors()

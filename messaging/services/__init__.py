@@ -5,7 +5,10 @@ What lives where:
 - `senders`: which messaging service or number a message goes out from.
 - `estimates`: segments, encoding and price before sending.
 - `dispatch`: the send task's body (`message_dispatch`), Twilio's answer and the callbacks
-  that beat it, giving up after retries, and what the sweeper and reconciler pick up.
+  that beat it, giving up after retries, settling `unknown` messages, and what the sweeper
+  and reconciler pick up.
+- `doubt`: exactly-once, finding at Twilio a send whose answer was lost (body, media or
+  template) since its first attempt in doubt.
 - `optouts`: STOP and START, opt-outs by hand or import, the consent ledger.
 - `conversations`: threads, their unread counts and the WhatsApp 24-hour window.
 - `keyword_replies`: the STOP/START/HELP texts and storing a reply sent as TwiML (whether
@@ -35,11 +38,14 @@ from messaging.services.conversations import (
 from messaging.services.dispatch import (
     MAX_RECONCILES,
     DispatchResult,
+    SendInDoubt,
     message_dispatch,
     message_fail_after_retries,
+    message_settle_unknown,
     messages_to_sweep,
     stale_message_ids,
     status_callback_url,
+    unknown_message_ids,
 )
 from messaging.services.estimates import Estimate, message_estimate
 from messaging.services.keyword_replies import (
@@ -68,6 +74,7 @@ __all__ = [
     "DispatchResult",
     "Estimate",
     "ImportResult",
+    "SendInDoubt",
     "SendRefused",
     "Sender",
     "conversation_get_or_create",
@@ -80,6 +87,7 @@ __all__ = [
     "message_estimate",
     "message_fail_after_retries",
     "message_send",
+    "message_settle_unknown",
     "messages_to_sweep",
     "messaging_settings_for",
     "messaging_settings_update",
@@ -93,5 +101,6 @@ __all__ = [
     "status_callback_url",
     "strip_channel",
     "twilio_address",
+    "unknown_message_ids",
     "whatsapp_window_closes_at",
 ]

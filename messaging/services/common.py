@@ -80,6 +80,28 @@ def mark_failed(message: Message, *, code: int | None, text: str) -> None:
             "failed_at",
             "updated_at",
             "send_attempts",
+            "claim_token",
+            "claimed_until",
+        ]
+    )
+    events.emit_message_status(message)
+
+
+def mark_unknown(message: Message, text: str) -> None:
+    """Park a message whose send may or may not have reached Twilio: it is never sent again;
+    the reconciler settles it from Twilio's side, or staff do."""
+    message.status = Status.UNKNOWN
+    message.status_rank = STATUS_RANK[Status.UNKNOWN]
+    message.error_message = text
+    message.updated_at = timezone.now()
+    message.save(
+        update_fields=[
+            "status",
+            "status_rank",
+            "error_message",
+            "updated_at",
+            "claim_token",
+            "claimed_until",
         ]
     )
     events.emit_message_status(message)

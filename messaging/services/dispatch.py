@@ -1,21 +1,27 @@
 """Handing queued messages to Twilio: the send task's body, and what the beat jobs pick up.
 
-`message_dispatch` locks the row, never sends a message that already has a Twilio SID,
-re-checks the opt-out under the lock (a STOP that was recorded first always wins), adopts a
-message an earlier attempt left at Twilio, and records Twilio's answer together with the
-status callbacks that beat it. `messages_to_sweep` and `stale_message_ids` list what the
-outbox sweeper re-enqueues and what the reconciler fetches again.
+`message_dispatch` claims the row (a committed token and lease, no row lock during the call),
+never sends a message that already has a Twilio SID, re-checks the opt-out after the claim
+(a STOP that was recorded first always wins), settles an earlier attempt that may have
+reached Twilio before sending again (see `doubt`), and records Twilio's answer together with
+the status callbacks that beat it. `messages_to_sweep`, `stale_message_ids` and
+`unknown_message_ids` list what the outbox sweeper re-enqueues and what the reconciler
+fetches or settles.
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from isvplatform import gateway
+from isvplatform import claims, gateway
 from isvplatform.public import absolute_url
 from messaging import enqueue, events
 from messaging.models import (
@@ -31,10 +37,12 @@ from messaging.models import (
     Status,
     WebhookEvent,
 )
+from messaging.services import doubt
 from messaging.services.common import (
     NOT_SENT_OPTED_OUT,
     OPTED_OUT_CODE,
     mark_failed,
+    mark_unknown,
     parse_error_code,
     strip_channel,
     twilio_address,
@@ -42,6 +50,16 @@ from messaging.services.common import (
 from messaging.services.optouts import is_opted_out, optout_add
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from tenants.services import Actor
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_AMBIGUOUS = (
+    "An attempt may have reached Twilio and the look-up could not tell which message is this "
+    "one: not sent again. Check the recipient's messages at Twilio."
+)
+NOT_SENT_NO_RECORD = "Not sent: Twilio has no record of any attempt to send this message."
+UNKNOWN_GAVE_UP = "Retries ran out while an attempt may have reached Twilio: not sent again."
+_NO_DOUBT = {"in_doubt_since": None, "doubt_until": None}
 
 # A message whose status never moves (a carrier without delivery reports) is fetched this
 # many times, then left as it is.
@@ -59,30 +77,6 @@ def status_callback_url(message: Message) -> str:
     SID (or outlives a crashed worker) find its message."""
     path = getattr(settings, "TWILIO_STATUS_WEBHOOK_PATH", "/webhooks/twilio/status")
     return absolute_url(f"{path}?m={message.pk}")
-
-
-def _earlier_send(client, message: Message) -> gateway.MessageResult | None:
-    """A message Twilio already holds for this row (an earlier attempt that reached Twilio but
-    whose answer was lost): same recipient, sender and body, created after the row."""
-    candidates = gateway.list_messages(
-        client,
-        to=twilio_address(message.channel, message.to_number),
-        from_=twilio_address(message.channel, message.from_number) or None,
-        limit=50,
-    )
-    known = set(
-        Message.objects.filter(sid__in=[c.sid for c in candidates]).values_list("sid", flat=True)
-    )
-    earliest = message.created_at - timedelta(minutes=2)
-    for candidate in candidates:
-        if (
-            candidate.sid not in known
-            and candidate.direction.startswith("outbound")
-            and candidate.body == message.body
-            and (candidate.date_created is None or candidate.date_created >= earliest)
-        ):
-            return candidate
-    return None
 
 
 def _store_result(message: Message, result: gateway.MessageResult) -> None:
@@ -145,14 +139,47 @@ def apply_pending_events(message: Message) -> None:
     events.emit_message_status(message)
 
 
-def _send(client, message: Message) -> tuple[gateway.MessageResult, bool]:
-    """Twilio's answer for the row, and whether it was adopted from an earlier attempt
-    rather than sent now. Counts the attempt; raises the gateway's errors."""
-    earlier = None
-    if message.send_attempts or message.sweeps:
-        earlier = _earlier_send(client, message)
-    message.send_attempts += 1
-    result = earlier or gateway.send_message(
+class SendInDoubt(Exception):
+    """An earlier attempt may still show up at Twilio: try again later, without sending."""
+
+
+def _claim(message_id: str) -> claims.Claim | None:
+    """Take a queued row for one attempt (committed before any call to Twilio)."""
+    queued = Message.objects.filter(
+        sid__isnull=True, status=Status.QUEUED, direction=Direction.OUTBOUND
+    )
+    return claims.claim(
+        queued,
+        message_id,
+        seconds=settings.MESSAGING_SEND_LEASE_SECONDS,
+    )
+
+
+@contextmanager
+def _claimed_row(held: claims.Claim) -> Iterator[Message | None]:
+    """The row, locked for a moment (never across a call), while `held` still holds it."""
+    with transaction.atomic():
+        yield claims.holds(Message.objects.select_for_update(), held).first()
+
+
+def _release(held: claims.Claim, **changes) -> None:
+    claims.release(Message.objects.all(), held, updated_at=timezone.now(), **changes)
+
+
+def _mark_attempt(held: claims.Claim) -> None:
+    """Committed before the POST: from now on this attempt may have reached Twilio. If the
+    worker dies, the doubt lasts until its lease ran out and Twilio's list caught up."""
+    now = timezone.now()
+    claims.holds(Message.objects.all(), held).update(
+        send_attempts=F("send_attempts") + 1,
+        in_doubt_since=Coalesce(F("in_doubt_since"), Value(now)),
+        doubt_until=held.until + doubt.doubt_window(),
+        updated_at=now,
+    )
+
+
+def _post(client, message: Message) -> gateway.MessageResult:
+    return gateway.send_message(
         client,
         to=twilio_address(message.channel, message.to_number),
         from_=twilio_address(message.channel, message.from_number) or None,
@@ -163,12 +190,47 @@ def _send(client, message: Message) -> tuple[gateway.MessageResult, bool]:
         content_sid=message.content_sid or None,
         content_variables=message.content_variables or None,
     )
-    return result, earlier is not None
 
 
-def _refused(message: Message, err: gateway.GatewayError) -> DispatchResult:
+def _ambiguous(err: gateway.RetryableGatewayError) -> bool:
+    """Twilio answers 429 before doing anything; any other temporary failure of the POST
+    (5xx, timeout, dropped connection) may come after the message was accepted."""
+    return not (err.status == 429 or err.code == 20429)
+
+
+def _record(held: claims.Claim, result: gateway.MessageResult) -> Message:
+    """Store Twilio's answer. Written even if the lease ran out meanwhile: the SID is the
+    truth, and a row holding it is never sent again."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().select_related("tenant").get(pk=held.pk)
+        if message.sid and message.sid != result.sid:
+            logger.error("message %s holds %s; Twilio has %s", held.pk, message.sid, result.sid)
+            return message
+        message.in_doubt_since = message.doubt_until = None
+        if message.claim_token == held.token:
+            message.claim_token = message.claimed_until = None
+        _store_result(message, result)
+        apply_pending_events(message)
+    return message
+
+
+def _fail(held: claims.Claim, *, code: int | None, text: str) -> None:
+    with _claimed_row(held) as message:
+        if message is not None:
+            message.claim_token = message.claimed_until = None
+            mark_failed(message, code=code, text=text)
+
+
+def _mark_unknown(held: claims.Claim, text: str) -> None:
+    with _claimed_row(held) as message:
+        if message is not None:
+            message.claim_token = message.claimed_until = None
+            mark_unknown(message, text)
+
+
+def _refused(held: claims.Claim, message: Message, err: gateway.GatewayError) -> DispatchResult:
     """Twilio refused the send for good; a 21610 means the recipient had opted out there."""
-    mark_failed(message, code=err.code, text=err.message)
+    _fail(held, code=err.code, text=err.message)
     if err.code == OPTED_OUT_CODE:
         optout_add(
             tenant=message.tenant,
@@ -181,66 +243,103 @@ def _refused(message: Message, err: gateway.GatewayError) -> DispatchResult:
     return DispatchResult("failed")
 
 
-def _dispatch_locked(message: Message) -> DispatchResult:
-    """The send of one locked, queued row; raises RetryableGatewayError after recording it."""
+def _look_up(held: claims.Claim, client, message: Message) -> DispatchResult | None:
+    """Settle an earlier attempt before sending: adopt what Twilio holds, wait while it may
+    still show up, or give up to `unknown`. None: nothing was sent, send now."""
+    try:
+        lookup = doubt.earlier_send(client, message)
+    except gateway.RetryableGatewayError as err:
+        _release(held, error_message=f"Retrying: {err.message}")
+        raise
+    if lookup.found is not None:
+        _record(held, lookup.found)
+        return DispatchResult("adopted", lookup.found.sid)
+    if not lookup.certain:
+        _mark_unknown(held, UNKNOWN_AMBIGUOUS)
+        return DispatchResult("unknown")
+    if not doubt.doubt_is_over(message):
+        _release(held, error_message="Retrying: checking whether Twilio got an earlier attempt.")
+        raise SendInDoubt(str(message.pk))
+    return None
+
+
+def _dispatch_claimed(held: claims.Claim, message: Message) -> DispatchResult:
+    """One attempt on a claimed row, outside any transaction."""
     if is_opted_out(message.tenant_id, message.to_number, message.channel):
-        mark_failed(message, code=OPTED_OUT_CODE, text=NOT_SENT_OPTED_OUT)
+        _fail(held, code=OPTED_OUT_CODE, text=NOT_SENT_OPTED_OUT)
         return DispatchResult("opted_out")
     try:
         client = tenant_account(message.tenant).client()
     except NoTwilioAccount as err:
-        mark_failed(message, code=None, text=f"Not sent: {err}")
+        _fail(held, code=None, text=f"Not sent: {err}")
         return DispatchResult("no_account")
+    if doubt.needs_lookup(message):
+        settled = _look_up(held, client, message)
+        if settled is not None:
+            return settled
+    _mark_attempt(held)
     try:
-        result, adopted = _send(client, message)
+        result = _post(client, message)
     except gateway.RetryableGatewayError as err:
-        message.error_message = f"Retrying: {err.message}"
-        message.updated_at = timezone.now()
-        message.save(update_fields=["send_attempts", "error_message", "updated_at"])
+        if _ambiguous(err):
+            doubt_until = timezone.now() + doubt.doubt_window()
+            _release(held, error_message=f"Retrying: {err.message}", doubt_until=doubt_until)
+        else:
+            _release(held, error_message=f"Retrying: {err.message}", **_NO_DOUBT)
         raise
     except gateway.GatewayError as err:
-        return _refused(message, err)
-    _store_result(message, result)
-    apply_pending_events(message)
-    return DispatchResult("adopted" if adopted else "sent", message.sid)
+        return _refused(held, message, err)
+    message = _record(held, result)
+    return DispatchResult("sent", message.sid)
 
 
 def message_dispatch(message_id: str) -> DispatchResult:
-    """Hand one queued message to Twilio, exactly once. Raises RetryableGatewayError (after
-    recording the attempt) when Twilio or the network failed temporarily."""
-    retry_error: gateway.RetryableGatewayError | None = None
-    with transaction.atomic():
-        message = (
-            Message.objects.select_for_update().select_related("tenant").filter(pk=message_id)
-        ).first()
+    """Hand one queued message to Twilio, exactly once. Raises RetryableGatewayError or
+    SendInDoubt (after recording the attempt) when it must be tried again later.
+
+    No transaction is open during a call to Twilio: a claim (token and lease, committed)
+    keeps other workers off the row instead of a row lock. A STOP committed before the claim
+    is seen by the re-check that follows it."""
+    held = _claim(message_id)
+    if held is None:
+        message = Message.objects.filter(pk=message_id).first()
         if message is None:
             return DispatchResult("missing")
         if message.sid or message.status != Status.QUEUED:
             return DispatchResult("already_handled", message.sid)
-        try:
-            return _dispatch_locked(message)
-        except gateway.RetryableGatewayError as err:
-            retry_error = err
-    raise retry_error
+        return DispatchResult("claimed_elsewhere")
+    message = Message.objects.select_related("tenant").get(pk=message_id)
+    try:
+        return _dispatch_claimed(held, message)
+    finally:
+        # A no-op when the attempt already released the row (the usual case).
+        _release(held)
 
 
-def message_fail_after_retries(message_id: str, error: gateway.GatewayError) -> None:
-    """Retries ran out: the message is failed with the last temporary error."""
+def message_fail_after_retries(message_id: str, error: Exception) -> None:
+    """Retries ran out: failed with the last error, or `unknown` when an attempt may have
+    reached Twilio (the reconciler settles those; nothing is sent again)."""
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.sid or message.status != Status.QUEUED:
             return
-        mark_failed(message, code=error.code, text=f"Gave up after retries: {error.message}")
+        reason = error.message if isinstance(error, gateway.GatewayError) else str(error)
+        if message.in_doubt_since:
+            mark_unknown(message, f"{UNKNOWN_GAVE_UP} Last error: {reason}")
+        else:
+            code = getattr(error, "code", None)
+            mark_failed(message, code=code, text=f"Gave up after retries: {reason}")
 
 
 def messages_to_sweep(*, older_than_seconds: int, limit: int = 500) -> list[str]:
-    """Queued messages never handed to Twilio for a while (their task was lost): claim them
-    for re-enqueueing, skipping any row a send task holds right now."""
+    """Queued messages never handed to Twilio for a while (their task was lost): mark them
+    re-enqueued, skipping any row a send task has claimed right now."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     horizon = timezone.now() - timedelta(days=2)
     with transaction.atomic():
         ids = list(
             Message.objects.select_for_update(skip_locked=True)
+            .filter(claims.free())
             .filter(
                 sid__isnull=True,
                 created_at__gte=horizon,
@@ -274,6 +373,54 @@ def stale_message_ids(*, older_than_seconds: int, limit: int = 500) -> list[str]
             status_rank__lt=STATUS_RANK[Status.FAILED],
             reconciles__lt=MAX_RECONCILES,
             updated_at__lt=stale,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    ]
+
+
+def message_settle_unknown(message_id: str) -> str:
+    """Settle a message in `unknown` from Twilio's side, never by sending: adopt the one
+    message Twilio holds for it, or fail it once Twilio's list proves nothing went out.
+    Raises the gateway's errors; what stays unclear is left to staff."""
+    held = claims.claim(
+        Message.objects.filter(status=Status.UNKNOWN, sid__isnull=True),
+        message_id,
+        seconds=settings.MESSAGING_SEND_LEASE_SECONDS,
+    )
+    if held is None:
+        return "skipped"
+    message = Message.objects.select_related("tenant").get(pk=message_id)
+    try:
+        lookup = doubt.earlier_send(tenant_account(message.tenant).client(), message)
+        if lookup.found is not None:
+            _record(held, lookup.found)
+            return "adopted"
+        if lookup.certain and doubt.doubt_is_over(message):
+            _fail(held, code=None, text=NOT_SENT_NO_RECORD)
+            return "failed"
+        _release(held, reconciles=F("reconciles") + 1)
+        return "unknown"
+    except NoTwilioAccount:
+        _release(held, reconciles=F("reconciles") + 1)
+        return "unknown"
+    finally:
+        _release(held)
+
+
+def unknown_message_ids(*, older_than_seconds: int, limit: int = 500) -> list[str]:
+    """Messages in `unknown` for the reconciler to settle, each at most MAX_RECONCILES times
+    and no more often than every `older_than_seconds`; the rest wait for staff."""
+    now = timezone.now()
+    return [
+        str(pk)
+        for pk in Message.objects.filter(
+            created_at__gte=now - timedelta(days=7),
+            direction=Direction.OUTBOUND,
+            status=Status.UNKNOWN,
+            sid__isnull=True,
+            reconciles__lt=MAX_RECONCILES,
+            updated_at__lt=now - timedelta(seconds=older_than_seconds),
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from isvplatform import claims
 from messaging import events
 from messaging.models import Channel, ConsentEvent, Direction, Message, OptOut, Status
 from messaging.services.common import (
@@ -29,10 +30,12 @@ def is_opted_out(tenant_id: int, number: str, channel: str) -> bool:
 
 
 def _cancel_pending_sends(tenant_id: int, number: str, channel: str) -> int:
-    """Fail queued messages to a number that just opted out. Locking them waits for any send
-    in flight, so once the opt-out commits nothing more goes out to that number."""
+    """Fail queued messages to a number that just opted out. A row a send task has claimed
+    is left to it: the task re-checks the opt-out after its claim, so a STOP committed before
+    the claim still stops it, and a send already under way is recorded as it happened."""
     pending = list(
         Message.objects.select_for_update()
+        .filter(claims.free())
         .filter(
             tenant_id=tenant_id,
             to_number=number,

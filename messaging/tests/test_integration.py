@@ -8,6 +8,7 @@ import json
 import uuid
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from isvplatform.celery import app as celery_app
@@ -39,6 +40,9 @@ def platform(live_server, settings, celery_worker_factory, tenant):
         "WEBHOOK_ALLOW_PRIVATE_URLS": "true",
         "WEBHOOK_RETRY_BASE_SECONDS": "0.2",
         "MESSAGING_OUTBOX_SWEEP_SECONDS": "0",
+        # Longer than one send (4 s of latency below), short enough for a test to outwait.
+        "MESSAGING_SEND_LEASE_SECONDS": "8",
+        "MESSAGING_SEND_DOUBT_SECONDS": "1",
     }
     provisioned = provision_tenant(tenant)
 
@@ -135,15 +139,22 @@ def test_a_worker_killed_mid_send_and_a_lost_enqueue_still_send_exactly_once(pla
         tenant=provisioned.tenant, to=HANDSET, body="exactly once", actor=Actor.system()
     )
     wait_for(lambda: "messaging.send[" in first.log() and "received" in first.log())
-    first.stop(kill=True)  # killed while the send is in flight: its transaction never commits
+    # The attempt is committed before the POST (which the latency keeps in flight).
+    wait_for(lambda: Message.objects.filter(pk=message.pk, in_doubt_since__isnull=False).exists())
+    first.stop(kill=True)  # killed while the send is in flight: its answer is never stored
     faults.configure(latency_ms=0)
     assert Message.objects.get(pk=message.pk).sid is None
+
+    # The dead worker's claim keeps everyone off the row until its lease runs out.
+    def claimed() -> bool:
+        return Message.objects.filter(pk=message.pk, claimed_until__gt=timezone.now()).exists()
 
     # The next enqueue goes to a queue nobody consumes: a crash between commit and enqueue.
     celery_app.conf.CELERY_TASK_DEFAULT_QUEUE = f"lost-{uuid.uuid4().hex[:8]}"
     lost = message_send(tenant=provisioned.tenant, to=HANDSET, body="lost", actor=Actor.system())
 
     second = start(queue=first.queue)
+    wait_for(lambda: not claimed(), timeout=30)
     sweep_outbox_task.delay()
     pending = Message.objects.filter(pk__in=[message.pk, lost.pk], sid__isnull=True)
     wait_for(lambda: not pending.exists(), timeout=60)

@@ -219,7 +219,24 @@ def test_429s_are_retried_then_the_message_goes_out(on_commit, provisioned, sett
     assert sandbox_messages_to(HANDSET).count() == 1
 
 
-def test_retries_running_out_fail_the_message(provisioned, settings, eager_retries):
+def test_retries_running_out_without_doubt_fail_the_message(provisioned, settings, eager_retries):
+    settings.TWILIO_MAX_RETRIES = 0
+    settings.MESSAGING_SEND_MAX_RETRIES = 2
+    with faults.injected(rate_429=1.0, path_pattern="Messages.json"):
+        message = message_send(
+            tenant=provisioned.tenant, to=HANDSET, body="hi", actor=Actor.system()
+        )
+        send_message_task.apply(args=[str(message.pk)])
+    message.refresh_from_db()
+    assert message.status == "failed"
+    assert "Gave up after retries" in message.error_message
+    assert sandbox_messages_to(HANDSET).count() == 0
+
+
+def test_retries_running_out_after_a_500_leave_the_message_unknown_not_failed(
+    provisioned, settings, eager_retries
+):
+    # A 500 on the POST may come after Twilio accepted the message: it is not "failed".
     settings.TWILIO_MAX_RETRIES = 0
     settings.MESSAGING_SEND_MAX_RETRIES = 2
     with faults.injected(rate_500=1.0, path_pattern="Messages.json"):
@@ -228,8 +245,7 @@ def test_retries_running_out_fail_the_message(provisioned, settings, eager_retri
         )
         send_message_task.apply(args=[str(message.pk)])
     message.refresh_from_db()
-    assert message.status == "failed"
-    assert "Gave up after retries" in message.error_message
+    assert message.status == "unknown" and message.sid is None
     assert sandbox_messages_to(HANDSET).count() == 0
 
 

@@ -9,10 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from isvplatform import gateway
+from isvplatform import claims, gateway
 from provisioning.accounts import subaccount_client
 from provisioning.errors import ProvisioningConflict
-from provisioning.locks import subaccount_lock
+from provisioning.locks import (
+    released_on_error,
+    subaccount_claimed,
+    subaccount_lock,
+    subaccount_take_claim,
+)
 from provisioning.models import PhoneNumber, PooledNumber
 from provisioning.numbers.common import (
     attach_to_service,
@@ -92,8 +97,30 @@ def pool_buy(
     return pooled
 
 
+def _claim_pooled(pooled: PooledNumber) -> claims.Claim:
+    held = claims.claim(
+        PooledNumber.objects.all(), pooled.pk, seconds=settings.PROVISIONING_CLAIM_SECONDS
+    )
+    if held is None:
+        raise ProvisioningConflict("This pool number is being changed right now; try again.")
+    return held
+
+
+def _pooled_claimed(held: claims.Claim) -> PooledNumber:
+    """The pooled row, locked, while `held` still holds it (inside the caller's transaction)."""
+    pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=held.pk)
+    if pooled.claim_token != held.token:
+        raise ProvisioningConflict("This pool number is being changed right now; try again.")
+    claims.release(PooledNumber.objects.all(), held)
+    pooled.claim_token = pooled.claimed_until = None
+    return pooled
+
+
 def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> PhoneNumber:
-    """Move a pooled number into the tenant's subaccount and configure it like a bought one."""
+    """Move a pooled number into the tenant's subaccount and configure it like a bought one.
+
+    The subaccount and the pooled number are claimed for the Twilio calls, which run outside
+    any transaction."""
     ensure_tenant_active(tenant)
     sms_url, status_callback = webhook_urls()
     with transaction.atomic():
@@ -107,15 +134,27 @@ def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> Phon
                 "Pool numbers are real numbers; a demo tenant buys sandbox numbers instead."
             )
         check_limit(tenant, sub)
-        gateway.transfer_number(
-            gateway.master_client(),
-            pooled.sid,
-            from_account_sid=settings.TWILIO_ACCOUNT_SID,
-            to_account_sid=sub.sid,
-        )
-        configured = gateway.update_number_webhooks(
-            subaccount_client(sub), pooled.sid, sms_url=sms_url, status_callback=status_callback
-        )
+        held = subaccount_take_claim(sub)
+        held_pooled = _claim_pooled(pooled)
+    try:
+        with released_on_error(held):
+            gateway.transfer_number(
+                gateway.master_client(),
+                pooled.sid,
+                from_account_sid=settings.TWILIO_ACCOUNT_SID,
+                to_account_sid=sub.sid,
+            )
+            configured = gateway.update_number_webhooks(
+                subaccount_client(sub),
+                pooled.sid,
+                sms_url=sms_url,
+                status_callback=status_callback,
+            )
+    except BaseException:
+        claims.release(PooledNumber.objects.all(), held_pooled)
+        raise
+    with subaccount_claimed(held) as sub:
+        pooled = _pooled_claimed(held_pooled)
         pooled.status = PooledNumber.Status.ALLOCATED
         pooled.allocated_tenant = tenant
         pooled.allocated_at = timezone.now()
@@ -135,15 +174,22 @@ def pool_allocate(*, pooled: PooledNumber, tenant: Tenant, actor: Actor) -> Phon
 
 
 def pool_release(*, pooled: PooledNumber, actor: Actor) -> PooledNumber:
-    """Give an unallocated pool number back to Twilio."""
+    """Give an unallocated pool number back to Twilio (claimed for the call, not locked)."""
     with transaction.atomic():
         pooled = PooledNumber.objects.select_for_update(of=("self",)).get(pk=pooled.pk)
         if pooled.status == PooledNumber.Status.RELEASED:
             return pooled
         if pooled.status != PooledNumber.Status.AVAILABLE:
             raise ProvisioningConflict("An allocated number is released by its tenant.")
+        held = _claim_pooled(pooled)
+    try:
         with contextlib.suppress(gateway.NotFoundError):
             gateway.release_number(gateway.master_client(), pooled.sid)
+    except BaseException:
+        claims.release(PooledNumber.objects.all(), held)
+        raise
+    with transaction.atomic():
+        pooled = _pooled_claimed(held)
         pooled.status = PooledNumber.Status.RELEASED
         pooled.released_at = timezone.now()
         pooled.save()

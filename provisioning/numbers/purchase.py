@@ -12,7 +12,12 @@ from django.db import transaction
 from isvplatform import gateway
 from provisioning.accounts import master_client_for, subaccount_client
 from provisioning.errors import ProvisioningConflict
-from provisioning.locks import subaccount_lock
+from provisioning.locks import (
+    released_on_error,
+    subaccount_claimed,
+    subaccount_lock,
+    subaccount_take_claim,
+)
 from provisioning.models import NumberType, PhoneNumber, TwilioSubaccount
 from provisioning.numbers.common import (
     CONTAINS_PATTERN,
@@ -165,6 +170,9 @@ def number_buy(
         if sub.status != TwilioSubaccount.Status.ACTIVE:
             raise ProvisioningConflict("The subaccount is no longer active.")
         check_limit(tenant, sub)
+        # The claim keeps a second purchase off the limit until this one is recorded.
+        held = subaccount_take_claim(sub)
+    with released_on_error(held):
         bought = gateway.buy_number(
             subaccount_client(sub),
             phone_number=phone_number or None,
@@ -173,6 +181,7 @@ def number_buy(
             sms_url=sms_url,
             status_callback=status_callback,
         )
+    with subaccount_claimed(held) as sub:
         number = row_from_twilio(
             tenant=tenant, sub=sub, bought=bought, origin=PhoneNumber.Origin.PURCHASED
         )

@@ -2,10 +2,11 @@
 
 import contextlib
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from isvplatform import gateway
+from isvplatform import claims, gateway
 from provisioning.accounts import subaccount_client
 from provisioning.errors import ProvisioningConflict
 from provisioning.models import PhoneNumber, PooledNumber
@@ -38,6 +39,14 @@ def number_set_primary(*, number: PhoneNumber, actor: Actor) -> PhoneNumber:
     return number
 
 
+def _number_row(pk):
+    return (
+        PhoneNumber.objects.select_for_update(of=("self",))
+        .select_related("tenant", "subaccount", "messaging_service", "pooled_number")
+        .get(pk=pk)
+    )
+
+
 def number_release(
     *,
     number: PhoneNumber,
@@ -46,46 +55,68 @@ def number_release(
     reason: str = "",
 ) -> PhoneNumber:
     """Detach the number from the messaging service and give it back to Twilio (or, for a
-    pooled number, to the pool when `to_pool` isn't False). The row stays, as history."""
+    pooled number, to the pool when `to_pool` isn't False). The row stays, as history.
+
+    The number is claimed for the Twilio calls, which run outside any transaction."""
     with transaction.atomic():
-        number = (
-            PhoneNumber.objects.select_for_update(of=("self",))
-            .select_related("tenant", "subaccount", "messaging_service", "pooled_number")
-            .get(pk=number.pk)
-        )
+        number = _number_row(number.pk)
         if number.status == PhoneNumber.Status.RELEASED:
             return number
-        sub = number.subaccount
-        client = subaccount_client(sub) if sub and sub.auth_token is not None else None
-        if client is not None and number.messaging_service is not None:
-            with contextlib.suppress(gateway.NotFoundError):
-                gateway.remove_number_from_service(client, number.messaging_service.sid, number.sid)
-        pooled = number.pooled_number
-        back_to_pool = pooled is not None and to_pool is not False
-        if back_to_pool:
-            return_to_pool(number, pooled)
-        elif client is not None:
-            with contextlib.suppress(gateway.NotFoundError):  # already gone from Twilio
-                gateway.release_number(client, number.sid)
-        if pooled is not None and not back_to_pool:
-            PooledNumber.objects.filter(pk=pooled.pk).update(
-                status=PooledNumber.Status.RELEASED,
-                released_at=timezone.now(),
-                updated_at=timezone.now(),
-            )
-        was_primary = number.is_primary
-        number.status = PhoneNumber.Status.RELEASED
-        number.released_at = timezone.now()
-        number.is_primary = False
-        number.messaging_service = None
-        number.save()
-        if was_primary:
-            promote_next_primary(number.tenant_id)
-        record_audit(
-            tenant=number.tenant,
-            actor=actor,
-            action="number.returned_to_pool" if back_to_pool else "number.released",
-            target=number,
-            changes={"phone_number": number.phone_number, "reason": reason},
+        held = claims.claim(
+            PhoneNumber.objects.all(), number.pk, seconds=settings.PROVISIONING_CLAIM_SECONDS
         )
+        if held is None:
+            raise ProvisioningConflict("This number is being changed right now; try again.")
+    pooled = number.pooled_number
+    back_to_pool = pooled is not None and to_pool is not False
+    try:
+        _release_at_twilio(number, back_to_pool)
+    except BaseException:
+        claims.release(PhoneNumber.objects.all(), held)
+        raise
+    with transaction.atomic():
+        number = _number_row(number.pk)
+        if number.claim_token != held.token:
+            raise ProvisioningConflict("This number is being changed right now; try again.")
+        _record_release(number, actor, back_to_pool=back_to_pool, reason=reason)
+        claims.release(PhoneNumber.objects.all(), held)
+    number.claim_token = number.claimed_until = None
     return number
+
+
+def _release_at_twilio(number: PhoneNumber, back_to_pool: bool) -> None:
+    sub = number.subaccount
+    client = subaccount_client(sub) if sub and sub.auth_token is not None else None
+    if client is not None and number.messaging_service is not None:
+        with contextlib.suppress(gateway.NotFoundError):
+            gateway.remove_number_from_service(client, number.messaging_service.sid, number.sid)
+    if back_to_pool:
+        return_to_pool(number, number.pooled_number)
+    elif client is not None:
+        with contextlib.suppress(gateway.NotFoundError):  # already gone from Twilio
+            gateway.release_number(client, number.sid)
+
+
+def _record_release(number: PhoneNumber, actor: Actor, *, back_to_pool: bool, reason: str) -> None:
+    pooled = number.pooled_number
+    if pooled is not None and not back_to_pool:
+        PooledNumber.objects.filter(pk=pooled.pk).update(
+            status=PooledNumber.Status.RELEASED,
+            released_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    was_primary = number.is_primary
+    number.status = PhoneNumber.Status.RELEASED
+    number.released_at = timezone.now()
+    number.is_primary = False
+    number.messaging_service = None
+    number.save()
+    if was_primary:
+        promote_next_primary(number.tenant_id)
+    record_audit(
+        tenant=number.tenant,
+        actor=actor,
+        action="number.returned_to_pool" if back_to_pool else "number.released",
+        target=number,
+        changes={"phone_number": number.phone_number, "reason": reason},
+    )

@@ -13,7 +13,7 @@ from provisioning.tasks import provision_subaccount_task
 from sandbox import faults
 from sandbox.core.models import Account as SandboxAccount
 from sandbox.resources.phone_numbers.models import PhoneNumber as SandboxNumber
-from tenants.models import Tenant
+from tenants.models import AuditEvent, Tenant
 from tenants.services import Actor
 
 pytestmark = pytest.mark.integration
@@ -80,4 +80,10 @@ def test_two_concurrent_runs_create_one_subaccount(tenant, celery_worker, tmp_pa
     sub.refresh_from_db()
     assert sub.status == TwilioSubaccount.Status.ACTIVE
     assert SandboxAccount.objects.filter(friendly_name=sub.friendly_name).count() == 1
-    assert sub.attempts == 2
+    # The run that found the row claimed left it to the other: one creation, no adoption.
+    created = AuditEvent.objects.filter(tenant=tenant, action__startswith="subaccount.")
+    assert list(
+        created.filter(action__in=["subaccount.created", "subaccount.adopted"]).values_list(
+            "action", flat=True
+        )
+    ) == ["subaccount.created"]

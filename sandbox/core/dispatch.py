@@ -86,6 +86,17 @@ def error_answer(err: TwilioError) -> tuple[int, str, dict[str, str]]:
     return err.status, json.dumps(err.body()), with_request_id({**_JSON, **err.headers})
 
 
+def _lose_the_answer(req: SandboxRequest) -> bool:
+    """Whether this write, already carried out, is answered 500 (`rate_500_after_write`)."""
+    state = req.state
+    return (
+        req.method == "POST"
+        and bool(state.rate_500_after_write)
+        and faults.applies_to(state, req.path)
+        and faults.chance(state, state.rate_500_after_write)
+    )
+
+
 def dispatch(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
     """Answer one Twilio API request: (status, body text, headers)."""
     status, text, headers = _answer(req)
@@ -115,6 +126,8 @@ def _answer(req: SandboxRequest) -> tuple[int, str, dict[str, str]]:
             for observe in observers:
                 observe(req)
         result = req.route.handler(req)
+        if _lose_the_answer(req):
+            raise TwilioError(20500, 500, "Internal Server Error")
     except TwilioError as err:
         return err.status, json.dumps(err.body()), {**_JSON, **err.headers}
     if result is None:

@@ -84,6 +84,9 @@ class SandboxState(models.Model):
     config_version = models.PositiveBigIntegerField(default=0)
     rate_429 = models.FloatField(default=0.0)
     rate_500 = models.FloatField(default=0.0)
+    # Share of writes (POST) carried out and then answered 500: Twilio accepted the request
+    # but the answer was lost, the case where a blind retry would do the write twice.
+    rate_500_after_write = models.FloatField(default=0.0)
     latency_ms = models.PositiveIntegerField(default=0)
     fault_path_pattern = models.CharField(max_length=255, blank=True)
     drop_callbacks = models.FloatField(default=0.0)

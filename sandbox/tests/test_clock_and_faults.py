@@ -63,6 +63,17 @@ def test_429_and_500_faults(sub):
     assert sub.client.messages.list() == []
 
 
+def test_a_500_after_the_write_keeps_what_the_write_created(sub, number):
+    with faults.injected(rate_500_after_write=1.0, path_pattern=r"/Messages\.json$"):
+        send = lambda: sub.client.messages.create(  # noqa: E731
+            to=HANDSET, from_=number.phone_number, body="lost answer"
+        )
+        assert error_of(send) == (500, 20500)
+        # Reads are answered: only writes lose their answer.
+        created = sub.client.messages.list(to=HANDSET)
+    assert [m.body for m in created] == ["lost answer"]
+
+
 def test_faults_can_target_paths(sub):
     with faults.injected(rate_429=1.0, path_pattern=r"/Messages\.json$"):
         assert error_of(lambda: sub.client.messages.list()) == (429, 20429)
