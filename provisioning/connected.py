@@ -28,6 +28,12 @@ from tenants.services import Actor, record_audit, tenant_lock
 Status = TwilioSubaccount.Status
 ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 AUTH_TOKEN = re.compile(r"[0-9a-fA-F]{32}")
+API_KEY_SID = re.compile(r"SK[0-9a-fA-F]{32}")
+API_KEY_SECRET = re.compile(r"[0-9A-Za-z]{32}")
+KEY_REFUSED = (
+    "Twilio refused this API key for the account: check the key SID and its secret (Twilio "
+    "Console, API keys), or leave both empty to use the auth token."
+)
 REFUSED = (
     "Twilio refused these credentials: check the account SID and the auth token "
     "(Twilio Console, Account info)."
@@ -45,6 +51,26 @@ def _validate_format(account_sid: str, auth_token: str) -> None:
     platform_sids = {settings.TWILIO_ACCOUNT_SID, gateway.sandbox_master_credentials()[0]}
     if account_sid in platform_sids:
         raise ValidationError({"twilio_account_sid": "This is the platform's own Twilio account."})
+
+
+def _validate_key_format(key_sid: str, key_secret: str) -> None:
+    errors = {}
+    if not API_KEY_SID.fullmatch(key_sid):
+        errors["twilio_api_key_sid"] = "An API key SID is SK followed by 32 hexadecimal characters."
+    if not API_KEY_SECRET.fullmatch(key_secret):
+        errors["twilio_api_key_secret"] = "An API key secret is 32 letters and digits."
+    if errors:
+        raise ValidationError(errors)
+
+
+def verify_api_key(tenant: Tenant, account_sid: str, key_sid: str, key_secret: str) -> None:
+    """A real call signed with the key: listing the account's numbers (a standard key may
+    not read the Accounts resource itself)."""
+    client = gateway.api_key_client(account_sid, key_sid, key_secret, sandboxed=tenant.is_demo)
+    try:
+        gateway.list_numbers(client)
+    except (gateway.AuthenticationError, gateway.NotFoundError) as err:
+        raise ValidationError({"twilio_api_key_secret": KEY_REFUSED}) from err
 
 
 def verify_credentials(tenant: Tenant, account_sid: str, auth_token: str) -> gateway.Account:
@@ -71,18 +97,31 @@ def verify_credentials(tenant: Tenant, account_sid: str, auth_token: str) -> gat
 
 
 def twilio_account_connect(
-    *, tenant: Tenant, actor: Actor, account_sid: str, auth_token: str
+    *,
+    tenant: Tenant,
+    actor: Actor,
+    account_sid: str,
+    auth_token: str,
+    api_key_sid: str = "",
+    api_key_secret: str = "",
 ) -> TwilioSubaccount:
     """Connect the tenant's own Twilio account, then sync its numbers (after the commit).
 
-    A platform subaccount the tenant hasn't used (no number) gives way: it is closed at
-    Twilio, or withdrawn if it was only requested. The check and the closing run outside any
-    transaction, so a slow Twilio holds no lock."""
+    The auth token is always needed: Twilio signs the account's callbacks with it. An API key
+    (SID and secret) is optional; given, every REST call signs with it instead, as Twilio
+    recommends. A platform subaccount the tenant hasn't used (no number) gives way: it is
+    closed at Twilio, or withdrawn if it was only requested. The checks and the closing run
+    outside any transaction, so a slow Twilio holds no lock."""
     account_sid, auth_token = account_sid.strip(), auth_token.strip()
+    api_key_sid, api_key_secret = api_key_sid.strip(), api_key_secret.strip()
     if tenant.status != Tenant.Status.ACTIVE:
         raise ProvisioningConflict(tenant.inactive_message, code="tenant_inactive")
     _validate_format(account_sid, auth_token)
+    if api_key_sid or api_key_secret:
+        _validate_key_format(api_key_sid, api_key_secret)
     account = verify_credentials(tenant, account_sid, auth_token)
+    if api_key_sid:
+        verify_api_key(tenant, account_sid, api_key_sid, api_key_secret)
     _retire_unused_subaccount(tenant, actor)
     with transaction.atomic():
         tenant_lock(tenant.pk)
@@ -90,6 +129,8 @@ def twilio_account_connect(
         sub = _connected_row(tenant, account_sid)
         sub.friendly_name = (account.friendly_name or account_sid)[:200]
         sub.auth_token = auth_token
+        sub.api_key_sid = api_key_sid
+        sub.api_key_secret = api_key_secret or None
         if not sub.is_active:
             sub.activated_at = timezone.now()
         sub.status = Status.ACTIVE
@@ -102,7 +143,7 @@ def twilio_account_connect(
             actor=actor,
             action="twilio_account.connected",
             target=sub,
-            changes={"sid": account_sid},
+            changes={"sid": account_sid, "signs_rest_calls_with": api_key_sid or "auth token"},
         )
         enqueue.sync_numbers(sub.pk)
     return sub

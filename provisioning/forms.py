@@ -136,6 +136,20 @@ class TwilioAccountForm(forms.Form):
     twilio_auth_token = forms.CharField(
         max_length=64,
         label="Auth token",
-        help_text="Checked with Twilio, stored encrypted, never shown again.",
+        help_text="Checked with Twilio, stored encrypted, never shown again. Always needed: "
+        "Twilio signs your account's callbacks with it.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+    )
+    twilio_api_key_sid = forms.CharField(
+        max_length=34,
+        required=False,
+        label="API key SID (optional)",
+        help_text="A standard API key (SK…): the platform's REST calls then sign with it.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    twilio_api_key_secret = forms.CharField(
+        max_length=64,
+        required=False,
+        label="API key secret",
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
     )

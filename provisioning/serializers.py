@@ -124,7 +124,21 @@ class TwilioAccountConnectSerializer(serializers.Serializer):
         max_length=64,
         write_only=True,
         help_text="The account's auth token: checked with Twilio, stored encrypted, never "
-        "shown again.",
+        "shown again. Always needed: Twilio signs the account's callbacks with it.",
+    )
+    twilio_api_key_sid = serializers.CharField(
+        max_length=34,
+        required=False,
+        allow_blank=True,
+        help_text="Optional: a standard API key of the account (SK…); REST calls then sign with "
+        "it instead of the auth token.",
+    )
+    twilio_api_key_secret = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text="The API key's secret: checked with Twilio, stored encrypted, never shown again.",
     )
 
 

@@ -230,6 +230,7 @@ def forget_connected(sub: TwilioSubaccount, actor: Actor) -> TwilioSubaccount:
     sub.previous_auth_token = None
     sub.secondary_auth_token = None
     sub.previous_token_valid_until = None
+    sub.api_key_secret = None
     sub.save()
     record_audit(
         tenant=sub.tenant,

@@ -43,6 +43,8 @@ class TwilioAccountView(TenantRequiredMixin, TemplateView):
                     actor=self.actor,
                     account_sid=form.cleaned_data["twilio_account_sid"],
                     auth_token=form.cleaned_data["twilio_auth_token"],
+                    api_key_sid=form.cleaned_data["twilio_api_key_sid"],
+                    api_key_secret=form.cleaned_data["twilio_api_key_secret"],
                 )
             except ValidationError as err:
                 add_service_errors(form, err)

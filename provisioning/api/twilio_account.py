@@ -44,6 +44,8 @@ class TwilioAccountView(TenantAPIView):
             actor=self.actor,
             account_sid=serializer.validated_data["twilio_account_sid"],
             auth_token=serializer.validated_data["twilio_auth_token"],
+            api_key_sid=serializer.validated_data.get("twilio_api_key_sid", ""),
+            api_key_secret=serializer.validated_data.get("twilio_api_key_secret", ""),
         )
         return Response(TwilioAccountSerializer.build(sub), status=status.HTTP_201_CREATED)
 

@@ -325,3 +325,51 @@ def test_the_platform_creates_no_api_key_in_a_tenants_own_account(
     sub.refresh_from_db()
     assert sub.api_key_sid == ""
     assert not ApiKey.objects.filter(account__sid=own.sid).exists()
+
+
+def test_connecting_with_an_api_key_signs_every_rest_call_with_it(
+    tenant, own, owner_api, django_capture_on_commit_callbacks, caplog
+):
+    from sandbox.testing import authenticated_calls
+
+    caplog.set_level(logging.DEBUG)
+    key = sdk_client(own.sid, own.token).new_keys.create(friendly_name="for the platform")
+    body = {
+        "twilio_account_sid": own.sid,
+        "twilio_auth_token": own.token,
+        "twilio_api_key_sid": key.sid,
+        "twilio_api_key_secret": key.secret,
+    }
+    with authenticated_calls() as calls, django_capture_on_commit_callbacks(execute=True):
+        response = owner_api.post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    sub = TwilioSubaccount.objects.get(tenant=tenant, sid=own.sid)
+    assert sub.api_key_sid == key.sid and sub.api_key_secret.reveal() == key.secret
+    # After the token check, the number sync (and every later REST call) signs with the key.
+    synced = [c for c in calls if "IncomingPhoneNumbers" in c.operation]
+    assert synced and {c.username for c in synced} == {key.sid}
+    assert key.secret not in owner_api.get(URL).content.decode()
+    assert key.secret not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+    assert key.secret not in caplog.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_api.delete(URL).status_code in (200, 204)
+    sub.refresh_from_db()
+    assert sub.api_key_secret is None
+
+
+def test_a_refused_api_key_is_a_400_naming_it_and_nothing_is_stored(
+    tenant, own, owner_api, django_capture_on_commit_callbacks
+):
+    key = sdk_client(own.sid, own.token).new_keys.create(friendly_name="for the platform")
+    body = {
+        "twilio_account_sid": own.sid,
+        "twilio_auth_token": own.token,
+        "twilio_api_key_sid": key.sid,
+        "twilio_api_key_secret": "x" * 32,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_api.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "twilio_api_key_secret" in response.json()["error"]["fields"]
+    assert not TwilioSubaccount.objects.filter(tenant=tenant, sid=own.sid).exists()
