@@ -101,7 +101,7 @@ class OnboardingState(models.TextChoices):
     DONE = "done", "Done"
     IN_PROGRESS = "in_progress", "In progress"
     FAILED = "failed", "Failed"
-    TODO = "todo", "To do"
+    TO_DO = "todo", "To do"
     UNAVAILABLE = "unavailable", "Not available yet"
 
 
