@@ -1,0 +1,1 @@
+"""Phone (and email) verification through each tenant's own Twilio Verify service."""

@@ -1,0 +1,140 @@
+"""The tenant's Verify service, its settings, and the log of every attempt and check.
+
+The code a person receives is Twilio's secret: it is never stored, here or anywhere.
+"""
+
+import uuid
+
+from django.db import models
+
+from isvplatform.claims import Claimable
+from isvplatform.fields import EncryptedTextField
+from tenants.models import TenantOwned
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    CALL = "call", "Voice call"
+    EMAIL = "email", "Email"
+
+
+def default_channels() -> list[str]:
+    return [Channel.SMS.value]
+
+
+class VerifyService(TenantOwned, Claimable):
+    """One per tenant: the Twilio Verify service (`VA…`) in the tenant's subaccount."""
+
+    class Status(models.TextChoices):
+        DISABLED = "disabled", "Off"
+        PROVISIONING = "provisioning", "Being set up"
+        ACTIVE = "active", "On"
+        FAILED = "failed", "Set-up failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DISABLED)
+    enabled = models.BooleanField(default=False)
+    twilio_sid = models.CharField(max_length=34, blank=True)
+    # What the person reads in the message ("Your Acme verification code is …").
+    brand_name = models.CharField(max_length=30)
+    code_length = models.PositiveSmallIntegerField(default=6)
+    channels = models.JSONField(default=default_channels)
+    default_locale = models.CharField(max_length=8, default="en")
+    template_sid = models.CharField(max_length=34, blank=True)
+    # ISO 3166 alpha-2 codes a verification may be sent to; empty means the tenant's own country.
+    allowed_countries = models.JSONField(default=list, blank=True)
+    lookup_enabled = models.BooleanField(default=True)
+    do_not_share_warning = models.BooleanField(default=True)
+    # Throttles, per rolling hour (number, client address) and per 10 minutes (prefix burst).
+    per_number_hourly_limit = models.PositiveIntegerField(default=5)
+    per_ip_hourly_limit = models.PositiveIntegerField(default=20)
+    prefix_burst_limit = models.PositiveIntegerField(default=30)
+    # The white-label widget: a publishable key usable only from these origins.
+    publishable_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    allowed_origins = models.JSONField(default=list, blank=True)
+    logo_url = models.URLField(max_length=500, blank=True)
+    brand_color = models.CharField(max_length=7, default="#2563eb")
+    token_secret = EncryptedTextField()
+    last_error = models.CharField(max_length=500, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="verify_service_one_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand_name} ({self.twilio_sid or self.get_status_display()})"
+
+
+class VerificationAttempt(TenantOwned):
+    """One verification sent to one destination (Twilio's `VE…`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the code"
+        APPROVED = "approved", "Verified"
+        CANCELED = "canceled", "Cancelled"
+        EXPIRED = "expired", "Expired"
+        MAX_ATTEMPTS = "max_attempts_reached", "Too many wrong codes"
+        FAILED = "failed", "Not sent"
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        PORTAL = "portal", "Portal"
+        WIDGET = "widget", "Widget"
+        STAFF = "staff", "Staff"
+
+    service = models.ForeignKey(VerifyService, on_delete=models.CASCADE, related_name="attempts")
+    to = models.CharField(max_length=254)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    country = models.CharField(max_length=2, blank=True)
+    locale = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.PENDING)
+    twilio_sid = models.CharField(max_length=34, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
+    price_unit = models.CharField(max_length=3, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
+    error_code = models.CharField(max_length=16, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "created_at"], name="verify_attempt_tenant_time"),
+            models.Index(fields=["tenant", "to", "created_at"], name="verify_attempt_tenant_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to} ({self.status})"
+
+
+class VerificationCheck(TenantOwned):
+    """One code checked against an attempt; the code itself is not kept."""
+
+    class Result(models.TextChoices):
+        APPROVED = "approved", "Correct code"
+        WRONG_CODE = "wrong_code", "Wrong code"
+        EXPIRED = "expired", "Expired"
+        TOO_MANY = "max_attempts_reached", "Too many checks"
+        ERROR = "error", "Refused"
+
+    attempt = models.ForeignKey(
+        VerificationAttempt, on_delete=models.CASCADE, related_name="checks"
+    )
+    result = models.CharField(max_length=24, choices=Result.choices)
+    error_code = models.CharField(max_length=16, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"check of {self.attempt_id}: {self.result}"
