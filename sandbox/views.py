@@ -158,6 +158,7 @@ def handset_page(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
     numbers = handsets.platform_numbers()
+    handsets.read_messages(number)
     context = {
         "number": number,
         "error": error,
@@ -184,8 +185,21 @@ def _default_to(request: HttpRequest, number: str, numbers: list[dict]) -> str:
 def handset_thread(request: HttpRequest) -> HttpResponse:
     """The thread fragment the page polls."""
     number = _handset_number(request)
+    handsets.read_messages(number)
     context = {"number": number, "messages": handsets.conversation(number), "now": clock.now()}
     return render(request, "sandbox/_thread.html", context)
+
+
+@pages_only
+@require_http_methods(["POST"])
+def handset_tap(request: HttpRequest) -> HttpResponse:
+    """The handset taps a quick-reply button of a template message."""
+    number = _handset_number(request)
+    try:
+        handsets.tap_button(number, request.POST.get("sid", ""), request.POST.get("button", ""))
+    except handsets.InboundError as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain")
+    return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
 
 
 @csrf_exempt
