@@ -55,7 +55,7 @@ def _template_parts(message: Message, contents: dict[str, Content]) -> tuple[lis
     content = contents.get(message.content_sid) if message.outbound else None
     if content is None:
         return [], ""
-    rendered = render.render(content, message.content_variables)
+    rendered = render.render(content, message.content_variables, message.channel)
     buttons = [
         {"kind": b.kind, "title": b.title, "payload": b.payload or b.title, "target": b.target}
         for b in rendered.buttons

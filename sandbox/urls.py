@@ -20,4 +20,5 @@ urlpatterns = [
     path("clock", views.clock_view, name="clock"),
     path("faults", views.faults_view, name="faults"),
     path("callbacks", views.callback_log, name="callbacks"),
+    path("templates/<str:sid>/events", views.template_event, name="template-event"),
 ]

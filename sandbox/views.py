@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sandbox import clock, faults, handsets
+from sandbox import clock, faults, handsets, services
 from sandbox.access import pages_only, sandbox_only
 from sandbox.core.auth import ensure_master_account, tokens_match
 from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
@@ -262,5 +262,32 @@ def callback_log(request: HttpRequest) -> JsonResponse:
                 }
                 for a in attempts
             ]
+        }
+    )
+
+
+@csrf_exempt
+@pages_only
+@master_only
+@require_http_methods(["POST"])
+def template_event(request: HttpRequest, sid: str) -> JsonResponse:
+    """Meta's events for an approved WhatsApp template: `{"quality_rating": "RED"}` (a low
+    rating pauses it, the third time disables it) or `{"category": "MARKETING"}`."""
+    data = _payload(request)
+    try:
+        if data.get("quality_rating"):
+            approval = services.content_quality_event(sid, str(data["quality_rating"]))
+        elif data.get("category"):
+            approval = services.content_category_update(sid, str(data["category"]))
+        else:
+            return JsonResponse({"error": "give quality_rating or category"}, status=400)
+    except ValueError as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    return JsonResponse(
+        {
+            "sid": sid,
+            "status": approval.status,
+            "category": approval.category,
+            "quality_rating": approval.quality_rating,
         }
     )

@@ -114,10 +114,20 @@ def _authentication(value: dict, values: dict[str, str], missing: list[str]) -> 
     return Rendered(body, buttons=[button], footer=footer)
 
 
-def render(content: Content, raw_variables: str) -> Rendered:
-    """The message the recipient sees: the reviewed type (else the first), filled in."""
+def type_for(content: Content, channel: str) -> str:
+    """The type a channel shows: on WhatsApp the reviewed one; on SMS/MMS Twilio's fallback
+    `twilio/text` (or `twilio/media`) when the content has one."""
+    if channel != "whatsapp":
+        for key in ("twilio/text", "twilio/media"):
+            if key in content.types:
+                return key
+    return content_types.main_type(content.types) or next(iter(content.types))
+
+
+def render(content: Content, raw_variables: str, channel: str = "whatsapp") -> Rendered:
+    """The message the recipient sees on `channel`, its variables filled in."""
     values = {**content.variables, **parse_variables(raw_variables)}
-    key = content_types.main_type(content.types) or next(iter(content.types))
+    key = type_for(content, channel)
     value = content.types[key]
     missing: list[str] = []
     if key == "whatsapp/authentication":

@@ -371,7 +371,8 @@ def _content(req: SandboxRequest, account: Account) -> tuple[str, list[str], str
         return body, media_urls, content_sid
     content = render.content_for_send(account, content_sid, raw_variables, body)
     if content is not None:
-        rendered = render.render(content, raw_variables)
+        channel = formats.split_channel(req.get("To") or "")[0]
+        rendered = render.render(content, raw_variables, channel)
         body, media_urls = rendered.body, rendered.media_urls
     return body, media_urls, content_sid
 

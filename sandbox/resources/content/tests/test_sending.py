@@ -196,3 +196,21 @@ def test_throughput_beyond_the_senders_mps_fails_63018(sub, wa, advance, setting
     burst = [_send(sub, wa, content_sid=content_sid) for _ in range(3)]
     advance(10)
     assert [_outcome(sub, m.sid)[1] for m in burst] == [None, None, 63018]
+
+
+def test_over_sms_the_text_fallback_is_sent(sub, number, advance):
+    both = {
+        **DELIVERY_CHOICE,
+        "types": {
+            **DELIVERY_CHOICE["types"],
+            "twilio/text": {"body": "Hello {{1}}, reply TODAY or TOMORROW for delivery."},
+        },
+    }
+    content = create_content(sub.client, both)
+    sent = sub.client.messages.create(
+        to=HANDSET, from_=number.phone_number, content_sid=content.sid
+    )
+    assert sent.body == "Hello Ana, reply TODAY or TOMORROW for delivery."
+    advance(10)
+    [shown] = handsets.messages_received(HANDSET)
+    assert (shown["channel"], shown["buttons"]) == ("sms", [])
