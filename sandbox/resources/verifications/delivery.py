@@ -59,18 +59,25 @@ def deliver(
         if config.get("from_name"):
             sender = f"{config['from_name']} <{sender}>"
         subject, body = texts.email(locale, name, code)
+    entry = usage.entry(verification.account.sid, CATEGORIES[channel], at)
     delivery = VerifyDelivery.objects.create(
         sid=attempt_sid,
         account=verification.account,
         verification_sid=verification.sid,
+        service_sid=verification.service.sid,
         channel=channel,
+        country=verification.country,
+        locale=locale,
+        code_length=len(code),
+        price=entry.price,
         from_address=sender,
         to_address=verification.to,
         subject=subject,
         body=body,
         date_created=at,
     )
-    usage.record([usage.entry(verification.account.sid, CATEGORIES[channel], at)])
+    entry.resource_sid = attempt_sid
+    usage.record([entry])
     return delivery
 
 

@@ -118,7 +118,9 @@ def _screen(req: SandboxRequest, to: str, country: str, channel: str) -> bool:
     risk = req.get("RiskCheck") or "enable"
     if risk not in ("enable", "disable"):
         raise rules.invalid("RiskCheck", "must be enable or disable")
-    screened = not (channel == "sms" and risk == "disable")
+    screened = not (channel == "sms" and risk == "disable") and not protections.safe_listed(
+        req.account, to
+    )
     if screened:
         protections.check_geo(req.account, country)
         if channel == "sms":
