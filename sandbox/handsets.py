@@ -10,6 +10,8 @@ A message sent from a content template shows its buttons; `tap_button(number, si
 answers a quick reply (an inbound WhatsApp message with `ButtonText`/`ButtonPayload`), and
 `read_messages(number)` (the page does it when it shows the thread) marks delivered
 WhatsApp messages `read`.
+Verify codes (SMS, WhatsApp and calls, a call shown as the text it speaks) are part of the
+handset's messages and thread.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sandbox.resources.messages import receipts
 from sandbox.resources.messages.inbound import InboundError, receive
 from sandbox.resources.messages.models import Message
 from sandbox.resources.phone_numbers.models import PhoneNumber
+from sandbox.resources.verifications import mailbox
 
 __all__ = [
     "InboundError",
@@ -132,7 +135,8 @@ def messages_received(number: str) -> list[dict]:
     )
     messages = list(messages)
     contents = _contents(messages)
-    return [handset_json(m, contents) for m in messages]
+    found = [handset_json(m, contents) for m in messages] + mailbox.to_handset(number)
+    return sorted(found, key=lambda m: m["date_sent"] or "")
 
 
 def _thread(number: str):
@@ -152,7 +156,9 @@ def conversation(number: str, limit: int = 100) -> list[dict]:
     """The handset's whole thread, both directions and every status, newest last."""
     messages = list(_thread(number).select_related("account").prefetch_related("media")[:limit])
     contents = _contents(messages)
-    return [handset_json(m, contents) for m in reversed(messages)]
+    found = [handset_json(m, contents) for m in reversed(messages)]
+    found += mailbox.to_handset(number, limit)
+    return sorted(found, key=lambda m: m["date_created"] or "")[-limit:]
 
 
 def read_messages(number: str) -> int:
