@@ -45,7 +45,8 @@ def handset_json(message: Message) -> dict:
         "body": message.body,
         "status": str(message.status),
         "direction": str(message.direction),
-        "channel": "whatsapp" if message.channel == "whatsapp" else "sms",
+        # A voice call (a WhatsApp sender's spoken verification code) shows as spoken text.
+        "channel": message.channel if message.channel in ("whatsapp", "voice") else "sms",
         "num_media": message.num_media,
         "media_urls": [m.url for m in message.media.all()],
         "error_code": message.error_code,
