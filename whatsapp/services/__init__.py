@@ -11,7 +11,7 @@ from whatsapp.services.onboarding import (
     submit_sender,
     verify_sender,
 )
-from whatsapp.services.polling import apply_found, due_senders, poll_sender
+from whatsapp.services.polling import apply_found, due_senders, poll_sender, sync_senders
 
 __all__ = [
     "SenderConflict",
@@ -24,5 +24,6 @@ __all__ = [
     "start_onboarding",
     "submit_code",
     "submit_sender",
+    "sync_senders",
     "verify_sender",
 ]

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount
+from provisioning.models import PhoneNumber
+from tenants.models import Tenant
 from whatsapp.models import TWILIO_STATUSES, SenderStatus, WhatsAppSender
 from whatsapp.services.common import (
     claimed,
@@ -97,3 +99,32 @@ def due_senders(now: datetime | None = None, limit: int = 500) -> list[tuple[str
     return [
         ("submit" if status == SenderStatus.SUBMITTING else "poll", str(pk)) for pk, status in rows
     ]
+
+
+def sync_senders(tenant: Tenant) -> int:
+    """Record the senders Twilio has for the tenant's numbers that the platform doesn't know
+    (registered in Twilio's Console, or before the platform did it): one call, then rows."""
+    found = gateway.list_whatsapp_senders(client_for(tenant))
+    known = set(WhatsAppSender.objects.for_tenant(tenant).values_list("sid", flat=True))
+    numbers = {
+        n.phone_number: n
+        for n in PhoneNumber.objects.for_tenant(tenant).filter(status=PhoneNumber.Status.ACTIVE)
+    }
+    added = 0
+    for remote in found:
+        number = numbers.get(remote.phone_number)
+        if remote.sid in known or number is None:
+            continue
+        with transaction.atomic():
+            sender = WhatsAppSender.objects.create(
+                tenant=tenant,
+                phone_number=number,
+                sid=remote.sid,
+                waba_id=remote.waba_id,
+                display_name=remote.profile.get("name") or number.phone_number,
+                raw_status=remote.status,
+                status=SenderStatus.CREATING,
+            )
+            apply_found(sender, remote)
+        added += 1
+    return added
