@@ -202,8 +202,7 @@ def verify_sender(sender_id: str) -> WhatsAppSender | None:
                 )
             return sender
         except (gateway.GatewayError, NoTwilioAccount) as err:
-            _call_failed(sender, err)
-            enqueue.verify(sender.pk)
+            _call_failed(sender, err)  # the code stays; the next poll hands it over again
             return sender
         with transaction.atomic():
             sender = locked(held)

@@ -12,6 +12,7 @@ from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount
 from provisioning.models import PhoneNumber
 from tenants.models import Tenant
+from whatsapp import enqueue
 from whatsapp.models import TWILIO_STATUSES, SenderStatus, WhatsAppSender
 from whatsapp.services.common import (
     claimed,
@@ -83,7 +84,18 @@ def poll_sender(sender_id: str, *, force: bool = False) -> WhatsAppSender | None
             sender = locked(held)
             if sender is not None:
                 apply_found(sender, found)
+                _retry_owner_action(sender)
         return sender
+
+
+def _retry_owner_action(sender: WhatsAppSender) -> None:
+    """A code (or a request for a new one) whose Twilio call failed goes again after a poll."""
+    if not sender.awaits_code:
+        return
+    if sender.pending_code:
+        enqueue.verify(sender.pk)
+    elif sender.resend_method:
+        enqueue.resend(sender.pk)
 
 
 def due_senders(now: datetime | None = None, limit: int = 500) -> list[tuple[str, str]]:

@@ -135,3 +135,21 @@ def test_a_code_is_refused_when_none_is_awaited(provisioned, on_commit):
         services.submit_code(sender=sender, actor=Actor.system(), code="123456")
     with pytest.raises(ValidationError):
         services.submit_code(sender=sender, actor=Actor.system(), code="12")
+
+
+def test_a_code_whose_call_failed_goes_again_after_the_next_poll(provisioned, on_commit):
+    from sandbox import faults
+
+    sender = start(on_commit, provisioned)
+    advance(5)
+    poll(sender)
+    sender.refresh_from_db()
+    code = code_sent_to(provisioned.number.phone_number)
+    with faults.injected(rate_500=1.0, path_pattern="/v2/Channels/Senders/"):
+        on_commit(services.submit_code, sender=sender, actor=Actor.system(), code=code)
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.PENDING_VERIFICATION
+    assert sender.pending_code and sender.last_error_message
+    on_commit(poll, sender)
+    sender.refresh_from_db()
+    assert sender.status == SenderStatus.VERIFYING and not sender.pending_code

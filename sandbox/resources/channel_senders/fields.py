@@ -57,37 +57,41 @@ _SCHEMAS = {
     "webhook": "messaging.v2.channels_sender.webhook",
     "profile": "messaging.v2.channels_sender.profile",
 }
+CONFIGURATION_KEYS = (
+    "waba_id",
+    "verification_method",
+    "verification_code",
+    "voice_application_sid",
+    "account_type",
+)
+WEBHOOK_KEYS = (
+    "callback_url",
+    "callback_method",
+    "fallback_url",
+    "fallback_method",
+    "status_callback_url",
+    "status_callback_method",
+)
+PROFILE_KEYS = (
+    "name",
+    "about",
+    "address",
+    "description",
+    "logo_url",
+    "banner_url",
+    "privacy_url",
+    "terms_of_service_url",
+    "accent_color",
+    "vertical",
+    "websites",
+    "emails",
+    "phone_numbers",
+)
+# The schemas' keys, when the spec files are not at hand.
 _NESTED_FALLBACK = {
-    "configuration": {
-        "waba_id",
-        "verification_method",
-        "verification_code",
-        "voice_application_sid",
-        "account_type",
-    },
-    "webhook": {
-        "callback_url",
-        "callback_method",
-        "fallback_url",
-        "fallback_method",
-        "status_callback_url",
-        "status_callback_method",
-    },
-    "profile": {
-        "name",
-        "about",
-        "address",
-        "description",
-        "logo_url",
-        "banner_url",
-        "privacy_url",
-        "terms_of_service_url",
-        "accent_color",
-        "vertical",
-        "websites",
-        "emails",
-        "phone_numbers",
-    },
+    "configuration": set(CONFIGURATION_KEYS),
+    "webhook": set(WEBHOOK_KEYS),
+    "profile": set(PROFILE_KEYS),
 }
 
 

@@ -20,29 +20,7 @@ from sandbox.resources.phone_numbers.models import PhoneNumber
 
 BASE = "https://messaging.twilio.com/v2/Channels/Senders"
 S = WhatsAppSender.Status
-PROFILE_KEYS = (
-    "name",
-    "about",
-    "address",
-    "description",
-    "logo_url",
-    "banner_url",
-    "privacy_url",
-    "terms_of_service_url",
-    "accent_color",
-    "vertical",
-    "websites",
-    "emails",
-    "phone_numbers",
-)
-WEBHOOK_KEYS = (
-    "callback_url",
-    "callback_method",
-    "fallback_url",
-    "fallback_method",
-    "status_callback_url",
-    "status_callback_method",
-)
+PROFILE_KEYS, WEBHOOK_KEYS = fields.PROFILE_KEYS, fields.WEBHOOK_KEYS
 
 
 def _configuration(sender: WhatsAppSender) -> dict:
