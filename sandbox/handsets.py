@@ -131,7 +131,11 @@ def last_contact(number: str) -> str | None:
 def platform_numbers() -> list[dict]:
     """Numbers a handset can write to: every number a sandbox account owns, with its business."""
     numbers = list(PhoneNumber.objects.select_related("account").order_by("phone_number"))
-    whatsapp = set(WhatsAppSender.objects.values_list("phone_number", flat=True))
+    whatsapp = set(
+        WhatsAppSender.objects.filter(status=WhatsAppSender.Status.ONLINE).values_list(
+            "phone_number", flat=True
+        )
+    )
     labels = (
         hooks.ask(
             "handset_number_labels",
