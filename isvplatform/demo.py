@@ -23,6 +23,7 @@ DEMO_TENANT_SLUG = "demo-coffee"
 DEMO_STEPS: list[str] = [
     "provisioning.demo.provision_demo_tenant",
     "messaging.demo.enable_demo_whatsapp",
+    "whatsapp.demo.sync_demo_senders",
     "compliance.demo.register_demo_tenant",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "webhooks",
     "compliance",
     "verify",
+    "whatsapp",
 ]
 
 MIDDLEWARE = [
@@ -439,6 +440,15 @@ CELERY_BEAT_SCHEDULE.update(
         "compliance-tollfree-due": {"task": "compliance.tollfree_due", "schedule": 60.0},
     }
 )
+# WhatsApp senders: polled from this many seconds, doubling up to the cap; online ones hourly.
+WHATSAPP_POLL_BASE_SECONDS = env.float("WHATSAPP_POLL_BASE_SECONDS", default=5.0)
+WHATSAPP_POLL_MAX_SECONDS = env.float("WHATSAPP_POLL_MAX_SECONDS", default=3600.0)
+WHATSAPP_ONLINE_POLL_SECONDS = env.float("WHATSAPP_ONLINE_POLL_SECONDS", default=3600.0)
+# Meta's Embedded Signup (live mode): the ISV's Meta app and its Embedded Signup configuration.
+META_APP_ID = env("META_APP_ID", default="")
+META_CONFIG_ID = env("META_CONFIG_ID", default="")
+META_GRAPH_VERSION = env("META_GRAPH_VERSION", default="v21.0")
+CELERY_BEAT_SCHEDULE["whatsapp-poll-due"] = {"task": "whatsapp.poll_due", "schedule": 10.0}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "SubaccountStatusEnum": "provisioning.models.TwilioSubaccount.Status",

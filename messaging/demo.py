@@ -1,8 +1,8 @@
 """Demo data for messaging: the demo tenant's number doubles as its WhatsApp sender.
 
-WhatsApp sender onboarding is a later issue; until then `make run` enables the demo number
-as a WhatsApp sender in the sandbox so two-way WhatsApp can be shown with the handset
-simulator. Runs after the provisioning step that buys the number; safe to run again.
+`make run` enables the demo number as a WhatsApp sender in the sandbox at once (more senders
+are connected from the portal, `whatsapp/`), so two-way WhatsApp can be shown with the
+handset simulator. Runs after the provisioning step that buys the number; safe to run again.
 """
 
 import logging

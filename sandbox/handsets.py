@@ -78,7 +78,8 @@ def handset_json(message: Message, contents: dict[str, Content] | None = None) -
         "body": message.body,
         "status": str(message.status),
         "direction": str(message.direction),
-        "channel": "whatsapp" if message.channel == "whatsapp" else "sms",
+        # A voice call (a WhatsApp sender's spoken verification code) shows as spoken text.
+        "channel": message.channel if message.channel in ("whatsapp", "voice") else "sms",
         "num_media": message.num_media,
         "media_urls": [m.url for m in message.media.all()],
         "error_code": message.error_code,
@@ -208,7 +209,11 @@ def last_contact(number: str) -> str | None:
 def platform_numbers() -> list[dict]:
     """Numbers a handset can write to: every number a sandbox account owns, with its business."""
     numbers = list(PhoneNumber.objects.select_related("account").order_by("phone_number"))
-    whatsapp = set(WhatsAppSender.objects.values_list("phone_number", flat=True))
+    whatsapp = set(
+        WhatsAppSender.objects.filter(status=WhatsAppSender.Status.ONLINE).values_list(
+            "phone_number", flat=True
+        )
+    )
     labels = (
         hooks.ask(
             "handset_number_labels",

@@ -12,7 +12,8 @@ and the names below. What lives where:
   (phone numbers), `messages` (messages and media records), `media` (downloading media
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
-  `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval).
+  `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
+  `channel_senders` (WhatsApp senders).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -37,6 +38,15 @@ from isvplatform.gateway.accounts import (
     find_subaccount_by_friendly_name,
     promote_secondary_auth_token,
     set_account_status,
+)
+from isvplatform.gateway.channel_senders import (
+    WhatsAppSenderInfo,
+    create_whatsapp_sender,
+    delete_whatsapp_sender,
+    fetch_whatsapp_sender,
+    list_whatsapp_senders,
+    resend_whatsapp_code,
+    verify_whatsapp_sender,
 )
 from isvplatform.gateway.client import (
     account_client,
@@ -177,6 +187,7 @@ __all__ = [
     "TollfreeVerification",
     "TrustBundle",
     "UsAppToPerson",
+    "WhatsAppSenderInfo",
     "account_client",
     "add_number_to_service",
     "api_key_client",
@@ -196,12 +207,14 @@ __all__ = [
     "create_supporting_document",
     "create_tollfree_verification",
     "create_trust_bundle",
+    "create_whatsapp_sender",
     "delete_a2p_campaign",
     "delete_api_key",
     "delete_content",
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "delete_tollfree_verification",
+    "delete_whatsapp_sender",
     "describe_error",
     "download_media",
     "evaluate_bundle",
@@ -215,6 +228,7 @@ __all__ = [
     "fetch_number",
     "fetch_tollfree_verification",
     "fetch_trust_bundle",
+    "fetch_whatsapp_sender",
     "find_address",
     "find_end_user",
     "find_messaging_service",
@@ -233,6 +247,7 @@ __all__ = [
     "list_messages",
     "list_numbers",
     "list_service_number_sids",
+    "list_whatsapp_senders",
     "lookup_phone_number",
     "master_account_sid",
     "master_client",
@@ -241,6 +256,7 @@ __all__ = [
     "release_number",
     "remove_number_from_service",
     "resend_brand_otp",
+    "resend_whatsapp_code",
     "sandbox_master_credentials",
     "search_available_numbers",
     "search_numbers",
@@ -253,4 +269,5 @@ __all__ = [
     "update_number_webhooks",
     "update_tollfree_verification",
     "validate_signature",
+    "verify_whatsapp_sender",
 ]

@@ -1,5 +1,4 @@
-"""WhatsApp senders: which addresses may send and receive `whatsapp:` messages.
-
-For now senders are enabled from Python (`sandbox.services.enable_whatsapp`); the
-Messaging v2 Channels Senders API can live here later, on the same table.
-"""
+"""WhatsApp senders (Messaging v2 Channels Senders): which addresses may send and receive
+`whatsapp:` messages, their registration with Meta (WABA, OTP verification of the number,
+business profile) and their state on the sandbox clock. Demo and test code may still enable a
+sender directly from Python (`sandbox.services.enable_whatsapp`)."""
