@@ -4,6 +4,7 @@ from content.rendering import render, render_buttons, validate_variables
 from content.services.authoring import (
     TemplateConflict,
     template_create,
+    template_delete,
     template_new_version,
     template_submit,
     template_update,
@@ -17,6 +18,7 @@ __all__ = [
     "render",
     "render_buttons",
     "template_create",
+    "template_delete",
     "template_new_version",
     "template_submit",
     "template_update",
