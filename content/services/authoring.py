@@ -117,6 +117,9 @@ def template_update(
     changed = {k: [before[k], v] for k, v in authored(template).items() if before[k] != v}
     if not changed:
         return template
+    # A Content Twilio kept from a refused submission no longer matches: the next
+    # submission creates a fresh one.
+    template.content_sid = ""
     template.save()
     add_event(template, TemplateEvent.Kind.EDITED, reason=", ".join(sorted(changed)))
     record_audit(
