@@ -140,6 +140,12 @@ class TemplateSerializer(serializers.ModelSerializer):
     buttons = ButtonSerializer(many=True, read_only=True)
     variables = serializers.DictField(child=serializers.CharField(), read_only=True)
     is_editable = serializers.BooleanField(read_only=True)
+    meta_category = serializers.CharField(
+        read_only=True,
+        allow_blank=True,
+        help_text="The category Meta filed it under when it differs from `category`; empty "
+        "otherwise.",
+    )
     findings = serializers.SerializerMethodField()
 
     class Meta:
@@ -161,6 +167,12 @@ class TemplateSerializer(serializers.ModelSerializer):
 class TemplateStatusSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ApprovalStatus.choices, read_only=True)
     timeline = TemplateEventSerializer(source="events", many=True, read_only=True)
+    meta_category = serializers.CharField(
+        read_only=True,
+        allow_blank=True,
+        help_text="The category Meta filed it under when it differs from `category`; empty "
+        "otherwise.",
+    )
 
     class Meta:
         model = MessageTemplate
