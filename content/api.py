@@ -3,6 +3,9 @@
 Views only route: scoping and roles come from the base views, rules from the lint and the
 services (which write the audit rows and the timeline)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
@@ -34,6 +37,15 @@ from isvplatform.api.schema import error_responses
 from isvplatform.api.views import MANAGE_ROLES, TenantAPIView, TenantScopedMixin
 
 TAGS = ["templates"]
+
+
+@contextmanager
+def conflicts_as_409() -> Iterator[None]:
+    """A change the template's state refuses answers 409 with the service's reason."""
+    try:
+        yield
+    except TemplateConflict as err:
+        raise Conflict(str(err)) from err
 
 
 class TemplateListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
@@ -111,12 +123,10 @@ class TemplateDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         template = self.get_object()
         serializer = TemplateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
+        with conflicts_as_409():
             template = template_update(
                 template=template, actor=self.actor, data=dict(serializer.validated_data)
             )
-        except TemplateConflict as err:
-            raise Conflict(str(err)) from err
         return Response(TemplateSerializer(template).data)
 
     @extend_schema(
@@ -127,10 +137,8 @@ class TemplateDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         responses={204: None, **error_responses(404, 409)},
     )
     def delete(self, request, *args, **kwargs):
-        try:
+        with conflicts_as_409():
             template_delete(template=self.get_object(), actor=self.actor)
-        except TemplateConflict as err:
-            raise Conflict(str(err)) from err
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -153,10 +161,8 @@ class TemplateSubmitView(_TemplateActionView):
         responses={202: TemplateSerializer, **error_responses(400, 404, 409)},
     )
     def post(self, request, *args, **kwargs):
-        try:
+        with conflicts_as_409():
             template = template_submit(template=self.get_object(), actor=self.actor)
-        except TemplateConflict as err:
-            raise Conflict(str(err)) from err
         return Response(TemplateSerializer(template).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -172,10 +178,8 @@ class TemplateDuplicateView(_TemplateActionView):
         responses={201: TemplateSerializer, **error_responses(404, 409)},
     )
     def post(self, request, *args, **kwargs):
-        try:
+        with conflicts_as_409():
             template = template_new_version(template=self.get_object(), actor=self.actor)
-        except TemplateConflict as err:
-            raise Conflict(str(err)) from err
         return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 

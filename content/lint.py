@@ -74,6 +74,11 @@ RULES: dict[str, Rule] = {
             "A URL can hold one variable, only at its end.",
             "Twilio docs twilio/call-to-action (via issue 12)",
         ),
+        Rule(
+            "card_incomplete",
+            "A card needs a footer, media or buttons beside its text.",
+            "FF §8 (twilio/card fields; U: as the sandbox applies it)",
+        ),
         Rule("media_required", "This type needs a media URL.", "FF §8 (twilio/media media*)"),
         Rule("media_not_allowed", "This type has no media.", "FF §8 (types schema)"),
         Rule("media_public", "Media must be a public https URL.", "W2 §1.2 (samples resolve)"),
@@ -247,7 +252,10 @@ def check_buttons(t: "MessageTemplate") -> Iterator[Finding]:
 
 
 def check_media(t: "MessageTemplate") -> Iterator[Finding]:
-    """Media where the type has it (FF §8), public https (W2 §1.2: samples must resolve)."""
+    """Media where the type has it (FF §8), public https (W2 §1.2: samples must resolve); a
+    card has more than its text (FF §8)."""
+    if t.content_type == ContentKind.CARD and not (t.footer or t.media_url or t.buttons):
+        yield _finding("card_incomplete", "body")
     if t.content_type not in MEDIA_KINDS:
         if t.media_url:
             yield _finding("media_not_allowed", "media_url")

@@ -145,6 +145,7 @@ BROKEN = [
         },
     ),
     ("media_required", {"content_type": ContentKind.MEDIA}),
+    ("card_incomplete", {"content_type": ContentKind.CARD}),
     ("media_not_allowed", {"media_url": "https://cdn.example.com/a.jpg"}),
     (
         "media_public",
