@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
     path("", include("whatsapp.api_urls")),
+    path("", include("content.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
+    path("", include("content.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
