@@ -65,6 +65,8 @@ MESSAGE_HEADER = [
     "price_unit",
     "sid",
     "body",
+    "template",
+    "button_text",
 ]
 
 
@@ -85,6 +87,8 @@ def message_row(message) -> list[Any]:
         message.price_unit,
         message.sid or "",
         message.body,
+        message.template.name if message.template_id else "",
+        message.button_text,
     ]
 
 
