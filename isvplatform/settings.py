@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "messaging",
     "webhooks",
     "compliance",
+    "content",
 ]
 
 MIDDLEWARE = [

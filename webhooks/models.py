@@ -18,6 +18,7 @@ class EventType(models.TextChoices):
     OPTOUT_CHANGED = "optout.changed", "Opt-out added or removed"
     A2P_STATUS = "a2p.status", "10DLC registration status changed"
     TOLLFREE_STATUS = "tollfree.status", "Toll-free verification status changed"
+    TEMPLATE_STATUS = "template.status", "WhatsApp template status changed"
 
 
 register_labels("webhook_event", EventType)
