@@ -12,10 +12,14 @@ from sandbox.core.models import Account
 from sandbox.core.sids import new_sid
 from sandbox.core.state import load_state
 from sandbox.resources.channel_senders.models import WhatsAppSender
+from sandbox.resources.content import lifecycle as content_lifecycle
+from sandbox.resources.content.models import WhatsAppApproval
 from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
 
 __all__ = [
+    "content_category_update",
+    "content_quality_event",
     "create_standalone_account",
     "enable_whatsapp",
     "ensure_master_account",
@@ -96,3 +100,15 @@ def set_advanced_opt_out(service_sid: str, enabled: bool) -> None:
     updated = MessagingService.objects.filter(sid=service_sid).update(advanced_opt_out=enabled)
     if not updated:
         raise ValueError(f"no messaging service {service_sid}")
+
+
+def content_quality_event(content_sid: str, rating: str = "RED") -> WhatsAppApproval:
+    """Meta rates an approved WhatsApp template: `RED` pauses it (3 h, then 6 h) and the
+    third time disables it; `GREEN`/`YELLOW` are recorded. Raises ValueError otherwise."""
+    return content_lifecycle.quality_event(content_sid, rating)
+
+
+def content_category_update(content_sid: str, new_category: str = "MARKETING") -> WhatsAppApproval:
+    """Meta re-classifies an approved template (UTILITY -> MARKETING); the approval fetch
+    shows the new category."""
+    return content_lifecycle.category_update(content_sid, new_category)

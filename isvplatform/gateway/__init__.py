@@ -12,7 +12,7 @@ and the names below. What lives where:
   (phone numbers), `messages` (messages and media records), `media` (downloading media
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
-  `lookups` (Lookup v2).
+  `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -45,6 +45,17 @@ from isvplatform.gateway.client import (
     master_account_sid,
     master_client,
     sandbox_master_credentials,
+)
+from isvplatform.gateway.content import (
+    CONTENT_TYPES,
+    WHATSAPP_CATEGORIES,
+    build_content_body,
+    create_content,
+    delete_content,
+    fetch_approval_status,
+    fetch_content,
+    list_contents_and_approvals,
+    submit_whatsapp_approval,
 )
 from isvplatform.gateway.errors import (
     AuthenticationError,
@@ -94,6 +105,8 @@ from isvplatform.gateway.results import (
     BrandRegistration,
     BrandVetting,
     BundleEvaluation,
+    ContentApproval,
+    ContentTemplate,
     EndUser,
     EntityAssignment,
     MediaItem,
@@ -135,6 +148,8 @@ from isvplatform.gateway.trusthub import (
 
 __all__ = [
     "BUNDLE_KINDS",
+    "CONTENT_TYPES",
+    "WHATSAPP_CATEGORIES",
     "Account",
     "Address",
     "ApiKey",
@@ -143,6 +158,8 @@ __all__ = [
     "BrandRegistration",
     "BrandVetting",
     "BundleEvaluation",
+    "ContentApproval",
+    "ContentTemplate",
     "EndUser",
     "EntityAssignment",
     "GatewayError",
@@ -164,12 +181,14 @@ __all__ = [
     "add_number_to_service",
     "api_key_client",
     "assign_to_bundle",
+    "build_content_body",
     "buy_number",
     "compute_signature",
     "create_a2p_campaign",
     "create_address",
     "create_api_key",
     "create_brand_registration",
+    "create_content",
     "create_end_user",
     "create_messaging_service",
     "create_secondary_auth_token",
@@ -179,6 +198,7 @@ __all__ = [
     "create_trust_bundle",
     "delete_a2p_campaign",
     "delete_api_key",
+    "delete_content",
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "delete_tollfree_verification",
@@ -187,7 +207,9 @@ __all__ = [
     "evaluate_bundle",
     "fetch_a2p_campaign",
     "fetch_account",
+    "fetch_approval_status",
     "fetch_brand_registration",
+    "fetch_content",
     "fetch_message",
     "fetch_messaging_service",
     "fetch_number",
@@ -206,6 +228,7 @@ __all__ = [
     "list_brand_registrations",
     "list_brand_vettings",
     "list_bundle_assignments",
+    "list_contents_and_approvals",
     "list_message_media",
     "list_messages",
     "list_numbers",
@@ -224,6 +247,7 @@ __all__ = [
     "send_message",
     "set_account_status",
     "submit_trust_bundle",
+    "submit_whatsapp_approval",
     "transfer_number",
     "translate_errors",
     "update_number_webhooks",

@@ -225,3 +225,34 @@ class MediaItem:
     content_type: str
     url: str  # the media's own URL (without .json), as Twilio's inbound webhook gives it
     date_created: datetime | None
+
+
+@dataclass(frozen=True)
+class ContentApproval:
+    """A Content's WhatsApp approval as Twilio reports it; `status` is lower-case
+    (`unsubmitted`, `received`, `pending`, `approved`, `rejected`, `paused`, `disabled`),
+    `category` upper-case as Twilio stores it (compare case-insensitively)."""
+
+    content_sid: str
+    name: str
+    category: str
+    content_type: str
+    status: str
+    rejection_reason: str
+    allow_category_change: bool | None
+
+
+@dataclass(frozen=True)
+class ContentTemplate:
+    """A Content API item (`HX…`); `types` keyed by Twilio's type names (`twilio/text`).
+    `approval` is filled by the ContentAndApprovals list, None from create and fetch."""
+
+    sid: str
+    account_sid: str
+    friendly_name: str
+    language: str
+    variables: dict
+    types: dict
+    date_created: datetime | None
+    date_updated: datetime | None
+    approval: ContentApproval | None = None
