@@ -64,9 +64,9 @@ MESSAGE_HEADER = [
     "price",
     "price_unit",
     "sid",
-    "body",
     "template",
     "button_text",
+    "body",
 ]
 
 
@@ -86,9 +86,9 @@ def message_row(message) -> list[Any]:
         message.price if message.price is not None else "",
         message.price_unit,
         message.sid or "",
-        message.body,
         message.template.name if message.template_id else "",
         message.button_text,
+        message.body,
     ]
 
 

@@ -62,8 +62,9 @@ def _by_id(tenant: Tenant, template_id: str) -> MessageTemplate:
     try:
         pk = uuid.UUID(str(template_id))
     except ValueError as err:
-        raise ValidationError({"template": "A template id is a UUID, like the `id` in "
-                               "GET /api/v1/templates."}) from err  # fmt: skip
+        raise ValidationError(
+            {"template": "A template id is a UUID: the `id` of one of your templates."}
+        ) from err
     template = MessageTemplate.objects.for_tenant(tenant).filter(pk=pk).first()
     if template is None:
         raise ValidationError({"template": "No template with this id in your account."})
