@@ -9,6 +9,7 @@ outbox, so a crash between the two loses nothing (the sweeper re-enqueues what s
 queued). `dispatch` is the other half.
 """
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -200,7 +201,7 @@ def _create_queued(
         media_urls=draft.media_urls,
         content_sid=draft.content_sid,
         content_variables=draft.content_variables,
-        template_id=draft.template_id or None,
+        template_id=uuid.UUID(draft.template_id) if draft.template_id else None,
         messaging_service_sid=sender.messaging_service_sid,
         account_sid=sender.account_sid,
         via_master=sender.via_master,
