@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from content.models import MessageTemplate
 from content.rendering import (
     MAX_VALUE_LENGTH,
@@ -23,8 +25,6 @@ from content.rendering import (
 )
 from content.selectors import approved_templates
 from content.vocab import ApprovalStatus
-from django.core.exceptions import ValidationError
-
 from messaging.services.common import SendRefused
 from tenants.models import Tenant
 

@@ -198,9 +198,7 @@ def test_a_template_with_a_body_or_on_sms_is_refused(whatsapp, api):
 # --- the 24-hour window -------------------------------------------------------------------
 
 
-def test_free_form_outside_the_window_is_refused_before_twilio_naming_the_templates(
-    whatsapp, api
-):
+def test_free_form_outside_the_window_is_refused_before_twilio_naming_the_templates(whatsapp, api):
     template = ApprovedTemplateFactory(tenant=whatsapp.tenant, body=BODY)
     ApprovedTemplateFactory(tenant=whatsapp.tenant, body=BODY, status=ApprovalStatus.PAUSED)
     with authenticated_calls() as calls:
@@ -354,8 +352,13 @@ def test_the_composer_sends_a_template(whatsapp, member_client, on_commit):
     response = on_commit(
         portal.post,
         "/messages/new/",
-        {"to": HANDSET, "channel": "whatsapp", "template": str(template.pk),
-         "var_1": "Ana", "var_2": "#5"},  # fmt: skip
+        {
+            "to": HANDSET,
+            "channel": "whatsapp",
+            "template": str(template.pk),
+            "var_1": "Ana",
+            "var_2": "#5",
+        },
     )
     assert response.status_code == 302
     message = Message.objects.get()
