@@ -455,3 +455,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 # Self-service sign-ups accepted per client address and hour (each creates a subaccount).
 SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)
+
+# --- WhatsApp message templates (content/) ----------------------------------------------
+# Polls of a template under Meta's review: first after this many seconds, doubling to the cap.
+TEMPLATE_POLL_BASE_SECONDS = env.float("TEMPLATE_POLL_BASE_SECONDS", default=15.0)
+TEMPLATE_POLL_MAX_SECONDS = env.float("TEMPLATE_POLL_MAX_SECONDS", default=3600.0)
+# Approved and paused templates are re-read this often (quality pauses, re-categorising).
+TEMPLATE_LIVE_POLL_SECONDS = env.float("TEMPLATE_LIVE_POLL_SECONDS", default=900.0)
+CELERY_BEAT_SCHEDULE["content-poll-due"] = {"task": "content.poll_due", "schedule": 15.0}

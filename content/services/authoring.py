@@ -117,6 +117,9 @@ def template_update(
     changed = {k: [before[k], v] for k, v in authored(template).items() if before[k] != v}
     if not changed:
         return template
+    # A Content Twilio kept from a refused submission no longer matches: the next
+    # submission creates a fresh one.
+    template.content_sid = ""
     template.save()
     add_event(template, TemplateEvent.Kind.EDITED, reason=", ".join(sorted(changed)))
     record_audit(
@@ -181,3 +184,21 @@ def template_submit(*, template: MessageTemplate, actor: Actor) -> MessageTempla
         )
         enqueue.submit_template(template.pk)
     return template
+
+
+@transaction.atomic
+def template_delete(*, template: MessageTemplate, actor: Actor) -> None:
+    """Delete a draft; anything Twilio has seen stays, for its history."""
+    template = MessageTemplate.objects.select_for_update().get(pk=template.pk)
+    if not template.is_editable:
+        raise TemplateConflict(
+            "Only drafts can be deleted: this template was sent to WhatsApp and keeps its history."
+        )
+    record_audit(
+        tenant=template.tenant,
+        actor=actor,
+        action="template.deleted",
+        target=template,
+        changes={"name": template.name, "version": template.version},
+    )
+    template.delete()
