@@ -5,6 +5,8 @@ that transaction first locks the number's queued sends (see `services.optout_add
 message goes out to a number after its STOP is recorded. Keywords are matched on the whole
 message, case- and whitespace-insensitively. Who replies is decided per sender in
 `messaging.keywords`: where Twilio answers, the platform records the consent and sends nothing.
+A WhatsApp quick-reply tap arrives as an inbound with `ButtonPayload` (the button's id) and
+`ButtonText`; both are kept on the message and shown in the thread.
 """
 
 import logging

@@ -141,7 +141,8 @@ class EstimateView(TenantRequiredMixin, View):
             channel=channel,
             to=request.GET.get("to", ""),
             media_urls=media,
-            content_sid=request.GET.get("content_sid", ""),
+            # A picked template is priced as one (its id stands for its content SID here).
+            content_sid=request.GET.get("content_sid", "") or request.GET.get("template", ""),
         )
         positions = {c.index for c in estimate.info.unicode_chars}
         return render(
