@@ -13,6 +13,7 @@ from isvplatform.celery import app
 SUBMIT_TEMPLATE = "content.submit_template"
 ANNOUNCE_EVENT = "content.announce_event"
 SYNC_TEMPLATES = "content.sync_templates"
+POLL_TEMPLATE = "content.poll_template"
 
 
 def _delay(name: str, *args: Any) -> None:
@@ -32,3 +33,8 @@ def announce_event(event_id: int) -> None:
 def sync_templates(tenant_id: int) -> None:
     """Import the subaccount's Content made in Twilio's console, after the commit."""
     transaction.on_commit(lambda: _delay(SYNC_TEMPLATES, tenant_id))
+
+
+def poll_template(template_id: uuid.UUID | str) -> None:
+    """Read the template's approval from Twilio now (a forced poll), after the commit."""
+    transaction.on_commit(lambda: _delay(POLL_TEMPLATE, str(template_id), True))

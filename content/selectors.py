@@ -21,11 +21,10 @@ def template_for_tenant(tenant: Tenant, template_id: object) -> MessageTemplate:
         raise Http404("No such template.") from err
 
 
-def search_templates(
-    tenant: Tenant, *, query: str = "", status: str = "", category: str = ""
+def filter_templates(
+    found: QuerySet[MessageTemplate], *, query: str = "", status: str = "", category: str = ""
 ) -> QuerySet[MessageTemplate]:
-    """The tenant's templates matching a search of name or body, newest first."""
-    found = templates_of(tenant)
+    """Templates matching a search of name, body or content SID, newest first."""
     if query:
         found = found.filter(
             Q(name__icontains=query) | Q(body__icontains=query) | Q(content_sid=query)
@@ -35,6 +34,12 @@ def search_templates(
     if category:
         found = found.filter(category=category)
     return found.order_by("-created_at", "-version")
+
+
+def search_templates(
+    tenant: Tenant, *, query: str = "", status: str = "", category: str = ""
+) -> QuerySet[MessageTemplate]:
+    return filter_templates(templates_of(tenant), query=query, status=status, category=category)
 
 
 def approved_templates(tenant: Tenant, *, language: str | None = None) -> QuerySet[MessageTemplate]:

@@ -463,3 +463,10 @@ TEMPLATE_POLL_MAX_SECONDS = env.float("TEMPLATE_POLL_MAX_SECONDS", default=3600.
 # Approved and paused templates are re-read this often (quality pauses, re-categorising).
 TEMPLATE_LIVE_POLL_SECONDS = env.float("TEMPLATE_LIVE_POLL_SECONDS", default=900.0)
 CELERY_BEAT_SCHEDULE["content-poll-due"] = {"task": "content.poll_due", "schedule": 15.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "TemplateStatusEnum": "content.vocab.ApprovalStatus",
+        "TemplateCategoryEnum": "content.vocab.Category",
+        "TemplateContentTypeEnum": "content.vocab.ContentKind",
+    }
+)

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
+    path("", include("content.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
     path("", include("compliance.urls")),
+    path("", include("content.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from content import enqueue
 from content.models import MessageTemplate
 from content.services.status import apply_category, apply_status
 from content.services.submission import live_poll_interval, poll_delay, tenant_client
@@ -81,7 +82,8 @@ def template_poll(template_id: str, *, force: bool = False) -> MessageTemplate |
     return template
 
 
-def template_repoll(*, template: MessageTemplate, actor: Actor) -> MessageTemplate:
-    """Poll a template now (staff action, or the tenant's "check now")."""
+@transaction.atomic
+def template_repoll(*, template: MessageTemplate, actor: Actor) -> None:
+    """Poll a template now, in the poll task (staff action, or the tenant's "check now")."""
     record_audit(tenant=template.tenant, actor=actor, action="template.repolled", target=template)
-    return template_poll(str(template.pk), force=True) or template
+    enqueue.poll_template(template.pk)
