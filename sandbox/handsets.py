@@ -6,6 +6,10 @@
 `platform_numbers()` labels each number with its business: the answer to the
 `handset_number_labels` hook (the platform registers one), else the owning account's name.
 A reply to Twilio's brand-verification short code answers a sole proprietor's OTP.
+A message sent from a content template shows its buttons; `tap_button(number, sid, id)`
+answers a quick reply (an inbound WhatsApp message with `ButtonText`/`ButtonPayload`), and
+`read_messages(number)` (the page does it when it shows the thread) marks delivered
+WhatsApp messages `read`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from sandbox.core.state import load_state
 from sandbox.resources.brand_registrations import otp
 from sandbox.resources.brand_registrations.models import Brand
 from sandbox.resources.channel_senders.models import WhatsAppSender
+from sandbox.resources.content import render
+from sandbox.resources.content.models import Content
+from sandbox.resources.messages import receipts
 from sandbox.resources.messages.inbound import InboundError, receive
 from sandbox.resources.messages.models import Message
 from sandbox.resources.phone_numbers.models import PhoneNumber
@@ -25,7 +32,9 @@ __all__ = [
     "last_contact",
     "messages_received",
     "platform_numbers",
+    "read_messages",
     "send_from_handset",
+    "tap_button",
 ]
 
 RECEIVED = (Message.Status.DELIVERED, Message.Status.READ)
@@ -36,7 +45,28 @@ def _address(number: str, channel: str) -> str:
     return f"whatsapp:{number}" if channel == "whatsapp" else number
 
 
-def handset_json(message: Message) -> dict:
+def _contents(messages) -> dict[str, Content]:
+    sids = {m.content_sid for m in messages if m.content_sid}
+    return {c.sid: c for c in Content.objects.filter(sid__in=sids)} if sids else {}
+
+
+def _template_parts(message: Message, contents: dict[str, Content]) -> tuple[list[dict], str]:
+    """The buttons and footer a template message shows on the handset."""
+    content = contents.get(message.content_sid) if message.outbound else None
+    if content is None:
+        return [], ""
+    rendered = render.render(content, message.content_variables, message.channel)
+    buttons = [
+        {"kind": b.kind, "title": b.title, "payload": b.payload or b.title, "target": b.target}
+        for b in rendered.buttons
+    ]
+    return buttons, rendered.footer
+
+
+def handset_json(message: Message, contents: dict[str, Content] | None = None) -> dict:
+    if contents is None:
+        contents = _contents([message])
+    buttons, footer = _template_parts(message, contents)
     return {
         "sid": message.sid,
         "account_sid": message.account.sid,
@@ -51,6 +81,10 @@ def handset_json(message: Message) -> dict:
         "error_code": message.error_code,
         "date_created": formats.iso8601(message.date_created),
         "date_sent": formats.iso8601(message.date_sent),
+        "content_sid": message.content_sid or None,
+        "buttons": buttons,
+        "footer": footer,
+        "button_payload": message.button_payload or None,
     }
 
 
@@ -96,7 +130,9 @@ def messages_received(number: str) -> list[dict]:
         .exclude(direction=Message.Direction.INBOUND)
         .order_by("date_sent", "id")
     )
-    return [handset_json(m) for m in messages]
+    messages = list(messages)
+    contents = _contents(messages)
+    return [handset_json(m, contents) for m in messages]
 
 
 def _thread(number: str):
@@ -114,8 +150,44 @@ def _thread(number: str):
 
 def conversation(number: str, limit: int = 100) -> list[dict]:
     """The handset's whole thread, both directions and every status, newest last."""
-    messages = _thread(number).select_related("account").prefetch_related("media")[:limit]
-    return [handset_json(m) for m in reversed(list(messages))]
+    messages = list(_thread(number).select_related("account").prefetch_related("media")[:limit])
+    contents = _contents(messages)
+    return [handset_json(m, contents) for m in reversed(messages)]
+
+
+def read_messages(number: str) -> int:
+    """The handset looks at its WhatsApp thread: delivered messages become `read`."""
+    bare = formats.split_channel(number.strip())[1]
+    return receipts.mark_read(f"whatsapp:{bare}", load_state().now)
+
+
+def tap_button(number: str, message_sid: str, button: str) -> dict:
+    """The handset taps a quick-reply button (by its id or title) of a template message it
+    received: Twilio receives a WhatsApp message with the button's text and payload."""
+    bare = formats.split_channel(number.strip())[1]
+    message = (
+        Message.objects.select_related("account")
+        .filter(sid=message_sid, to_address=f"whatsapp:{bare}", status__in=RECEIVED)
+        .first()
+    )
+    if message is None:
+        raise InboundError(f"{number} received no WhatsApp message {message_sid}")
+    buttons, _ = _template_parts(message, _contents([message]))
+    chosen = next(
+        (b for b in buttons if b["kind"] == "QUICK_REPLY" and button in (b["payload"], b["title"])),
+        None,
+    )
+    if chosen is None:
+        raise InboundError(f"{message_sid} has no quick-reply button {button}")
+    inbound = receive(
+        f"whatsapp:{bare}",
+        message.from_address or message.sender,
+        chosen["title"],
+        [],
+        load_state().now,
+        button=(chosen["title"], chosen["payload"], message.sid),
+    )
+    return handset_json(inbound)
 
 
 def last_contact(number: str) -> str | None:

@@ -16,7 +16,9 @@ urlpatterns = [
     ),
     path("handset/", views.handset_page, name="handset"),
     path("handset/thread", views.handset_thread, name="handset-thread"),
+    path("handset/tap", views.handset_tap, name="handset-tap"),
     path("clock", views.clock_view, name="clock"),
     path("faults", views.faults_view, name="faults"),
     path("callbacks", views.callback_log, name="callbacks"),
+    path("templates/<str:sid>/events", views.template_event, name="template-event"),
 ]

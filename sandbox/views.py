@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from sandbox import clock, faults, handsets
+from sandbox import clock, faults, handsets, services
 from sandbox.access import pages_only, sandbox_only
 from sandbox.core.auth import ensure_master_account, tokens_match
 from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
@@ -158,6 +158,7 @@ def handset_page(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
     numbers = handsets.platform_numbers()
+    handsets.read_messages(number)
     context = {
         "number": number,
         "error": error,
@@ -184,8 +185,21 @@ def _default_to(request: HttpRequest, number: str, numbers: list[dict]) -> str:
 def handset_thread(request: HttpRequest) -> HttpResponse:
     """The thread fragment the page polls."""
     number = _handset_number(request)
+    handsets.read_messages(number)
     context = {"number": number, "messages": handsets.conversation(number), "now": clock.now()}
     return render(request, "sandbox/_thread.html", context)
+
+
+@pages_only
+@require_http_methods(["POST"])
+def handset_tap(request: HttpRequest) -> HttpResponse:
+    """The handset taps a quick-reply button of a template message."""
+    number = _handset_number(request)
+    try:
+        handsets.tap_button(number, request.POST.get("sid", ""), request.POST.get("button", ""))
+    except handsets.InboundError as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain")
+    return redirect(f"{reverse('sandbox:handset')}?{urlencode({'number': number})}")
 
 
 @csrf_exempt
@@ -248,5 +262,32 @@ def callback_log(request: HttpRequest) -> JsonResponse:
                 }
                 for a in attempts
             ]
+        }
+    )
+
+
+@csrf_exempt
+@pages_only
+@master_only
+@require_http_methods(["POST"])
+def template_event(request: HttpRequest, sid: str) -> JsonResponse:
+    """Meta's events for an approved WhatsApp template: `{"quality_rating": "RED"}` (a low
+    rating pauses it, the third time disables it) or `{"category": "MARKETING"}`."""
+    data = _payload(request)
+    try:
+        if data.get("quality_rating"):
+            approval = services.content_quality_event(sid, str(data["quality_rating"]))
+        elif data.get("category"):
+            approval = services.content_category_update(sid, str(data["category"]))
+        else:
+            return JsonResponse({"error": "give quality_rating or category"}, status=400)
+    except ValueError as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    return JsonResponse(
+        {
+            "sid": sid,
+            "status": approval.status,
+            "category": approval.category,
+            "quality_rating": approval.quality_rating,
         }
     )

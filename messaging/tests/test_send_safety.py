@@ -28,7 +28,7 @@ from tenants.services import Actor
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATE = "HX" + "ab" * 16
+TEMPLATE = "template"  # stands for the `template` fixture's content SID in parameters
 LOSE_THE_ANSWER = {"rate_500_after_write": 1.0, "path_pattern": r"/Messages\.json$"}
 
 
@@ -40,6 +40,16 @@ def plain_500():
 @pytest.fixture(autouse=True)
 def _one_http_attempt(settings):
     settings.TWILIO_MAX_RETRIES = 0
+
+
+@pytest.fixture
+def template(provisioned) -> str:
+    """A content template in the tenant's subaccount (Twilio refuses an unknown one, 21655)."""
+    client = gateway.account_client(provisioned.sub.sid, provisioned.sub.auth_token)
+    content = gateway.create_content(
+        client, language="en", types={"twilio/text": {"body": "Your code is {{1}}."}}
+    )
+    return content.sid
 
 
 def queue(provisioned, **content) -> Message:
@@ -67,8 +77,10 @@ def lose_first_answer(message: Message) -> str:
     ids=["body", "media", "template"],
 )
 def test_a_500_after_twilio_accepted_the_send_is_adopted_not_sent_again(
-    provisioned, eager_retries, content
+    provisioned, eager_retries, content, template
 ):
+    if content.get("content_sid") == TEMPLATE:
+        content = {**content, "content_sid": template}
     message = queue(provisioned, **content)
     with faults.injected(**LOSE_THE_ANSWER):
         # The task's retry looks Twilio up (a read, answered) instead of posting again.
@@ -79,12 +91,11 @@ def test_a_500_after_twilio_accepted_the_send_is_adopted_not_sent_again(
     assert (message.in_doubt_since, message.claim_token) == (None, None)
 
 
-def test_a_template_send_is_found_although_twilio_lists_the_rendered_text(provisioned):
-    message = queue(provisioned, content_sid=TEMPLATE, content_variables={"1": "1234"})
+def test_a_template_send_is_found_although_twilio_lists_the_rendered_text(provisioned, template):
+    message = queue(provisioned, content_sid=template, content_variables={"1": "1234"})
     sid = lose_first_answer(message)
-    # Twilio lists a template message with its rendered text, which the platform never saw
-    # (the sandbox has no templates to render; the test writes what Twilio would show).
-    sandbox_messages_to(HANDSET).update(body="Your code is 1234")
+    # Twilio lists a template message with its rendered text, which the platform never saw.
+    assert sandbox_messages_to(HANDSET).get().body == "Your code is 1234."
     assert message_dispatch(str(message.pk)).outcome == "adopted"
     message.refresh_from_db()
     assert message.sid == sid
@@ -118,9 +129,11 @@ def test_nothing_found_while_in_doubt_waits_then_sends_once(provisioned, setting
     assert sandbox_messages_to(HANDSET).count() == 1
 
 
-def test_two_template_sends_in_doubt_to_one_recipient_become_unknown_never_resent(provisioned):
-    first = queue(provisioned, content_sid=TEMPLATE)
-    second = queue(provisioned, content_sid=TEMPLATE)
+def test_two_template_sends_in_doubt_to_one_recipient_become_unknown_never_resent(
+    provisioned, template
+):
+    first = queue(provisioned, content_sid=template)
+    second = queue(provisioned, content_sid=template)
     with faults.injected(**LOSE_THE_ANSWER):
         for message in (first, second):
             with pytest.raises(gateway.RetryableGatewayError):

@@ -114,3 +114,13 @@ def test_the_twilio_api_still_answers_remote_clients_with_credentials(sub):
 def test_loopback_addresses():
     assert [is_loopback(a) for a in ("127.0.0.1", "::1", "::ffff:127.0.0.1")] == [True] * 3
     assert not any(is_loopback(a) for a in ("10.0.0.1", "::ffff:10.0.0.1", "", None, "junk"))
+
+
+def test_the_button_tap_is_served_only_where_the_pages_are(sub, number):
+    tap = {"from": HANDSET, "sid": "SM" + "0" * 32, "button": "today"}
+    assert DjangoClient(REMOTE_ADDR=REMOTE).post("/sandbox/handset/tap", tap).status_code == 403
+    staff = DjangoClient(REMOTE_ADDR=REMOTE)
+    staff.force_login(UserFactory(is_staff=True))
+    refused = staff.post("/sandbox/handset/tap", tap)
+    assert refused.status_code == 400
+    assert "received no WhatsApp message" in refused.content.decode()

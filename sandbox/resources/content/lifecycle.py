@@ -19,6 +19,11 @@ from sandbox.core.state import load_state
 from sandbox.resources.content import review
 from sandbox.resources.content.models import WhatsAppApproval
 
+# WhatsApp's send rules join the message lifecycle when the lifecycles are discovered.
+from sandbox.resources.content.sending import whatsapp_rules
+
+__all__ = ["category_update", "quality_event", "review_templates", "whatsapp_rules"]
+
 S = WhatsAppApproval.Status
 RECEIVED_FOR = dt.timedelta(seconds=5)
 REVIEW_FOR = dt.timedelta(seconds=20)

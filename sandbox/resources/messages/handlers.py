@@ -17,7 +17,9 @@ from sandbox.core.request import SandboxRequest, one
 from sandbox.core.routing import route
 from sandbox.core.sids import new_sid
 from sandbox.resources.channel_senders.models import WhatsAppSender
+from sandbox.resources.content import render
 from sandbox.resources.messages import magic, segments
+from sandbox.resources.messages.dates import date_filter
 from sandbox.resources.messages.models import Media, Message, OptOut
 from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
@@ -288,7 +290,7 @@ def create_message(req: SandboxRequest) -> dict:
     to = req.get("To")
     if not to:
         raise TwilioError(21604, 400, "A 'To' phone number is required.")
-    body, media_urls, content_sid = _content(req)
+    body, media_urls, content_sid = _content(req, account)
     from_ = req.get("From")
     service_sid = req.get("MessagingServiceSid")
     if not from_ and not service_sid:
@@ -348,8 +350,9 @@ def create_message(req: SandboxRequest) -> dict:
     return message_json(message, account.sid)
 
 
-def _content(req: SandboxRequest) -> tuple[str, list[str], str]:
-    """Body, media URLs and content template of a new message, checked as Twilio does."""
+def _content(req: SandboxRequest, account: Account) -> tuple[str, list[str], str]:
+    """Body, media URLs and content template of a new message, checked as Twilio does; a
+    content template is rendered with its variables (what Twilio lists as the body)."""
     body = req.get("Body") or ""
     media_urls = req.get_list("MediaUrl")
     content_sid = req.get("ContentSid") or ""
@@ -363,6 +366,14 @@ def _content(req: SandboxRequest) -> tuple[str, list[str], str]:
         raise TwilioError(21623, 400, "The number of media files exceeds the limit of 10")
     if any(not _valid_url(url) for url in media_urls):
         raise TwilioError(21620, 400, "Invalid media URL(s)")
+    raw_variables = req.get("ContentVariables") or ""
+    if req.test_credentials:
+        return body, media_urls, content_sid
+    content = render.content_for_send(account, content_sid, raw_variables, body)
+    if content is not None:
+        channel = formats.split_channel(req.get("To") or "")[0]
+        rendered = render.render(content, raw_variables, channel)
+        body, media_urls = rendered.body, rendered.media_urls
     return body, media_urls, content_sid
 
 
@@ -389,29 +400,6 @@ def _store_media(message: Message, media_urls: list[str]) -> None:
         )
 
 
-def _date_filter(messages, field: str, req: SandboxRequest, name: str):
-    for suffix, lookup in (("", "date"), ("<", "lte"), (">", "gte")):
-        raw = req.q(name + suffix)
-        if raw is None:
-            continue
-        if len(raw) <= 10:
-            day = formats.parse_date(raw, name + suffix)
-            date_lookup = {"date": "date", "lte": "date__lte", "gte": "date__gte"}[lookup]
-            messages = messages.filter(**{f"{field}__{date_lookup}": day})
-        else:
-            try:
-                moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                raise invalid_param(name + suffix)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.UTC)
-            if lookup == "date":
-                messages = messages.filter(**{f"{field}__date": moment.date()})
-            else:
-                messages = messages.filter(**{f"{field}__{lookup}": moment})
-    return messages
-
-
 @route("api", "GET", f"{API}/Messages.json")
 def list_messages(req: SandboxRequest) -> dict:
     account = account_for_path(req, req.arg("AccountSid"))
@@ -420,7 +408,7 @@ def list_messages(req: SandboxRequest) -> dict:
         messages = messages.filter(to_address=req.q("To"))
     if req.q("From") is not None:
         messages = messages.filter(from_address=req.q("From"))
-    messages = _date_filter(messages, "date_sent", req, "DateSent")
+    messages = date_filter(messages, "date_sent", req, "DateSent")
     return v2010_page(
         req,
         "messages",
@@ -478,7 +466,7 @@ def delete_message(req: SandboxRequest) -> None:
 @route("api", "GET", f"{API}/Messages/{{MessageSid}}/Media.json")
 def list_media(req: SandboxRequest) -> dict:
     account, message = _message(req, "MessageSid")
-    media = _date_filter(message.media.all(), "date_created", req, "DateCreated")
+    media = date_filter(message.media.all(), "date_created", req, "DateCreated")
     return v2010_page(
         req,
         "media_list",

@@ -78,8 +78,11 @@ def receive(
     body: str,
     media_urls: list[str],
     now: dt.datetime,
+    *,
+    button: tuple[str, str, str] | None = None,
 ) -> Message:
-    """Twilio receives a handset's message: stored as `receiving`, processed on the next tick."""
+    """Twilio receives a handset's message: stored as `receiving`, processed on the next tick.
+    `button`: (text, payload, replied message SID) of a WhatsApp quick-reply tap."""
     channel, handset = formats.split_channel(from_address)
     if not formats.is_e164(handset):
         raise InboundError(f"{from_address} is not a valid E.164 number")
@@ -91,6 +94,7 @@ def receive(
     account = sender.account if sender is not None else phone.account
     service = service_of(phone)
     kind = "whatsapp" if channel == "whatsapp" else ("mms" if media_urls else "sms")
+    button_text, button_payload, replied_sid = button or ("", "", "")
     message = Message.objects.create(
         sid=new_sid("MM" if media_urls else "SM"),
         account=account,
@@ -104,6 +108,9 @@ def receive(
         channel=kind,
         num_segments=segments.count(body) if kind == "sms" else 1,
         num_media=len(media_urls),
+        button_text=button_text,
+        button_payload=button_payload,
+        replied_message_sid=replied_sid,
         date_created=now,
         date_updated=now,
         next_transition_at=now,

@@ -30,6 +30,7 @@ from sandbox.resources.messages.inbound import (
     service_of,
 )
 from sandbox.resources.messages.models import Media, Message, OptOut
+from sandbox.resources.messages.window import session_open
 from sandbox.resources.messaging_services.models import MessagingService
 
 logger = logging.getLogger("sandbox.messages")
@@ -39,7 +40,6 @@ BATCH = 500
 MAX_PASSES = 100
 STEP = dt.timedelta(seconds=1)
 DELIVERY_DELAY = dt.timedelta(seconds=2)
-WHATSAPP_WINDOW = dt.timedelta(hours=24)
 _USAGE = {
     ("sms", True): "sms-outbound",
     ("sms", False): "sms-inbound",
@@ -64,6 +64,46 @@ def _charge(message: Message) -> tuple[Decimal, str]:
     return -(usage.PRICES[category] * _units(message)), category
 
 
+def status_callback(message: Message, at: dt.datetime) -> Callback | None:
+    """The status callback of the message's current status (None without a callback URL)."""
+    if not message.status_callback:
+        return None
+    params = [
+        ("AccountSid", message.account.sid),
+        ("ApiVersion", "2010-04-01"),
+        ("From", message.from_address or message.sender),
+        ("MessageSid", message.sid),
+        ("MessageStatus", message.status),
+        ("SmsSid", message.sid),
+        ("SmsStatus", message.status),
+        ("To", message.to_address),
+    ]
+    if message.messaging_service_sid:
+        params.append(("MessagingServiceSid", message.messaging_service_sid))
+    if message.error_code:
+        params += [
+            ("ErrorCode", str(message.error_code)),
+            ("ErrorMessage", message.error_message),
+        ]
+    if message.status in (S.DELIVERED, S.UNDELIVERED):
+        params.append(("RawDlrDoneDate", at.strftime("%y%m%d%H%M")))
+    if message.channel == "whatsapp":
+        params += [
+            ("ChannelPrefix", "whatsapp"),
+            ("ChannelToAddress", formats.split_channel(message.to_address)[1]),
+        ]
+        if message.status in (S.DELIVERED, S.READ):
+            params.append(("EventType", str(message.status).upper()))
+    return callbacks.build(
+        kind="message-status",
+        account_sid=message.account.sid,
+        url=message.status_callback,
+        params=params,
+        due_at=at,
+        resource_sid=message.sid,
+    )
+
+
 class _Tick:
     """One batch of due messages: collects the callbacks, usage and replies it causes."""
 
@@ -82,42 +122,9 @@ class _Tick:
             )
 
     def status_callback(self, message: Message, at: dt.datetime) -> None:
-        if not message.status_callback:
-            return
-        params = [
-            ("AccountSid", message.account.sid),
-            ("ApiVersion", "2010-04-01"),
-            ("From", message.from_address or message.sender),
-            ("MessageSid", message.sid),
-            ("MessageStatus", message.status),
-            ("SmsSid", message.sid),
-            ("SmsStatus", message.status),
-            ("To", message.to_address),
-        ]
-        if message.messaging_service_sid:
-            params.append(("MessagingServiceSid", message.messaging_service_sid))
-        if message.error_code:
-            params += [
-                ("ErrorCode", str(message.error_code)),
-                ("ErrorMessage", message.error_message),
-            ]
-        if message.status in (S.DELIVERED, S.UNDELIVERED):
-            params.append(("RawDlrDoneDate", at.strftime("%y%m%d%H%M")))
-        if message.channel == "whatsapp":
-            params += [
-                ("ChannelPrefix", "whatsapp"),
-                ("ChannelToAddress", formats.split_channel(message.to_address)[1]),
-            ]
-        self.callbacks.append(
-            callbacks.build(
-                kind="message-status",
-                account_sid=message.account.sid,
-                url=message.status_callback,
-                params=params,
-                due_at=at,
-                resource_sid=message.sid,
-            )
-        )
+        callback = status_callback(message, at)
+        if callback is not None:
+            self.callbacks.append(callback)
 
     def fail(self, message: Message, code: int, text: str) -> None:
         message.status = S.FAILED
@@ -133,17 +140,10 @@ class _Tick:
         planned = magic.DELIVERY_FAILURES_TO.get(to_number)
         if planned and planned[0] == S.FAILED:
             return planned[1], planned[2]
-        if message.channel == "whatsapp" and not message.content_sid:
-            at = message.next_transition_at
-            window_open = Message.objects.filter(
-                direction=Message.Direction.INBOUND,
-                from_address=message.to_address,
-                to_address=message.sender,
-                date_created__gt=at - WHATSAPP_WINDOW,
-                date_created__lte=at,
-            ).exists()
-            if not window_open:
-                return 63016, _ERROR_TEXT[63016]
+        at = message.next_transition_at
+        free_form = message.channel == "whatsapp" and not message.content_sid
+        if free_form and not session_open(message.to_address, message.sender, at):
+            return 63016, _ERROR_TEXT[63016]
         # Rules other modules add (the carriers' 10DLC registration rule, 30034).
         return hooks.ask("message_queued", message=message)
 
@@ -303,6 +303,16 @@ def inbound_params(message: Message, opt_out_type: str | None) -> list[tuple[str
     if message.channel == "whatsapp":
         handset = formats.split_channel(message.from_address)[1]
         params += [("ProfileName", f"Handset {handset}"), ("WaId", handset.lstrip("+"))]
+        if message.button_text:
+            params += [
+                ("ButtonPayload", message.button_payload),
+                ("ButtonText", message.button_text),
+            ]
+        if message.replied_message_sid:
+            params += [
+                ("OriginalRepliedMessageSender", message.to_address),
+                ("OriginalRepliedMessageSid", message.replied_message_sid),
+            ]
     if opt_out_type:
         params.append(("OptOutType", opt_out_type))
     return params

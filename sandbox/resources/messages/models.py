@@ -43,6 +43,10 @@ class Message(models.Model):
     opt_scope = models.CharField(max_length=64, blank=True)
     content_sid = models.CharField(max_length=34, blank=True)
     content_variables = models.TextField(blank=True)
+    # A WhatsApp quick-reply tap: the button's text and id, and the message it answers.
+    button_text = models.CharField(max_length=64, blank=True)
+    button_payload = models.CharField(max_length=256, blank=True)
+    replied_message_sid = models.CharField(max_length=34, blank=True)
     date_created = models.DateTimeField()
     date_updated = models.DateTimeField()
     date_sent = models.DateTimeField(null=True, blank=True)

@@ -51,6 +51,14 @@ def submit(client, sid: str, name: str, category: str = "UTILITY"):
     )
 
 
+def approved_content(client, advance, data: dict = ORDER_UPDATE, name: str = "") -> str:
+    """The SID of a content Meta approved (submitted as UTILITY, the clock moved on)."""
+    content = create_content(client, data)
+    submit(client, content.sid, name or data.get("friendly_name") or "sandbox_template")
+    advance(60)
+    return content.sid
+
+
 def contents(ctx) -> None:
     client = ctx.sub.client
     text = create_content(client)

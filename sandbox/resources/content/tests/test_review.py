@@ -1,6 +1,8 @@
 """The WhatsApp approval lifecycle: submission, Meta's review rules, magic names, quality
 events (pause, disable) and re-categorisation."""
 
+import base64
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
@@ -183,3 +185,19 @@ def test_meta_recategorises_an_approved_template(sub, advance):
     services.content_category_update(content.sid, "MARKETING")
     approval = _status(sub.client, content.sid)
     assert (approval["status"], approval["category"]) == ("approved", "MARKETING")
+
+
+def test_the_control_endpoint_posts_metas_events(client, master, sub, advance):
+    content = create_content(sub.client)
+    submit(sub.client, content.sid, "order_update")
+    advance(60)
+    path = f"/sandbox/templates/{content.sid}/events"
+    token = base64.b64encode(f"{master.sid}:{master.token}".encode()).decode()
+    auth = {"HTTP_AUTHORIZATION": f"Basic {token}"}
+    assert client.post(path, {"quality_rating": "RED"}).status_code == 401
+    paused = client.post(path, {"quality_rating": "RED"}, **auth)
+    assert (paused.status_code, paused.json()["status"]) == (200, "paused")
+    moved = client.post(path, {"category": "MARKETING"}, **auth)
+    assert moved.json()["category"] == "MARKETING"
+    assert client.post(path, {"category": "OTHER"}, **auth).status_code == 400
+    assert client.post(path, {}, **auth).status_code == 400

@@ -4,6 +4,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from sandbox import handsets
+from sandbox.resources.content.tests.contract import approved_content
 from sandbox.services import enable_whatsapp
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +38,29 @@ def test_free_form_outside_the_session_fails_with_63016(sub, number, advance):
     assert (fetched.status, fetched.error_code) == ("failed", 63016)
 
 
-def test_template_outside_the_session_is_sent(sub, number, advance):
+def test_an_approved_template_outside_the_session_is_sent(sub, number, advance):
     enable_whatsapp(number.phone_number)
     message = sub.client.messages.create(
         to=f"whatsapp:{HANDSET}",
         from_=f"whatsapp:{number.phone_number}",
-        content_sid="HX" + "a" * 32,
+        content_sid=approved_content(sub.client, advance),
         content_variables='{"1": "Ana"}',
     )
     advance(10)
-    assert sub.client.messages(message.sid).fetch().status == "delivered"
+    fetched = sub.client.messages(message.sid).fetch()
+    assert fetched.status == "delivered"
+    assert fetched.body == "Hi Ana, your order #1042 has shipped and arrives tomorrow."
+
+
+def test_an_unknown_content_sid_is_refused(sub, number):
+    enable_whatsapp(number.phone_number)
+    with pytest.raises(TwilioRestException) as caught:
+        sub.client.messages.create(
+            to=f"whatsapp:{HANDSET}",
+            from_=f"whatsapp:{number.phone_number}",
+            content_sid="HX" + "a" * 32,
+        )
+    assert (caught.value.status, caught.value.code) == (400, 21655)
 
 
 def test_session_opens_with_an_inbound_message_and_closes_after_24_hours(
