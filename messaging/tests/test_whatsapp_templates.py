@@ -11,7 +11,7 @@ from messaging.models import Conversation, Message
 from messaging.services import message_send
 from messaging.tests.conftest import HANDSET, advance, sandbox_messages_to, signed_post
 from messaging.tests.factories import ConversationFactory, MessageFactory
-from sandbox.handsets import send_from_handset
+from sandbox.handsets import messages_received, read_messages, send_from_handset, tap_button
 from sandbox.resources.content.tests.contract import create_content, submit
 from sandbox.services import enable_whatsapp
 from sandbox.testing import authenticated_calls, sdk_client
@@ -246,6 +246,42 @@ def test_63016_from_twilio_is_recorded_with_its_explanation(whatsapp, on_commit)
 
 
 # --- quick replies and read receipts --------------------------------------------------------
+
+
+def test_a_quick_reply_template_is_tapped_on_the_handset_and_read(
+    whatsapp, api, member_client, django_capture_on_commit_callbacks
+):
+    template = approved_in_sandbox(whatsapp, QUICK_REPLY)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send_template(api, template, {"1": "Ana"})
+    assert response.status_code == 201, response.json()
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(5, rounds=4)
+    [shown] = messages_received(HANDSET)
+    assert shown["body"] == "Hello Ana, when should we deliver your parcel?"
+    assert [b["title"] for b in shown["buttons"]] == ["Today", "Tomorrow"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tap_button(HANDSET, shown["sid"], "deliver_tomorrow")
+        advance(2, rounds=2)
+    tap = Message.objects.get(direction="inbound")
+    assert (tap.button_payload, tap.button_text, tap.body) == (
+        "deliver_tomorrow",
+        "Tomorrow",
+        "Tomorrow",
+    )
+    sent = Message.objects.get(direction="outbound")
+    assert tap.conversation_id == sent.conversation_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        read_messages(HANDSET)
+        advance(2, rounds=2)
+    sent.refresh_from_db()
+    assert sent.status == "read" and sent.read_at is not None
+    page = member_client().get(f"/conversations/{sent.conversation_id}/").content.decode()
+    assert "Hello Ana, when should we deliver your parcel?" in page
+    assert "Tapped quick reply: Tomorrow" in page and "badge-read" in page
+    assert "window is open" in page  # the tap opened WhatsApp's 24-hour window
 
 
 def _signed_inbound(provisioned, **params):
