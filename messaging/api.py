@@ -8,12 +8,10 @@ serializers, every decision and write from `messaging.services`. POSTs that send
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from isvplatform.api.errors import error_body
 from isvplatform.api.pagination import CursorPagination
-from isvplatform.api.parsers import JSONParser
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from messaging import csvio
@@ -22,44 +20,32 @@ from messaging.idempotency import idempotent
 from messaging.media import media_response
 from messaging.models import (
     Channel,
-    ConsentEvent,
     Conversation,
     Message,
     MessageMedia,
-    OptOut,
     Status,
 )
 from messaging.selectors import (
-    filter_consent,
     filter_messages,
-    filter_optouts,
     iterate_messages,
     message_events,
     message_timeline,
-    tenant_optouts,
 )
 from messaging.serializers import (
-    ConsentEventSerializer,
     ConversationSerializer,
     EstimateResultSerializer,
     EstimateSerializer,
-    ImportResultSerializer,
     MessageCreateSerializer,
     MessageDetailSerializer,
     MessageSerializer,
-    OptOutCreateSerializer,
-    OptOutImportSerializer,
-    OptOutSerializer,
     ReplySerializer,
+    SendErrorSerializer,
 )
 from messaging.services import (
     SendRefused,
     conversation_mark_read,
     message_estimate,
     message_send,
-    optout_add,
-    optout_import,
-    optout_remove,
 )
 from tenants.models import Membership
 
@@ -86,11 +72,23 @@ MESSAGE_FILTERS = [
 
 
 def refused(err: SendRefused) -> Response:
-    """A refusal with its own error code (e.g. `recipient_opted_out`) and the reason."""
+    """A refusal with its own error code (e.g. `recipient_opted_out`), the reason, and what
+    the refusal adds (`templates` when WhatsApp's window is closed)."""
     fields = err.message_dict if hasattr(err, "error_dict") else {}
-    return Response(
-        error_body(err.reason, err.reason_message, fields), status=status.HTTP_400_BAD_REQUEST
-    )
+    body = error_body(err.reason, err.reason_message, fields)
+    body["error"].update(err.extra)
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+SEND_ERRORS = {
+    **error_responses(400, 409),
+    400: OpenApiResponse(
+        SendErrorSerializer,
+        description="Invalid input or a refusal: `error.code` says which (e.g. "
+        "`whatsapp_window_closed`, `template_paused`), `error.fields` names the field, and a "
+        "closed WhatsApp window lists the approved templates in `error.templates`.",
+    ),
+}
 
 
 def _send(view: TenantAPIView, data: dict, **defaults) -> Response:
@@ -103,6 +101,8 @@ def _send(view: TenantAPIView, data: dict, **defaults) -> Response:
             media_urls=data.get("media_urls") or [],
             content_sid=data.get("content_sid", ""),
             content_variables=data.get("content_variables") or {},
+            template=str(data.get("template") or ""),
+            variables=data.get("variables") or {},
             from_=defaults.get("from_", data.get("from", "")),
             actor=view.actor,
             origin=defaults.get("origin", Message.Origin.API),
@@ -123,6 +123,7 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     serializer_class = MessageSerializer
 
     def tenant_queryset(self, queryset):
+        queryset = queryset.select_related("template")
         return filter_messages(queryset, message_filters(self.request.query_params))
 
     @extend_schema(
@@ -139,11 +140,13 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         summary="Send a message",
         description="Validates everything first (E.164, 1,600 characters, opt-outs, the 10DLC "
         "gate, WhatsApp's 24-hour window, a sender) and answers 201 with the message queued; "
-        "statuses follow. Refusals carry a code such as `recipient_opted_out`, "
-        "`whatsapp_window_closed`, `no_sender` or `no_twilio_account`.",
+        "statuses follow. A WhatsApp template goes by `template` (an approved template's id) "
+        "with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
+        "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
+        "`template_not_approved`, `no_sender` or `no_twilio_account`.",
         request=MessageCreateSerializer,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: MessageSerializer, **error_responses(400, 409)},
+        responses={201: MessageSerializer, **SEND_ERRORS},
     )
     def post(self, request, *args, **kwargs):
         def handler() -> Response:
@@ -163,7 +166,7 @@ class MessageDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIVi
     lookup_url_kwarg = "id"
 
     def tenant_queryset(self, queryset):
-        return queryset.prefetch_related("media")
+        return queryset.select_related("template").prefetch_related("media")
 
     @extend_schema(
         operation_id="messages_retrieve",
@@ -271,7 +274,11 @@ class ConversationMessagesView(TenantScopedMixin, TenantAPIView, generics.Generi
     )
     def get(self, request, *args, **kwargs):
         conversation = self.get_object()
-        messages = Message.objects.for_tenant(self.tenant).filter(conversation=conversation)
+        messages = (
+            Message.objects.for_tenant(self.tenant)
+            .filter(conversation=conversation)
+            .select_related("template")
+        )
         page = self.paginate_queryset(messages)
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
@@ -281,7 +288,7 @@ class ConversationMessagesView(TenantScopedMixin, TenantAPIView, generics.Generi
         description="Sends from the conversation's number to its contact, on its channel.",
         request=ReplySerializer,
         parameters=[IDEMPOTENCY_HEADER],
-        responses={201: MessageSerializer, **error_responses(400, 404, 409)},
+        responses={201: MessageSerializer, **SEND_ERRORS, 404: error_responses(404)[404]},
     )
     def post(self, request, *args, **kwargs):
         conversation = self.get_object()
@@ -318,150 +325,6 @@ class ConversationReadView(TenantScopedMixin, TenantAPIView, generics.GenericAPI
         conversation = self.get_object()
         conversation_mark_read(conversation=conversation)
         return Response(ConversationSerializer(conversation).data)
-
-
-# --- opt-outs ---------------------------------------------------------------------------
-
-
-@extend_schema(tags=["opt-outs"])
-class OptOutListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
-    """The suppression list; adding a number here stops every send to it at once."""
-
-    model = OptOut
-    serializer_class = OptOutSerializer
-
-    def tenant_queryset(self, queryset):
-        params = self.request.query_params
-        return filter_optouts(queryset, params.get("q", ""), params.get("channel", ""))
-
-    @extend_schema(
-        operation_id="optouts_list",
-        summary="Opted-out numbers",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Digits of the number."),
-            OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
-        ],
-        responses={200: OptOutSerializer(many=True), **error_responses()},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="optouts_create",
-        summary="Add a number to the opt-out list",
-        request=OptOutCreateSerializer,
-        responses={
-            201: OptOutSerializer,
-            200: OpenApiResponse(OptOutSerializer, description="Already opted out."),
-            **error_responses(400),
-        },
-    )
-    def post(self, request, *args, **kwargs):
-        serializer = OptOutCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        optout, created = optout_add(
-            tenant=self.tenant,
-            number=data["number"],
-            channel=data["channel"],
-            source=OptOut.Source.MANUAL,
-            reason=data.get("reason", ""),
-            actor=self.actor,
-        )
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(OptOutSerializer(optout).data, status=code)
-
-
-@extend_schema(tags=["opt-outs"])
-class OptOutDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveDestroyAPIView):
-    model = OptOut
-    serializer_class = OptOutSerializer
-    lookup_url_kwarg = "id"
-
-    @extend_schema(
-        operation_id="optouts_retrieve",
-        summary="One opted-out number",
-        responses={200: OptOutSerializer, **error_responses(404)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="optouts_destroy",
-        summary="Remove a number from the opt-out list",
-        description="Only with the contact's renewed consent; the opt-in is kept in the "
-        "consent ledger.",
-        responses={204: None, **error_responses(404)},
-    )
-    def delete(self, request, *args, **kwargs):
-        return super().delete(request, *args, **kwargs)
-
-    def perform_destroy(self, instance: OptOut) -> None:
-        optout_remove(
-            tenant=self.tenant,
-            number=instance.number,
-            channel=instance.channel,
-            source=OptOut.Source.MANUAL,
-            actor=self.actor,
-            reason=self.request.query_params.get("reason", "")[:500],
-        )
-
-
-@extend_schema(tags=["opt-outs"])
-class OptOutImportView(TenantAPIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
-        operation_id="optouts_import",
-        summary="Import opt-outs from CSV",
-        request={"multipart/form-data": OptOutImportSerializer},
-        responses={200: ImportResultSerializer, **error_responses(400)},
-    )
-    def post(self, request):
-        serializer = OptOutImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = optout_import(
-            tenant=self.tenant, rows=serializer.validated_data["rows"], actor=self.actor
-        )
-        return Response(
-            {
-                "added": result.added,
-                "already": result.already,
-                "errors": [{"line": line, "error": error} for line, error in result.errors[:100]],
-            }
-        )
-
-
-@extend_schema(tags=["opt-outs"])
-class OptOutExportView(TenantAPIView):
-    @extend_schema(
-        operation_id="optouts_export",
-        summary="Export opt-outs as CSV",
-        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses()},
-    )
-    def get(self, request):
-        rows = (csvio.optout_row(o) for o in tenant_optouts(self.tenant).iterator(2000))
-        return csvio.stream_csv("opt-outs.csv", csvio.OPTOUT_HEADER, rows)
-
-
-@extend_schema(tags=["opt-outs"])
-class ConsentEventListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
-    """The append-only consent ledger: every opt-out and opt-in, newest first."""
-
-    model = ConsentEvent
-    serializer_class = ConsentEventSerializer
-
-    def tenant_queryset(self, queryset):
-        return filter_consent(queryset, self.request.query_params.get("number", ""))
-
-    @extend_schema(
-        operation_id="consent_events_list",
-        summary="Consent ledger",
-        parameters=[OpenApiParameter("number", OpenApiTypes.STR)],
-        responses={200: ConsentEventSerializer(many=True), **error_responses()},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 @extend_schema(tags=["messages"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from messaging import api
+from messaging import api, api_optouts
 
 urlpatterns = [
     path("messages", api.MessageListView.as_view(), name="api-messages"),
@@ -20,9 +20,9 @@ urlpatterns = [
         api.ConversationReadView.as_view(),
         name="api-conversation-read",
     ),
-    path("opt-outs", api.OptOutListView.as_view(), name="api-optouts"),
-    path("opt-outs/import", api.OptOutImportView.as_view(), name="api-optouts-import"),
-    path("opt-outs/export", api.OptOutExportView.as_view(), name="api-optouts-export"),
-    path("opt-outs/<uuid:id>", api.OptOutDetailView.as_view(), name="api-optout"),
-    path("consent-events", api.ConsentEventListView.as_view(), name="api-consent-events"),
+    path("opt-outs", api_optouts.OptOutListView.as_view(), name="api-optouts"),
+    path("opt-outs/import", api_optouts.OptOutImportView.as_view(), name="api-optouts-import"),
+    path("opt-outs/export", api_optouts.OptOutExportView.as_view(), name="api-optouts-export"),
+    path("opt-outs/<uuid:id>", api_optouts.OptOutDetailView.as_view(), name="api-optout"),
+    path("consent-events", api_optouts.ConsentEventListView.as_view(), name="api-consent-events"),
 ]

@@ -64,6 +64,8 @@ MESSAGE_HEADER = [
     "price",
     "price_unit",
     "sid",
+    "template",
+    "button_text",
     "body",
 ]
 
@@ -84,6 +86,8 @@ def message_row(message) -> list[Any]:
         message.price if message.price is not None else "",
         message.price_unit,
         message.sid or "",
+        message.template.name if message.template_id else "",
+        message.button_text,
         message.body,
     ]
 

@@ -20,6 +20,9 @@ def message_data(message: Message) -> dict[str, Any]:
         "body": message.body,
         "media_urls": list(message.media_urls or []),
         "num_media": len(message.media_urls or []),
+        "content_sid": message.content_sid or None,
+        "button_payload": message.button_payload or None,
+        "button_text": message.button_text or None,
         "status": message.status,
         "error_code": message.error_code,
         "error_message": message.error_message or None,
@@ -30,6 +33,7 @@ def message_data(message: Message) -> dict[str, Any]:
         "sent_at": _iso(message.sent_at),
         "delivered_at": _iso(message.delivered_at),
         "failed_at": _iso(message.failed_at),
+        "read_at": _iso(message.read_at),
         "received_at": _iso(message.received_at),
     }
 

@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 
 from messaging import csvio
 from messaging.models import Channel, MessagingSettings, Status
@@ -14,9 +15,46 @@ from messaging.selectors import MessageFilters
 from provisioning.selectors import active_numbers
 
 NUMBER_HELP = "In international format, like +14155550123."
+# A template's variables arrive as `var_<key>` fields (one input per variable it uses).
+VARIABLE_PREFIX = "var_"
 
 
-class ComposeForm(forms.Form):
+def template_variables_of(data) -> dict[str, str]:
+    """The `var_<key>` inputs of a submitted (or queried) picker, as {key: value}."""
+    return {
+        key[len(VARIABLE_PREFIX) :]: value
+        for key, value in data.items()
+        if key.startswith(VARIABLE_PREFIX)
+    }
+
+
+class TemplateChoiceMixin:
+    """An approved-template picker; its variables are read from the `var_<key>` inputs."""
+
+    def add_template_field(self, templates) -> None:
+        choices = [("", "None: write a free-form message")]
+        choices += [(str(t.pk), f"{t.name} ({t.language})") for t in templates]
+        self.fields["template"] = forms.ChoiceField(
+            label="Approved template",
+            required=False,
+            choices=choices,
+            help_text="Outside WhatsApp's 24-hour window only an approved template can be sent.",
+        )
+        self.fields["template"].widget.attrs.update(
+            {
+                "hx-get": reverse("messaging:template_fields"),
+                "hx-include": "closest form",
+                "hx-target": "#template-fields",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def template_variables(self) -> dict[str, str]:
+        return template_variables_of(self.data)
+
+
+class ComposeForm(TemplateChoiceMixin, forms.Form):
     to = forms.CharField(label="To", max_length=40, help_text=NUMBER_HELP)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.SMS)
     from_ = forms.ChoiceField(label="From", required=False)
@@ -33,10 +71,10 @@ class ComposeForm(forms.Form):
         help_text="One https:// URL per line (MMS or WhatsApp media), at most 10.",
     )
     content_sid = forms.CharField(
-        label="Template (content SID)",
+        label="Or a content SID",
         required=False,
         max_length=34,
-        help_text="An approved WhatsApp template, needed outside the 24-hour window.",
+        help_text="Content made in Twilio's console and not imported (HX…).",
     )
     content_variables = forms.CharField(
         label="Template variables",
@@ -45,8 +83,9 @@ class ComposeForm(forms.Form):
         help_text='JSON, like {"1": "Ana"}.',
     )
 
-    def __init__(self, *args, tenant=None, **kwargs):
+    def __init__(self, *args, tenant=None, templates=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_template_field(templates)
         choices = [("", "Automatic (messaging service or primary number)")]
         if tenant is not None:
             for number in active_numbers(tenant).order_by("-is_primary", "phone_number"):
@@ -73,14 +112,17 @@ class ComposeForm(forms.Form):
         return value
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(TemplateChoiceMixin, forms.Form):
     body = forms.CharField(
         label="Reply",
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_BODY_CHARS}),
     )
-    content_sid = forms.CharField(label="Template (content SID)", required=False, max_length=34)
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_template_field(templates)
 
 
 # Filter dates are turned into day boundaries (and the day after `date_to`); beyond these

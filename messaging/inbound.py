@@ -5,6 +5,8 @@ that transaction first locks the number's queued sends (see `services.optout_add
 message goes out to a number after its STOP is recorded. Keywords are matched on the whole
 message, case- and whitespace-insensitively. Who replies is decided per sender in
 `messaging.keywords`: where Twilio answers, the platform records the consent and sends nothing.
+A WhatsApp quick-reply tap arrives as an inbound with `ButtonPayload` (the button's id) and
+`ButtonText`; both are kept on the message and shown in the thread.
 """
 
 import logging
@@ -66,6 +68,7 @@ KEYWORDS = {
     **{k: START for k in ("START", "YES", "UNSTOP")},
     **{k: HELP for k in ("HELP", "INFO")},
 }
+BUTTON_MAX = Message._meta.get_field("button_payload").max_length
 _SPACES = re.compile(r"\s+")
 _MEDIA_SID = re.compile(r"/Media/(ME[0-9a-fA-F]{32})")
 
@@ -192,6 +195,8 @@ def _create_inbound(
         from_number=from_number,
         to_number=to_number,
         body=params.get("Body") or "",
+        button_payload=(params.get("ButtonPayload") or "")[:BUTTON_MAX],
+        button_text=(params.get("ButtonText") or "")[:BUTTON_MAX],
         messaging_service_sid=params.get("MessagingServiceSid") or "",
         account_sid=params.get("AccountSid") or "",
         status=Status.RECEIVED,

@@ -136,6 +136,17 @@ class Message(TenantOwned, Claimable):
     media_urls = models.JSONField(default=list, blank=True)
     content_sid = models.CharField(max_length=34, blank=True)
     content_variables = models.JSONField(default=dict, blank=True)
+    # The WhatsApp template sent (its name shows in logs and threads); kept if it is deleted.
+    template = models.ForeignKey(
+        "content.MessageTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    # A WhatsApp quick-reply tap (inbound): the button's id and the text the contact saw.
+    button_payload = models.CharField(max_length=256, blank=True)
+    button_text = models.CharField(max_length=256, blank=True)
     messaging_service_sid = models.CharField(max_length=34, blank=True)
     account_sid = models.CharField(max_length=34, blank=True)
     via_master = models.BooleanField(default=False)

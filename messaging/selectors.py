@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from content.rendering import render
 from messaging.models import (
     STATUS_ALIASES,
     Channel,
@@ -132,6 +133,7 @@ def keyset_page(queryset: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -
 def iterate_messages(queryset: QuerySet, chunk: int = 2000) -> Iterator[Message]:
     """Every message of the queryset newest first, fetched in keyset chunks (for exports)."""
     cursor = None
+    queryset = queryset.select_related("template")
     while True:
         page = keyset_page(queryset, cursor, chunk)
         yield from page.items
@@ -239,14 +241,24 @@ def tenant_conversations(tenant: Tenant | int, q: str = "", channel: str = "") -
 
 
 def thread_messages(conversation: Conversation, limit: int = 200) -> list[Message]:
-    """The last `limit` messages of a thread, oldest first."""
+    """The last `limit` messages of a thread, oldest first, templates shown as sent."""
     newest = list(
         Message.objects.for_tenant(conversation.tenant_id)
         .filter(conversation=conversation)
+        .select_related("template")
         .prefetch_related("media")
         .order_by("-created_at", "-id")[:limit]
     )
-    return list(reversed(newest))
+    return with_template_text(list(reversed(newest)))
+
+
+def with_template_text(messages: list[Message]) -> list[Message]:
+    """Give each template send `template_text`: the template with the values it was sent with
+    (an approved version never changes, so this is what the contact read)."""
+    for message in messages:
+        template = message.template if message.template_id else None
+        message.template_text = render(template, message.content_variables) if template else ""
+    return messages
 
 
 def unread_total(tenant: Tenant | int) -> int:

@@ -1,9 +1,11 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from isvplatform.api.schema import ErrorDetailSerializer
 from isvplatform.api.serializers import E164Field, column_length
 from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
@@ -20,6 +22,10 @@ def _with_address_names(fields: dict) -> dict:
 
 class MessageSerializer(serializers.ModelSerializer):
     conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    template_id = serializers.UUIDField(
+        read_only=True, allow_null=True, help_text="The WhatsApp template sent, if any."
+    )
+    template_name = serializers.CharField(source="template.name", read_only=True, allow_null=True)
     estimated_price_unit = serializers.CharField(read_only=True)
 
     class Meta:
@@ -36,6 +42,10 @@ class MessageSerializer(serializers.ModelSerializer):
             "media_urls",
             "content_sid",
             "content_variables",
+            "template_id",
+            "template_name",
+            "button_payload",
+            "button_text",
             "messaging_service_sid",
             "status",
             "error_code",
@@ -132,6 +142,36 @@ class _SendFields(serializers.Serializer):
     content_variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False
     )
+    template = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="An approved WhatsApp template (its id in /api/v1/templates); "
+        "replaces `body`. Outside the 24-hour window only templates can be sent.",
+    )
+    variables = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=MAX_VARIABLE_VALUE),
+        required=False,
+        help_text='The template\'s values, one per variable, like {"1": "Ana"}.',
+    )
+
+
+class TemplateChoiceSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    language = serializers.CharField()
+    category = serializers.CharField()
+
+
+class SendErrorDetailSerializer(ErrorDetailSerializer):
+    templates = TemplateChoiceSerializer(
+        many=True,
+        required=False,
+        help_text="With `whatsapp_window_closed`: the approved templates that may be sent.",
+    )
+
+
+class SendErrorSerializer(serializers.Serializer):
+    error = SendErrorDetailSerializer()
 
 
 class MessageCreateSerializer(_SendFields):

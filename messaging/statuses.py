@@ -92,6 +92,15 @@ def _update_sql(column: str) -> str:
     )
 
 
+def explained(code: int, twilio_text: str) -> str:
+    """Twilio's error text led by the platform's plain-language explanation of the code
+    (e.g. 63016: outside WhatsApp's 24-hour window only templates go)."""
+    explanation = gateway.describe_error(code)
+    if not explanation or twilio_text.startswith(explanation):
+        return twilio_text or explanation or ""
+    return f"{explanation} Twilio said: {twilio_text}" if twilio_text else explanation
+
+
 def record_event(
     *, kind: str, message_sid: str, status: str, account_sid: str, payload: Mapping[str, Any]
 ) -> bool:
@@ -208,8 +217,8 @@ def record_and_apply(
     now = _now_param(timezone.now())
     if status not in ERROR_STATUSES:
         error_code, error_message = None, ""
-    elif error_code and not error_message:
-        error_message = gateway.describe_error(error_code) or ""
+    elif error_code:
+        error_message = explained(error_code, error_message)
     event_params = [kind, message_sid, twilio_status, account_sid, _json_param(payload), now]
 
     if rank is None:
@@ -251,8 +260,8 @@ def _apply_only(
         return StatusOutcome(recorded=False, applied=False)
     if status not in ERROR_STATUSES:
         error_code, error_message = None, ""
-    elif error_code and not error_message:
-        error_message = gateway.describe_error(error_code) or ""
+    elif error_code:
+        error_message = explained(error_code, error_message)
     now = _now_param(timezone.now())
     column = STATUS_TIMESTAMP.get(status, "updated_at")
     with connection.cursor() as cursor:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from messaging import views
+from messaging import views, views_templates
 
 app_name = "messaging"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("messages/", views.MessageLogView.as_view(), name="log"),
     path("messages/new/", views.ComposeView.as_view(), name="compose"),
     path("messages/estimate/", views.EstimateView.as_view(), name="estimate"),
+    path(
+        "messages/template-fields/",
+        views_templates.TemplateFieldsView.as_view(),
+        name="template_fields",
+    ),
     path("messages/export.csv", views.MessageExportView.as_view(), name="export"),
     path("messages/<uuid:pk>/", views.MessageDetailView.as_view(), name="message"),
     path(

@@ -36,6 +36,7 @@ from messaging.selectors import (
     tenant_conversations,
     tenant_optouts,
     thread_messages,
+    with_template_text,
 )
 from messaging.services import (
     SendRefused,
@@ -50,6 +51,8 @@ from messaging.services import (
     optout_remove,
     whatsapp_window_closes_at,
 )
+from messaging.services.template_sends import sendable_templates
+from messaging.views_templates import picker_state
 from provisioning.accounts import sending_mode
 from tenants.forms import add_service_errors
 from tenants.views import TenantRequiredMixin
@@ -76,14 +79,20 @@ class ComposeView(TenantRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initial = {k: self.request.GET[k] for k in ("to", "channel") if k in self.request.GET}
-        context.setdefault("form", ComposeForm(tenant=self.tenant, initial=initial))
+        templates = sendable_templates(self.tenant)
+        context.setdefault(
+            "form", ComposeForm(tenant=self.tenant, initial=initial, templates=templates)
+        )
+        context["picked"] = picker_state(self.tenant, context["form"].data)
         # Why sending is paused (suspension, a blocked Twilio account) is told apart from
         # a role that only reads.
         context["sending"] = sending_mode(self.tenant) if self.tenant.is_active else None
         return context
 
     def post(self, request, *args, **kwargs):
-        form = ComposeForm(request.POST, tenant=self.tenant)
+        form = ComposeForm(
+            request.POST, tenant=self.tenant, templates=sendable_templates(self.tenant)
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -95,6 +104,8 @@ class ComposeView(TenantRequiredMixin, TemplateView):
                     media_urls=data["media_urls"],
                     content_sid=data["content_sid"],
                     content_variables=data["content_variables"],
+                    template=data["template"],
+                    variables=form.template_variables(),
                     from_=data["from_"],
                     actor=self.actor,
                     origin=Message.Origin.PORTAL,
@@ -130,7 +141,8 @@ class EstimateView(TenantRequiredMixin, View):
             channel=channel,
             to=request.GET.get("to", ""),
             media_urls=media,
-            content_sid=request.GET.get("content_sid", ""),
+            # A picked template is priced as one (its id stands for its content SID here).
+            content_sid=request.GET.get("content_sid", "") or request.GET.get("template", ""),
         )
         positions = {c.index for c in estimate.info.unicode_chars}
         return render(
@@ -160,7 +172,9 @@ class MessageLogView(TenantRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = LogFilterForm(self.request.GET or None)
         filters = form.filters()
-        queryset = filter_messages(Message.objects.for_tenant(self.tenant), filters)
+        queryset = filter_messages(
+            Message.objects.for_tenant(self.tenant).select_related("template"), filters
+        )
         page = keyset_page(queryset, self.request.GET.get("after"))
         params = self.request.GET.copy()
         params.pop("after", None)
@@ -193,7 +207,7 @@ class MessageDetailView(TenantRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         message = get_object_or_404(
-            Message.objects.for_tenant(self.tenant).select_related("conversation"),
+            Message.objects.for_tenant(self.tenant).select_related("conversation", "template"),
             pk=self.kwargs["pk"],
         )
         raw_events = message_events(message)
@@ -201,6 +215,7 @@ class MessageDetailView(TenantRequiredMixin, TemplateView):
             event.pretty = json.dumps(event.payload, indent=2, sort_keys=True)
         context.update(
             message=message,
+            template_text=with_template_text([message])[0].template_text,
             timeline=message_timeline(message, raw_events),
             raw_events=raw_events,
             media=list(message.media.all()),
@@ -271,18 +286,26 @@ class ThreadView(TenantRequiredMixin, TemplateView):
                 contact_number=conversation.contact_number,
                 our_number=conversation.our_number,
             )
-        context.setdefault("form", ReplyForm())
+        needs_template = conversation.channel == Channel.WHATSAPP and window is None
+        context.setdefault("form", self.reply_form(needs_template))
         context.update(
             conversation=conversation,
             thread=thread_messages(conversation),
             window_closes_at=window,
-            needs_template=conversation.channel == Channel.WHATSAPP and window is None,
+            needs_template=needs_template,
+            picked=picker_state(self.tenant, context["form"].data),
         )
         return context
 
+    def reply_form(self, offers_templates: bool, data=None) -> ReplyForm:
+        """The reply box; on WhatsApp it offers the approved templates (the only thing that
+        can be sent while the window is closed)."""
+        templates = sendable_templates(self.tenant) if offers_templates else ()
+        return ReplyForm(data, templates=templates)
+
     def post(self, request, *args, **kwargs):
         conversation = self.get_conversation()
-        form = ReplyForm(request.POST)
+        form = self.reply_form(conversation.channel == Channel.WHATSAPP, request.POST)
         if form.is_valid():
             try:
                 message_send(
@@ -290,7 +313,8 @@ class ThreadView(TenantRequiredMixin, TemplateView):
                     to=conversation.contact_number,
                     channel=conversation.channel,
                     body=form.cleaned_data["body"],
-                    content_sid=form.cleaned_data["content_sid"],
+                    template=form.cleaned_data.get("template", ""),
+                    variables=form.template_variables(),
                     from_=conversation.our_number,
                     actor=self.actor,
                     origin=Message.Origin.REPLY,

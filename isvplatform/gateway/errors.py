@@ -70,10 +70,16 @@ ERROR_EXPLANATIONS: dict[int, str] = {
     60202: "Too many verification check attempts (the limit is 5).",
     60203: "Too many verification send attempts (the limit is 5).",
     63003: "The WhatsApp destination is not a valid WhatsApp user.",
-    63016: "Outside the WhatsApp 24-hour window only approved templates can be sent.",
+    63016: "The WhatsApp 24-hour customer-service window was closed when the message went "
+    "out: outside it only approved templates can be sent, until the contact writes again.",
     63017: "The account exceeded 2,000 messages per second.",
     63018: "The WhatsApp sender exceeded its rate limit.",
     63020: "The business has not accepted the Meta (WhatsApp) invitation yet.",
+    63021: "The WhatsApp template with its variables filled in exceeds 1,024 characters.",
+    63040: "The WhatsApp template was rejected by Meta, so it cannot be sent.",
+    63041: "The WhatsApp template is paused by Meta for low quality; sends resume when the "
+    "pause ends.",
+    63042: "The WhatsApp template was disabled by Meta for repeated low quality.",
 }
 
 _SDK_PREFIX = re.compile(r"^Unable to (?:create|fetch|update|delete|read) records?:\s*")

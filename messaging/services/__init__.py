@@ -2,6 +2,8 @@
 
 What lives where:
 - `sending`: `message_send`, its checks one step each, and the outbox (store, enqueue).
+- `template_sends`: the WhatsApp template a send names (approved, not paused or disabled),
+  its variables, the approved templates a closed-window refusal lists, the picker's preview.
 - `senders`: which messaging service or number a message goes out from.
 - `estimates`: segments, encoding and price before sending.
 - `dispatch`: the send task's body (`message_dispatch`), Twilio's answer and the callbacks

@@ -16,11 +16,19 @@ NOT_SENT_OPTED_OUT = "Not sent: the recipient opted out (STOP) before the messag
 
 
 class SendRefused(ValidationError):
-    """A send refused before anything is stored; `.reason` is a stable machine-readable code."""
+    """A send refused before anything is stored; `.reason` is a stable machine-readable code,
+    `.extra` what the error body adds beside it (e.g. the templates that would be allowed)."""
 
-    def __init__(self, reason: str, message: str, field_name: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        message: str,
+        field_name: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.reason = reason
         self.reason_message = message
+        self.extra = extra or {}
         super().__init__({field_name: [message]} if field_name else message, code=reason)
 
 

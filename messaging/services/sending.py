@@ -1,14 +1,17 @@
 """Sending a message: validate it completely, then store it and enqueue its send on commit.
 
 The checks run in this order, and the first that fails raises (nothing is stored then):
-channel and addresses, body/media/template, the Twilio account, the recipient's opt-out,
-the sender, the 10DLC gate, the WhatsApp window. Then the `Message` is committed and the
-send task enqueued on commit: a transactional outbox, so a crash between the two loses
-nothing (the sweeper re-enqueues what stayed queued). `dispatch` is the other half.
+channel and addresses, body/media/template, the template itself (approved, every variable
+given: `template_sends`), the Twilio account, the recipient's opt-out, the sender, the 10DLC
+gate, the WhatsApp window (outside it only a template; the refusal lists the approved ones).
+Then the `Message` is committed and the send task enqueued on commit: a transactional
+outbox, so a crash between the two loses nothing (the sweeper re-enqueues what stayed
+queued). `dispatch` is the other half.
 """
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +33,11 @@ from messaging.services.conversations import (
 from messaging.services.estimates import Estimate, message_estimate
 from messaging.services.optouts import is_opted_out
 from messaging.services.senders import Sender, account_or_refuse, select_sender
+from messaging.services.template_sends import (
+    clean_template_variables,
+    template_for_send,
+    window_closed_refusal,
+)
 from tenants.models import Tenant
 from tenants.services import Actor
 
@@ -47,6 +55,7 @@ class Draft:
     media_urls: list[str]
     content_sid: str
     content_variables: dict[str, str]
+    template_id: str = ""
 
 
 def _clean_addresses(channel: str, to: str, from_: str) -> tuple[str, str]:
@@ -102,15 +111,47 @@ def clean_draft(
     media_urls: Sequence[str],
     content_sid: str,
     content_variables: Mapping[str, Any] | None,
+    template_id: str = "",
 ) -> Draft:
     """Everything checkable from the input alone; raises ValidationError on the first fault."""
     number, sender_number = _clean_addresses(channel, to, from_)
     body = _clean_body(body)
     media = _clean_media(media_urls)
-    variables = _clean_content(content_sid, content_variables)
-    if not body.strip() and not media and not content_sid:
+    variables = _clean_content(content_sid, content_variables) if not template_id else {}
+    if template_id and channel != Channel.WHATSAPP:
+        raise ValidationError(
+            {"template": "Templates are WhatsApp messages: use channel whatsapp."}
+        )
+    if template_id and (body.strip() or media):
+        raise ValidationError(
+            {"body": "A template send carries no body or media of its own: the template's text "
+             "goes out with its variables (Twilio refuses both together, 35127)."}
+        )  # fmt: skip
+    if not body.strip() and not media and not content_sid and not template_id:
         raise ValidationError({"body": "Write a message, attach media or choose a template."})
-    return Draft(channel, number, sender_number, body, media, content_sid, variables)
+    return Draft(
+        channel, number, sender_number, body, media, content_sid, variables, str(template_id)
+    )
+
+
+def _apply_template(tenant: Tenant, draft: Draft, variables: Mapping[str, Any] | None) -> Draft:
+    """The draft with its template's content SID and checked variables (and the template's id,
+    for a content SID the platform knows as a template)."""
+    template = template_for_send(
+        tenant, template_id=draft.template_id, content_sid=draft.content_sid
+    )
+    if template is None:
+        return draft
+    field_name = "variables" if draft.template_id else "content_variables"
+    values = clean_template_variables(
+        template, variables if draft.template_id else draft.content_variables, field_name
+    )
+    return replace(
+        draft,
+        content_sid=template.content_sid,
+        content_variables=values,
+        template_id=str(template.pk),
+    )
 
 
 def _refuse_opted_out(tenant: Tenant, draft: Draft) -> None:
@@ -132,12 +173,7 @@ def _refuse_closed_window(tenant: Tenant, draft: Draft, sender: Sender) -> None:
         tenant_id=tenant.pk, contact_number=draft.to, our_number=sender.from_number
     )
     if closes_at is None:
-        raise SendRefused(
-            "whatsapp_window_closed",
-            f"{draft.to} has not written to you in the last 24 hours, so WhatsApp allows only "
-            "an approved template (content_sid) now.",
-            "content_sid",
-        )
+        raise window_closed_refusal(tenant, draft.to)
 
 
 def _create_queued(
@@ -165,6 +201,7 @@ def _create_queued(
         media_urls=draft.media_urls,
         content_sid=draft.content_sid,
         content_variables=draft.content_variables,
+        template_id=uuid.UUID(draft.template_id) if draft.template_id else None,
         messaging_service_sid=sender.messaging_service_sid,
         account_sid=sender.account_sid,
         via_master=sender.via_master,
@@ -191,11 +228,16 @@ def message_send(
     media_urls: Sequence[str] = (),
     content_sid: str = "",
     content_variables: Mapping[str, Any] | None = None,
+    template: str = "",
+    variables: Mapping[str, Any] | None = None,
     from_: str = "",
     actor: Actor,
     origin: str = Message.Origin.API,
 ) -> Message:
     """Validate and queue an outbound message; the send task is enqueued on commit.
+
+    A WhatsApp template is named by `template` (a `MessageTemplate` id, with `variables`) or
+    by its `content_sid` (with `content_variables`).
 
     Raises ValidationError (SendRefused for refusals with a reason code); nothing is stored then.
     """
@@ -207,7 +249,9 @@ def message_send(
         media_urls=media_urls,
         content_sid=content_sid,
         content_variables=content_variables,
+        template_id=template,
     )
+    draft = _apply_template(tenant, draft, variables)
     account = account_or_refuse(tenant)
     _refuse_opted_out(tenant, draft)
     sender = select_sender(
