@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
+    path("", include("verify.api_urls")),
 ]
 
 urlpatterns = [
