@@ -26,6 +26,7 @@ urlpatterns = [
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
     path("", include("compliance.urls")),
+    path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
