@@ -26,7 +26,7 @@ from verify import services
 from verify.errors import VerifyRefused
 from verify.forms import AttemptFilterForm
 from verify.models import Channel, VerificationAttempt, VerifyService
-from verify.selectors import filter_attempts
+from verify.selectors import CHECKS_IN_ORDER, filter_attempts
 from verify.serializers import (
     AttemptSerializer,
     CheckRequestSerializer,
@@ -136,7 +136,7 @@ class VerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIVie
         form = AttemptFilterForm(self.request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())
-        return filter_attempts(queryset.prefetch_related("checks"), form.filters())
+        return filter_attempts(queryset.prefetch_related(CHECKS_IN_ORDER), form.filters())
 
     @extend_schema(
         operation_id="verifications_list",
@@ -185,7 +185,7 @@ class VerificationDetailView(TenantScopedMixin, TenantAPIView, generics.Retrieve
     lookup_url_kwarg = "id"
 
     def tenant_queryset(self, queryset):
-        return queryset.prefetch_related("checks")
+        return queryset.prefetch_related(CHECKS_IN_ORDER)
 
     @extend_schema(
         operation_id="verifications_retrieve",

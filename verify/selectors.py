@@ -41,10 +41,14 @@ def filter_attempts(queryset: QuerySet, filters: AttemptFilters) -> QuerySet:
     return queryset
 
 
+# An attempt's checks, oldest first (how its timeline reads).
+CHECKS_IN_ORDER = Prefetch(
+    "checks", queryset=VerificationCheck.objects.order_by("created_at", "id")
+)
+
+
 def tenant_attempts(tenant: Tenant | int, filters: AttemptFilters | None = None) -> QuerySet:
-    queryset = VerificationAttempt.objects.for_tenant(tenant).prefetch_related(
-        Prefetch("checks", queryset=VerificationCheck.objects.order_by("created_at", "id"))
-    )
+    queryset = VerificationAttempt.objects.for_tenant(tenant).prefetch_related(CHECKS_IN_ORDER)
     return filter_attempts(queryset, filters) if filters else queryset
 
 

@@ -85,7 +85,8 @@ def test_settings_enable_disable(tenant, member_client, django_capture_on_commit
     assert bad.status_code == 400 and bad.json()["error"]["fields"]["brand_name"]
     with django_capture_on_commit_callbacks(execute=True):
         on = owner.post("/api/v1/verify/enable", {"brand_name": "Acme"}, format="json")
-    assert on.status_code == 202 and on.json()["status"] == "active"
+    assert on.status_code == 202 and on.json()["enabled"] is True
+    assert owner.get("/api/v1/verify/settings").json()["status"] == "active"
     with django_capture_on_commit_callbacks(execute=True):
         changed = owner.patch(
             "/api/v1/verify/settings",

@@ -22,7 +22,7 @@ def test_enable_send_read_on_the_handset_check_and_see_the_log(page):
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/$"))
-    page.get_by_role("link", name="Verification").first.click()
+    page.get_by_role("link", name="Verification", exact=True).click()
     page.wait_for_url("**/verify/")
 
     page.get_by_label("Brand name").fill("Bean There")

@@ -37,12 +37,15 @@ def test_per_ip_limit(verify_on, tenant):
     start_verification(tenant, to="+14155550124", channel="sms", client_ip="198.51.100.8")
 
 
-def test_a_burst_to_one_prefix_is_refused_and_alerted(verify_on, tenant, owner, staff_user):
+def test_a_burst_to_one_prefix_is_refused_and_alerted(
+    verify_on, tenant, owner, staff_user, django_capture_on_commit_callbacks
+):
     update_settings(verify_on, prefix_burst_limit=3)
     for n in range(3):
         start_verification(tenant, to=f"+1415555013{n}", channel="sms")
     mail.outbox.clear()
-    err = refusal(tenant, to="+14155550139")
+    with django_capture_on_commit_callbacks(execute=True):
+        err = refusal(tenant, to="+14155550139")
     assert (err.code, err.status) == ("prefix_burst", 429) and "+1415555" in err.message
     refusal(tenant, to="+14155550138")
     alert = PumpingAlert.objects.for_tenant(tenant).get()
@@ -63,7 +66,9 @@ def test_the_geo_allowlist_defaults_to_the_business_country(verify_on, tenant):
 
 
 def test_the_business_country_is_its_profile_address(verify_on, tenant):
-    BusinessProfile.objects.create(tenant=tenant, legal_name="Acme", address_country="BR")
+    BusinessProfile.objects.update_or_create(
+        tenant=tenant, defaults={"legal_name": "Acme", "address_country": "BR"}
+    )
     assert start_verification(tenant, to="+5511987654321", channel="sms").country == "BR"
     assert refusal(tenant, to="+14155550150").code == "country_not_allowed"
 

@@ -19,8 +19,10 @@ def platform_dump() -> str:
     return out.getvalue()
 
 
-def test_the_code_is_never_stored_or_logged(verify_on, tenant, caplog):
-    update_settings(verify_on, code_length=10)  # ten digits: no accidental match in a dump
+def test_the_code_is_never_stored_or_logged(verify_on, tenant, caplog, on_commit):
+    on_commit(
+        update_settings, verify_on, code_length=10
+    )  # ten digits: no accidental match in a dump
     caplog.set_level(logging.DEBUG)
     attempt = start_verification(tenant, to="+14155550180", channel="sms")
     code = code_for("+14155550180")
