@@ -481,3 +481,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "TemplateContentTypeEnum": "content.vocab.ContentKind",
     }
 )
+
+# --- verification (verify/) --------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
+    "task": "verify.reconcile_services",
+    "schedule": RECONCILE_INTERVAL_MINUTES * 60.0,
+}

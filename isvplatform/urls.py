@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("compliance.api_urls")),
     path("", include("whatsapp.api_urls")),
     path("", include("content.api_urls")),
+    path("", include("verify.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
+    path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),

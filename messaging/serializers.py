@@ -1,10 +1,10 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
-from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
 
+from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
 from isvplatform.api.schema import ErrorDetailSerializer
 from isvplatform.api.serializers import E164Field, column_length
 from messaging import csvio

@@ -13,7 +13,7 @@ and the names below. What lives where:
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
   `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
-  `channel_senders` (WhatsApp senders).
+  `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -155,6 +155,19 @@ from isvplatform.gateway.trusthub import (
     list_bundle_assignments,
     submit_trust_bundle,
 )
+from isvplatform.gateway.verify import (
+    VerificationResult,
+    VerifyServiceInfo,
+    check_verification,
+    create_verify_service,
+    delete_verify_service,
+    fetch_verification,
+    fetch_verify_service,
+    find_verify_service,
+    start_verification,
+    update_verification,
+    update_verify_service,
+)
 
 __all__ = [
     "BUNDLE_KINDS",
@@ -187,6 +200,8 @@ __all__ = [
     "TollfreeVerification",
     "TrustBundle",
     "UsAppToPerson",
+    "VerificationResult",
+    "VerifyServiceInfo",
     "WhatsAppSenderInfo",
     "account_client",
     "add_number_to_service",
@@ -194,6 +209,7 @@ __all__ = [
     "assign_to_bundle",
     "build_content_body",
     "buy_number",
+    "check_verification",
     "compute_signature",
     "create_a2p_campaign",
     "create_address",
@@ -207,6 +223,7 @@ __all__ = [
     "create_supporting_document",
     "create_tollfree_verification",
     "create_trust_bundle",
+    "create_verify_service",
     "create_whatsapp_sender",
     "delete_a2p_campaign",
     "delete_api_key",
@@ -214,6 +231,7 @@ __all__ = [
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "delete_tollfree_verification",
+    "delete_verify_service",
     "delete_whatsapp_sender",
     "describe_error",
     "download_media",
@@ -228,6 +246,8 @@ __all__ = [
     "fetch_number",
     "fetch_tollfree_verification",
     "fetch_trust_bundle",
+    "fetch_verification",
+    "fetch_verify_service",
     "fetch_whatsapp_sender",
     "find_address",
     "find_end_user",
@@ -235,6 +255,7 @@ __all__ = [
     "find_subaccount_by_friendly_name",
     "find_supporting_document",
     "find_trust_bundles",
+    "find_verify_service",
     "http_client",
     "list_a2p_campaigns",
     "list_a2p_use_cases",
@@ -262,12 +283,15 @@ __all__ = [
     "search_numbers",
     "send_message",
     "set_account_status",
+    "start_verification",
     "submit_trust_bundle",
     "submit_whatsapp_approval",
     "transfer_number",
     "translate_errors",
     "update_number_webhooks",
     "update_tollfree_verification",
+    "update_verification",
+    "update_verify_service",
     "validate_signature",
     "verify_whatsapp_sender",
 ]

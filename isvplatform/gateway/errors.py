@@ -82,6 +82,10 @@ ERROR_EXPLANATIONS: dict[int, str] = {
     63042: "The WhatsApp template was disabled by Meta for repeated low quality.",
 }
 
+# Verify's limits answer 429 too, but as final answers about one verification or number (5
+# checks, 5 sends, too many pending to one number): repeating the request changes nothing.
+FINAL_429_CODES = frozenset({60202, 60203, 60212})
+
 _SDK_PREFIX = re.compile(r"^Unable to (?:create|fetch|update|delete|read) records?:\s*")
 
 
@@ -153,8 +157,10 @@ def from_rest_exception(err: TwilioRestException) -> GatewayError:
         # The SDK falls back to the HTTP status when the body had no code.
         code = None
     twilio_message = _SDK_PREFIX.sub("", str(err.msg or "")).strip()
-    if status == 429 or code == 20429 or (status is not None and status >= 500):
-        cls: type[GatewayError] = RetryableGatewayError
+    if code in FINAL_429_CODES:
+        cls: type[GatewayError] = RejectedRequest
+    elif status == 429 or code == 20429 or (status is not None and status >= 500):
+        cls = RetryableGatewayError
     elif code == 20003 or (status == 401 and code is None):
         cls = AuthenticationError
     elif code == 20404 or (status == 404 and code is None):

@@ -32,6 +32,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from urllib3.exceptions import NewConnectionError
 
+from isvplatform.gateway.errors import FINAL_429_CODES
+
 logger = logging.getLogger("isvplatform.gateway")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -215,7 +217,7 @@ class RetryingHttpClient(HttpClient):
     def should_retry_response(self, method: str, response: Response) -> bool:
         status = response.status_code
         if status == 429:
-            return True
+            return _body_code(response.text) not in FINAL_429_CODES
         if status >= 500:
             return self._may_repeat(method)
         if status >= 400:

@@ -99,6 +99,10 @@ def test_gives_up_after_max_retries_with_twilio_code(scripted):
         (400, 21610, RejectedRequest),
         (401, 20003, AuthenticationError),
         (404, 20404, NotFoundError),
+        # Verify's limits: 429, but final answers about one verification or number.
+        (429, 60202, RejectedRequest),
+        (429, 60203, RejectedRequest),
+        (429, 60212, RejectedRequest),
     ],
 )
 def test_4xx_is_never_retried(scripted, status, code, error_class):
