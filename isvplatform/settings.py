@@ -455,3 +455,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 # Self-service sign-ups accepted per client address and hour (each creates a subaccount).
 SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)
+
+# --- Verify (verify/) --------------------------------------------------------------------
+# The backstop recount of today's and yesterday's analytics rollups (verify.rollups).
+CELERY_BEAT_SCHEDULE["verify-rollups-recent"] = {"task": "verify.rollups_recent", "schedule": 600.0}

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
+    path("", include("verify.api_stats_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
+    path("", include("verify.analytics_urls")),
     path("", include("tenants.urls")),
 ]
 

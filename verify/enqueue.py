@@ -1,0 +1,21 @@
+"""Queueing verify's Celery tasks by name, once the surrounding transaction commits.
+
+Services enqueue here instead of importing the task modules (which import them): the task
+is looked up in Celery's registry by name (`apps.py` registers the tasks when Django starts),
+so eager mode (tests) still runs it in place, as `.delay()` does.
+"""
+
+from django.db import transaction
+
+from isvplatform.celery import app
+
+ROLLUP_RECOMPUTE = "verify.rollup_recompute"
+
+
+def _delay(name: str, *args) -> None:
+    app.tasks[name].delay(*args)
+
+
+def recompute_rollup(tenant_id: int, day: str) -> None:
+    """After the commit, recount one tenant's day of attempts (`day` in ISO format)."""
+    transaction.on_commit(lambda: _delay(ROLLUP_RECOMPUTE, tenant_id, day))
