@@ -56,7 +56,7 @@ class StatsFilterForm(forms.Form):
         if start is None:
             start = end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
         if start > end:
-            self.add_error("from", "The period starts after it ends: `from` must not be after `to`.")
+            self.add_error("from", "The period starts after it ends: `from` is after `to`.")
         elif (end - start).days + 1 > MAX_PERIOD_DAYS:
             self.add_error("to", f"The period is longer than {MAX_PERIOD_DAYS} days.")
         data["from"], data["to"] = start, end

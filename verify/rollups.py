@@ -162,7 +162,9 @@ def rollups_mark_recent(today: dt.date | None = None) -> int:
     marked = 0
     for day in (today - dt.timedelta(days=1), today):
         start, end = day_bounds(day)
-        with_attempts = VerificationAttempt.objects.filter(created_at__gte=start, created_at__lt=end)
+        with_attempts = VerificationAttempt.objects.filter(
+            created_at__gte=start, created_at__lt=end
+        )
         tenants = set(with_attempts.values_list("tenant_id", flat=True).distinct().order_by())
         rolled = VerificationDailyRollup.objects.filter(day=day)
         tenants |= set(rolled.values_list("tenant_id", flat=True).distinct().order_by())

@@ -32,7 +32,7 @@ class FiguresSerializer(serializers.Serializer):
     attempts = serializers.IntegerField()
     approved = serializers.IntegerField()
     conversion_rate = serializers.FloatField(
-        allow_null=True, help_text="approved / attempts (0–1); null without attempts."
+        allow_null=True, help_text="approved / attempts (0-1); null without attempts."
     )
     time_to_verify = TimeToVerifySerializer()
     failures = FailureSerializer(many=True)
@@ -70,7 +70,8 @@ class PeriodSerializer(serializers.Serializer):
 
     def get_fields(self):
         # `from` is a Python keyword: the two dates are added by name.
-        return {"from": serializers.DateField(), "to": serializers.DateField(), **super().get_fields()}
+        dates = {"from": serializers.DateField(), "to": serializers.DateField()}
+        return {**dates, **super().get_fields()}
 
 
 class StatsFiltersSerializer(serializers.Serializer):

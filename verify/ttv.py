@@ -79,11 +79,11 @@ def quantile(histogram: Mapping[int, int], q: float) -> float | None:
 # Coarse bins of the distribution shown on the analytics page: (label, from, to seconds).
 COARSE_BINS = (
     ("under 15 s", 0, 15),
-    ("15–30 s", 15, 30),
-    ("30–60 s", 30, 60),
-    ("1–2 min", 60, 120),
-    ("2–5 min", 120, 300),
-    ("5–10 min", 300, 600),
+    ("15-30 s", 15, 30),
+    ("30-60 s", 30, 60),
+    ("1-2 min", 60, 120),
+    ("2-5 min", 120, 300),
+    ("5-10 min", 300, 600),
     ("over 10 min", 600, math.inf),
 )
 
