@@ -1,6 +1,7 @@
 """`GET /api/v1/verifications/stats`: figures, tenancy, and every bad parameter named."""
 
 import datetime as dt
+import json
 
 import pytest
 from rest_framework.test import APIClient
@@ -106,3 +107,15 @@ def test_the_schema_describes_it():
     names = {p["name"] for p in operation["parameters"]}
     assert {"from", "to", "channel", "country"} <= names
     assert {"200", "400"} <= set(operation["responses"])
+
+
+def test_the_answer_has_exactly_the_documented_shape(seeded):
+    from rest_framework.renderers import JSONRenderer
+
+    from verify.analytics import StatsFilters, verification_stats
+    from verify.stats_serializers import VerificationStatsSerializer
+
+    body = client_for(seeded).get(URL, {"from": "2026-11-10", "to": "2026-11-11"}).json()
+    stats = verification_stats(seeded, StatsFilters(start=DAY, end=NEXT))
+    documented = json.loads(JSONRenderer().render(VerificationStatsSerializer(stats).data))
+    assert body == documented
