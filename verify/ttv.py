@@ -55,25 +55,25 @@ def histogram_of(seconds: Iterable[float]) -> dict[str, int]:
     return counts
 
 
-def merge_into(total: dict[int, int], histogram: Mapping[str, int]) -> None:
-    """Add a stored histogram to a running total (integer keys)."""
+def merge_into(total: dict[str, int], histogram: Mapping[str, int]) -> None:
+    """Add a histogram (bucket index as a string → count) to a running total."""
+    get = total.get
     for key, count in histogram.items():
-        index = int(key)
-        total[index] = total.get(index, 0) + int(count)
+        total[key] = get(key, 0) + count
 
 
-def quantile(histogram: Mapping[int, int], q: float) -> float | None:
+def quantile(histogram: Mapping[str, int], q: float) -> float | None:
     """The nearest-rank `q` quantile (0 < q ≤ 1) in seconds; None when nothing was approved."""
     n = sum(histogram.values())
     if n == 0:
         return None
     rank = max(1, math.ceil(q * n))
     seen = 0
-    for index in sorted(histogram):
+    for index in sorted(histogram, key=int):
         seen += histogram[index]
         if seen >= rank:
-            return bucket_value(index)
-    return bucket_value(max(histogram))
+            return bucket_value(int(index))
+    return bucket_value(max(map(int, histogram)))
 
 
 # Coarse bins of the distribution shown on the analytics page: (label, from, to seconds).
@@ -88,11 +88,11 @@ COARSE_BINS = (
 )
 
 
-def coarse(histogram: Mapping[int, int]) -> list[dict]:
+def coarse(histogram: Mapping[str, int]) -> list[dict]:
     """The histogram regrouped in `COARSE_BINS` (every bin listed, empty ones as 0)."""
     counts = [0] * len(COARSE_BINS)
     for index, count in histogram.items():
-        low = bucket_bounds(index)[0]
+        low = bucket_bounds(int(index))[0]
         for position, (_, start, end) in enumerate(COARSE_BINS):
             if start <= low < end:
                 counts[position] += count

@@ -167,7 +167,7 @@ def test_time_to_verify_buckets(seconds, low, high):
 
 
 def test_quantiles_of_merged_histograms():
-    total: dict[int, int] = {}
+    total: dict[str, int] = {}
     ttv.merge_into(total, ttv.histogram_of([1, 2, 3]))
     ttv.merge_into(total, ttv.histogram_of([4, 700]))
     assert ttv.quantile(total, 0.5) == 3
