@@ -45,23 +45,14 @@ def configure(var_dir: Path, database_url: str) -> None:
     )
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
+    from bench.webhook_ingest import _create_database
+
     _create_database(database_url)
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def tenants_with_services() -> list[int]:
