@@ -459,3 +459,8 @@ SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)
 # --- Verify (verify/) --------------------------------------------------------------------
 # The backstop recount of today's and yesterday's analytics rollups (verify.rollups).
 CELERY_BEAT_SCHEDULE["verify-rollups-recent"] = {"task": "verify.rollups_recent", "schedule": 600.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "VerifyChannelEnum": "verify.models.Channel",
+    "MessageChannelEnum": "messaging.models.Channel",
+}
