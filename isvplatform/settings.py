@@ -487,3 +487,10 @@ CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
     "task": "verify.reconcile_services",
     "schedule": RECONCILE_INTERVAL_MINUTES * 60.0,
 }
+# The backstop recount of today's and yesterday's analytics rollups (verify.rollups).
+CELERY_BEAT_SCHEDULE["verify-rollups-recent"] = {"task": "verify.rollups_recent", "schedule": 600.0}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "VerifyChannelEnum": "verify.models.Channel",
+    "MessageChannelEnum": "messaging.models.Channel",
+}

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("whatsapp.api_urls")),
     path("", include("content.api_urls")),
     path("", include("verify.api_urls")),
+    path("", include("verify.api_stats_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),
+    path("", include("verify.analytics_urls")),
     path("", include("tenants.urls")),
 ]
 

@@ -6,5 +6,6 @@ class VerifyConfig(AppConfig):
     verbose_name = "Verification"
 
     def ready(self) -> None:
-        """Register the tasks by name in every process (for `verify.enqueue`)."""
-        from verify import tasks  # noqa: F401
+        """Register the tasks by name in every process (for `verify.enqueue`), and the staff
+        overview of the analytics in the admin."""
+        from verify import admin_analytics, rollup_tasks, tasks  # noqa: F401

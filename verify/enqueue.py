@@ -1,5 +1,9 @@
-"""Queueing verify's Celery tasks by name, once the surrounding transaction commits (the
-services enqueue here instead of importing `verify.tasks`, which imports the services)."""
+"""Queueing verify's Celery tasks by name, once the surrounding transaction commits.
+
+Services enqueue here instead of importing the task modules (which import them): the task
+is looked up in Celery's registry by name (`apps.py` registers the tasks when Django starts),
+so eager mode (tests) still runs it in place, as `.delay()` does.
+"""
 
 import uuid
 
@@ -8,8 +12,18 @@ from django.db import transaction
 from isvplatform.celery import app
 
 SYNC_SERVICE = "verify.sync_service"
+ROLLUP_RECOMPUTE = "verify.rollup_recompute"
+
+
+def _delay(name: str, *args) -> None:
+    app.tasks[name].delay(*args)
 
 
 def sync_service(service_id: uuid.UUID | str) -> None:
     """Create (or adopt) the tenant's Verify service at Twilio and push its settings."""
-    transaction.on_commit(lambda: app.tasks[SYNC_SERVICE].delay(str(service_id)))
+    transaction.on_commit(lambda: _delay(SYNC_SERVICE, str(service_id)))
+
+
+def recompute_rollup(tenant_id: int, day: str) -> None:
+    """After the commit, recount one tenant's day of attempts (`day` in ISO format)."""
+    transaction.on_commit(lambda: _delay(ROLLUP_RECOMPUTE, tenant_id, day))

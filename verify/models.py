@@ -167,3 +167,37 @@ class PumpingAlert(TenantOwned):
 
     def __str__(self) -> str:
         return f"burst to {self.prefix}… ({self.sends} sends)"
+
+
+class VerificationDailyRollup(TenantOwned):
+    """A tenant's attempts of one UTC day, one channel and one destination country, counted.
+
+    Rebuilt whole from the attempts by `verify.rollups.rollup_recompute` (never incremented),
+    so a recompute run twice gives the same row. `ttv_histogram` counts approved attempts per
+    time-to-verify bucket of `verify.ttv` (bucket index → count); histograms add up across
+    days, which is what lets a period's median and p90 be read from the rollups alone.
+    """
+
+    day = models.DateField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    country = models.CharField(max_length=2, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    # Ended without approval, by reason (a Twilio error code or the final status) → count.
+    failures = models.JSONField(default=dict, blank=True)
+    ttv_sum_seconds = models.FloatField(default=0.0)
+    ttv_histogram = models.JSONField(default=dict, blank=True)
+    cost = models.DecimalField(max_digits=14, decimal_places=5, default=0)
+    cost_unit = models.CharField(max_length=3, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day", "channel", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "day", "channel", "country"], name="verify_rollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.channel} {self.country or '—'}: {self.attempts} attempts"
