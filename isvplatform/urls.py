@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
+    path("", include("verify.widget_api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("tenants.auth_urls")),
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
+    path("", include("verify.widget_urls")),
     path("", include("compliance.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
