@@ -455,3 +455,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 # Self-service sign-ups accepted per client address and hour (each creates a subaccount).
 SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)
+
+# --- verification (verify/) --------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
+    "task": "verify.reconcile_services",
+    "schedule": RECONCILE_INTERVAL_MINUTES * 60.0,
+}

@@ -6,6 +6,8 @@
 `platform_numbers()` labels each number with its business: the answer to the
 `handset_number_labels` hook (the platform registers one), else the owning account's name.
 A reply to Twilio's brand-verification short code answers a sole proprietor's OTP.
+Verify codes (SMS, WhatsApp and calls, a call shown as the text it speaks) are part of the
+handset's messages and thread.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messages.inbound import InboundError, receive
 from sandbox.resources.messages.models import Message
 from sandbox.resources.phone_numbers.models import PhoneNumber
+from sandbox.resources.verifications import mailbox
 
 __all__ = [
     "InboundError",
@@ -96,7 +99,8 @@ def messages_received(number: str) -> list[dict]:
         .exclude(direction=Message.Direction.INBOUND)
         .order_by("date_sent", "id")
     )
-    return [handset_json(m) for m in messages]
+    found = [handset_json(m) for m in messages] + mailbox.to_handset(number)
+    return sorted(found, key=lambda m: m["date_sent"] or "")
 
 
 def _thread(number: str):
@@ -115,7 +119,9 @@ def _thread(number: str):
 def conversation(number: str, limit: int = 100) -> list[dict]:
     """The handset's whole thread, both directions and every status, newest last."""
     messages = _thread(number).select_related("account").prefetch_related("media")[:limit]
-    return [handset_json(m) for m in reversed(list(messages))]
+    found = [handset_json(m) for m in reversed(list(messages))]
+    found += mailbox.to_handset(number, limit)
+    return sorted(found, key=lambda m: m["date_created"] or "")[-limit:]
 
 
 def last_contact(number: str) -> str | None:

@@ -14,6 +14,7 @@ from sandbox.core.state import load_state
 from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.messaging_services.models import MessagingService
 from sandbox.resources.phone_numbers.models import PhoneNumber
+from sandbox.resources.verifications import protections
 
 __all__ = [
     "create_standalone_account",
@@ -21,6 +22,8 @@ __all__ = [
     "ensure_master_account",
     "get_test_credentials",
     "set_advanced_opt_out",
+    "set_verify_geo_permissions",
+    "trip_fraud_guard",
 ]
 
 
@@ -96,3 +99,32 @@ def set_advanced_opt_out(service_sid: str, enabled: bool) -> None:
     updated = MessagingService.objects.filter(sid=service_sid).update(advanced_opt_out=enabled)
     if not updated:
         raise ValueError(f"no messaging service {service_sid}")
+
+
+def _account(account_sid: str) -> Account:
+    account = Account.objects.filter(sid=account_sid).first()
+    if account is None:
+        raise ValueError(f"{account_sid} is not a sandbox account")
+    return account
+
+
+def set_verify_geo_permissions(
+    account_sid: str, *, allowed: list[str] | None = None, blocked: list[str] | None = None
+) -> None:
+    """Verify Geo Permissions are a Console setting on Twilio: the countries (ISO alpha-2)
+    Verify may reach for the account, `allowed` only (None: all) minus `blocked`. Others
+    answer 403 / 60605. Subaccounts without a setting of their own follow their parent."""
+    protections.set_geo_permissions(
+        _account(account_sid), load_state().now, allowed=allowed, blocked=blocked
+    )
+
+
+def trip_fraud_guard(account_sid: str, *, number: str = "", prefix: str = "") -> str:
+    """Make Fraud Guard block a prefix for the account for 12 hours, as SMS pumping to it
+    would: SMS verifications to it then answer 403 / 60410. `number` blocks that number's
+    prefix (the E.164 number without its last four digits). Returns the prefix blocked."""
+    if not (number or prefix):
+        raise ValueError("give a number or a prefix")
+    prefix = prefix.strip() or protections.prefix_of(number.strip())
+    protections.block_prefix(_account(account_sid), prefix, load_state().now)
+    return prefix

@@ -17,6 +17,7 @@ from twilio.rest import Client
 
 from sandbox import transport
 from sandbox.core import dispatch
+from sandbox.resources.verifications import mailbox
 from sandbox.services import get_test_credentials
 
 
@@ -159,3 +160,14 @@ def no_unimplemented_calls() -> Iterator[None]:
         raise UnimplementedOperationCalled(
             "called Twilio operations the sandbox does not implement: " + ", ".join(new)
         )
+
+
+def latest_verify_code(to: str) -> str | None:
+    """The code Verify last sent to a phone number or email address (any channel), as the
+    person reads it on the handset or in the mailbox; None if nothing was sent."""
+    return mailbox.latest_code(to)
+
+
+def verify_emails(address: str) -> list[dict]:
+    """The Verify emails an address received, newest first (`subject`, `body`, `from`...)."""
+    return mailbox.emails(address)

@@ -1,4 +1,5 @@
-"""HTTP faces of the sandbox: Twilio's API, the handset simulator, clock and faults."""
+"""HTTP faces of the sandbox: Twilio's API, the handset simulator, the mailbox, clock and
+faults."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
 from sandbox.core.errors import TwilioError
 from sandbox.core.models import CallbackAttempt
 from sandbox.core.request import SandboxRequest
+from sandbox.resources.verifications import mailbox
 from sandbox.transport import basic_credentials
 
 
@@ -186,6 +188,33 @@ def handset_thread(request: HttpRequest) -> HttpResponse:
     number = _handset_number(request)
     context = {"number": number, "messages": handsets.conversation(number), "now": clock.now()}
     return render(request, "sandbox/_thread.html", context)
+
+
+DEFAULT_MAILBOX = "person@example.com"
+
+
+@pages_only
+@require_http_methods(["GET"])
+def mailbox_page(request: HttpRequest) -> HttpResponse:
+    """The inbox of one email address: the Verify emails sent to it, newest first."""
+    address = (request.GET.get("address") or DEFAULT_MAILBOX).strip()
+    context = {"address": address, "emails": mailbox.emails(address), "now": clock.now()}
+    return render(request, "sandbox/mailbox.html", context)
+
+
+@pages_only
+@require_http_methods(["GET"])
+def mailbox_list(request: HttpRequest) -> HttpResponse:
+    """The inbox fragment the page polls."""
+    address = (request.GET.get("address") or DEFAULT_MAILBOX).strip()
+    context = {"address": address, "emails": mailbox.emails(address)}
+    return render(request, "sandbox/_emails.html", context)
+
+
+@pages_only
+@require_http_methods(["GET"])
+def mailbox_emails(request: HttpRequest, address: str) -> JsonResponse:
+    return JsonResponse({"address": address, "emails": mailbox.emails(address)})
 
 
 @csrf_exempt

@@ -5,6 +5,7 @@ The code a person receives is Twilio's secret: it is never stored, here or anywh
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from isvplatform.claims import Claimable
@@ -98,6 +99,8 @@ class VerificationAttempt(TenantOwned):
     price_unit = models.CharField(max_length=3, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
+    # Sends of this verification: a resend within its 10 minutes is the same `VE…` (and code).
+    send_count = models.PositiveSmallIntegerField(default=1)
     error_code = models.CharField(max_length=16, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(db_index=True)
@@ -138,6 +141,32 @@ class VerificationCheck(TenantOwned):
 
     def __str__(self) -> str:
         return f"check of {self.attempt_id}: {self.result}"
+
+
+class PumpingAlert(TenantOwned):
+    """A burst of sends to one destination prefix (the signature of SMS pumping fraud), which
+    the platform refused; the tenant's owners and staff were told, and staff review it."""
+
+    service = models.ForeignKey(VerifyService, on_delete=models.CASCADE, related_name="alerts")
+    prefix = models.CharField(max_length=16)
+    country = models.CharField(max_length=2, blank=True)
+    # Sends to the prefix within the window when the limit tripped, and the limit itself.
+    sends = models.PositiveIntegerField()
+    limit = models.PositiveIntegerField()
+    refused = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(db_index=True)
+    last_refused_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "SMS pumping alert"
+
+    def __str__(self) -> str:
+        return f"burst to {self.prefix}… ({self.sends} sends)"
 
 
 class WidgetToken(TenantOwned):

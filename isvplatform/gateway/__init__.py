@@ -12,7 +12,7 @@ and the names below. What lives where:
   (phone numbers), `messages` (messages and media records), `media` (downloading media
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
-  `lookups` (Lookup v2).
+  `lookups` (Lookup v2), `verify` (Verify v2 services, verifications, checks).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -132,6 +132,19 @@ from isvplatform.gateway.trusthub import (
     list_bundle_assignments,
     submit_trust_bundle,
 )
+from isvplatform.gateway.verify import (
+    VerificationResult,
+    VerifyServiceInfo,
+    check_verification,
+    create_verify_service,
+    delete_verify_service,
+    fetch_verification,
+    fetch_verify_service,
+    find_verify_service,
+    start_verification,
+    update_verification,
+    update_verify_service,
+)
 
 __all__ = [
     "BUNDLE_KINDS",
@@ -160,11 +173,14 @@ __all__ = [
     "TollfreeVerification",
     "TrustBundle",
     "UsAppToPerson",
+    "VerificationResult",
+    "VerifyServiceInfo",
     "account_client",
     "add_number_to_service",
     "api_key_client",
     "assign_to_bundle",
     "buy_number",
+    "check_verification",
     "compute_signature",
     "create_a2p_campaign",
     "create_address",
@@ -177,11 +193,13 @@ __all__ = [
     "create_supporting_document",
     "create_tollfree_verification",
     "create_trust_bundle",
+    "create_verify_service",
     "delete_a2p_campaign",
     "delete_api_key",
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "delete_tollfree_verification",
+    "delete_verify_service",
     "describe_error",
     "download_media",
     "evaluate_bundle",
@@ -193,12 +211,15 @@ __all__ = [
     "fetch_number",
     "fetch_tollfree_verification",
     "fetch_trust_bundle",
+    "fetch_verification",
+    "fetch_verify_service",
     "find_address",
     "find_end_user",
     "find_messaging_service",
     "find_subaccount_by_friendly_name",
     "find_supporting_document",
     "find_trust_bundles",
+    "find_verify_service",
     "http_client",
     "list_a2p_campaigns",
     "list_a2p_use_cases",
@@ -223,10 +244,13 @@ __all__ = [
     "search_numbers",
     "send_message",
     "set_account_status",
+    "start_verification",
     "submit_trust_bundle",
     "transfer_number",
     "translate_errors",
     "update_number_webhooks",
     "update_tollfree_verification",
+    "update_verification",
+    "update_verify_service",
     "validate_signature",
 ]

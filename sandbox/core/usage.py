@@ -19,8 +19,13 @@ PRICES = {
     "channels-whatsapp-inbound": Decimal("0.0050"),
     "phonenumbers-local": Decimal("1.1500"),
     "phonenumbers-tollfree": Decimal("2.1500"),
+    "verify-sms": Decimal("0.0079"),
+    "verify-voice": Decimal("0.0140"),
+    "verify-whatsapp-conversations-business-initiated": Decimal("0.0135"),
+    "verify-email": Decimal("0"),
 }
-"""Price per unit (per segment for messages, per number-month for numbers)."""
+"""Price per unit (per segment for messages, per number-month for numbers, per send
+attempt for Verify; a successful verification adds `verifications.delivery.SUCCESS_FEE`)."""
 
 
 def entry(

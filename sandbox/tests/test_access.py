@@ -32,6 +32,9 @@ def pages(number) -> list[tuple[str, str, dict]]:
         ("get", f"/sandbox/handsets/{HANDSET}/conversation", {}),
         ("post", "/sandbox/handsets/messages", inject),
         ("post", "/sandbox/handset/", {**inject, "channel": "sms"}),
+        ("get", "/sandbox/mailbox/", {"address": "ana@example.com"}),
+        ("get", "/sandbox/mailbox/emails", {"address": "ana@example.com"}),
+        ("get", "/sandbox/mailboxes/ana@example.com/emails", {}),
     ]
 
 

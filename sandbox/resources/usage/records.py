@@ -49,6 +49,22 @@ CATEGORIES = {
         Category(
             "phonenumbers-tollfree", "Toll-free Phone Numbers", "phone-numbers", "phone-numbers"
         ),
+        Category(
+            "verify-voice-sms",
+            "Verify SMS and voice",
+            "verifications",
+            "verifications",
+            ("verify-sms", "verify-voice"),
+        ),
+        Category("verify-sms", "Verify SMS", "verifications", "verifications"),
+        Category("verify-voice", "Verify voice", "verifications", "verifications"),
+        Category(
+            "verify-whatsapp-conversations-business-initiated",
+            "Verify WhatsApp",
+            "verifications",
+            "verifications",
+        ),
+        Category("verify-email", "Verify email", "verifications", "verifications"),
         Category("totalprice", "Total Price", "", "usd"),
     )
 }

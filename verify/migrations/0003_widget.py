@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('tenants', '0003_tenant_suspension_reason'),
-        ('verify', '0001_initial'),
+        ('verify', '0002_platform_alerts_resends'),
     ]
 
     operations = [
