@@ -24,6 +24,7 @@ DEMO_STEPS: list[str] = [
     "provisioning.demo.provision_demo_tenant",
     "messaging.demo.enable_demo_whatsapp",
     "compliance.demo.register_demo_tenant",
+    "verify.widget.demo.enable_demo_widget",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.
 TOLL_FREE_TENANT_SLUG = "demo-bakery"

@@ -12,6 +12,7 @@ from django.conf import settings
 from tenants.models import Tenant
 from tenants.services import Actor
 from verify.models import VerifyService
+from verify.services import enable_verify
 from verify.widget.keys import widget_enable, widget_update
 
 DEMO_PORT = 8001
@@ -37,6 +38,14 @@ def allow_demo_origins(service: VerifyService, port: int = DEMO_PORT) -> VerifyS
             actor=Actor.system(),
         )
     return service
+
+
+def enable_demo_widget(tenant: Tenant) -> VerifyService:
+    """A demo step: Verify on for the demo tenant (once) and the demo page's origins allowed."""
+    service = VerifyService.objects.for_tenant(tenant).first()
+    if service is None:
+        service = enable_verify(tenant, brand_name="Demo Coffee", actor=Actor.system())
+    return allow_demo_origins(service)
 
 
 def render_demo_page(*, key: str, platform_url: str, page_origin: str) -> str:
