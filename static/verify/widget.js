@@ -73,7 +73,14 @@
       init.headers = { "Content-Type": "application/json" };
       init.body = JSON.stringify(body);
     }
-    return fetch(url, init).then(function (response) {
+    var sent = fetch(url, init).catch(function () {
+      // The browser hides a refused CORS answer: an origin not allowed, or no platform.
+      var blocked = new Error("This page may not use this widget (its origin is not allowed " +
+        "for the key) or the verification service can't be reached.");
+      blocked.code = "blocked";
+      throw blocked;
+    });
+    return sent.then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
           var error = (data && data.error) || {};
@@ -237,6 +244,7 @@
       return widget;
     }, function (error) {
       host.setAttribute("data-verify-widget", "refused");
+      if (window.console) window.console.warn("ISVVerify: " + error.message);
       host.dispatchEvent(new CustomEvent(EVENT_ERROR, {
         bubbles: true, composed: true, detail: { code: error.code || "error", message: error.message }
       }));
