@@ -27,7 +27,9 @@ SHOP_PAGE = """<!doctype html>
   <div id="verify-phone"></div>
   <pre id="token"></pre><pre id="event"></pre><pre id="error"></pre>
   <script>
-    function onPhoneVerified(detail) { document.getElementById("token").textContent = detail.token; }
+    function onPhoneVerified(detail) {
+      document.getElementById("token").textContent = detail.token;
+    }
     document.addEventListener("isv-verify:verified", function (e) {
       document.getElementById("event").textContent = e.detail.phone;
     });
@@ -137,7 +139,8 @@ def test_the_hosted_page_returns_the_token_to_an_allowed_url(page, live_server, 
     with shop_server() as (shop, served):
         service = allow(verify_service, shop)
         served["html"] = "<!doctype html><title>Thanks</title><p>Back at the shop</p>"
-        page.goto(f"{live_server.url}/verify/w/{service.publishable_key}/?return_to={quote(shop + '/done')}")
+        hosted = f"{live_server.url}/verify/w/{service.publishable_key}/"
+        page.goto(f"{hosted}?return_to={quote(shop + '/done')}")
         page.get_by_label("Phone number").fill(HANDSET)
         page.get_by_role("button", name="Send code").click()
         page.get_by_label("Code").fill(code_on_handset(page.context, live_server))

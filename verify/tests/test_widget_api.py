@@ -20,7 +20,9 @@ def service(db):
 
 def test_patch_creates_the_key_and_validates_origins(api_client, service):
     headers = auth(service.tenant)
-    answer = api_client.patch(URL, {"allowed_origins": ["https://x.example/"]}, format="json", **headers)
+    answer = api_client.patch(
+        URL, {"allowed_origins": ["https://x.example/"]}, format="json", **headers
+    )
     assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["allowed_origins"] == ["https://x.example"]
@@ -42,5 +44,8 @@ def test_rotate_key_and_read(api_client, service):
 def test_read_only_keys_may_not_change_and_no_service_is_404(api_client, service, other_tenant):
     read_only = auth(service.tenant, scopes=("read",))
     assert api_client.get(URL, **read_only).status_code == 200
-    assert api_client.patch(URL, {"brand_color": "#000000"}, format="json", **read_only).status_code == 403
+    assert (
+        api_client.patch(URL, {"brand_color": "#000000"}, format="json", **read_only).status_code
+        == 403
+    )
     assert api_client.get(URL, **auth(other_tenant)).status_code == 404

@@ -9,7 +9,9 @@ from verify.widget.demo import DEMO_PORT, demo_origins, enable_demo_widget, writ
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_tenant_gets_verify_and_a_widget_page(settings, tmp_path, django_capture_on_commit_callbacks):
+def test_the_demo_tenant_gets_verify_and_a_widget_page(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.VAR_DIR = tmp_path
     assert DEMO_STEPS[-1] == "verify.widget.demo.enable_demo_widget"
     with django_capture_on_commit_callbacks(execute=True):

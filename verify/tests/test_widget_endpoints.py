@@ -39,7 +39,9 @@ def test_config_for_an_allowed_origin(browser, service):
     assert body["brand_name"] == "Acme Coffee" and body["brand_color"] == "#112233"
     assert body["locale"] == "fr" and body["strings"]["send"] == "Envoyer le code"
     assert body["channels"] == ["sms"]
-    assert "token_secret" not in body and service.token_secret.reveal() not in answer.content.decode()
+    assert (
+        "token_secret" not in body and service.token_secret.reveal() not in answer.content.decode()
+    )
 
 
 @pytest.mark.parametrize(

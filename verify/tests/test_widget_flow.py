@@ -14,9 +14,7 @@ SHOP = "https://shop.example"
 
 @pytest.fixture
 def widget(verify_on):
-    return widget_update(
-        service=verify_on, data={"allowed_origins": [SHOP]}, actor=Actor.system()
-    )
+    return widget_update(service=verify_on, data={"allowed_origins": [SHOP]}, actor=Actor.system())
 
 
 def post(client, service, path, body, origin=SHOP, ip="198.51.100.7"):
@@ -55,9 +53,13 @@ def test_send_wrong_code_right_code_then_token_checked_once(widget, api_client):
 
     _key, raw = api_key_create(tenant=widget.tenant, name="backend", actor=Actor.system())
     url = "/api/v1/verifications/tokens/verify"
-    checked = api_client.post(url, {"token": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    checked = api_client.post(
+        url, {"token": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert checked.status_code == 200 and checked.json()["phone"] == HANDSET
-    again = api_client.post(url, {"token": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    again = api_client.post(
+        url, {"token": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert again.status_code == 409
 
 

@@ -39,7 +39,9 @@ def test_owner_creates_key_sets_origins_and_sees_the_snippet(service):
     service.refresh_from_db()
     assert service.publishable_key
 
-    bad = client.post(URL, {"allowed_origins": "https://ok.example\nnot an origin", "brand_color": "#123456"})
+    bad = client.post(
+        URL, {"allowed_origins": "https://ok.example\nnot an origin", "brand_color": "#123456"}
+    )
     assert bad.status_code == 200 and b"is not an origin" in bad.content
     good = client.post(
         URL,
@@ -85,7 +87,12 @@ def test_members_read_but_do_not_change(service):
     client = signed_in(service.tenant, role=Membership.Role.MEMBER)
     assert client.get(URL).status_code == 200
     assert client.post(ACTION, {"action": "enable"}).status_code == 403
-    assert client.post(URL, {"allowed_origins": "https://x.example", "brand_color": "#000000"}).status_code == 403
+    assert (
+        client.post(
+            URL, {"allowed_origins": "https://x.example", "brand_color": "#000000"}
+        ).status_code
+        == 403
+    )
     assert not VerifyService.objects.get(pk=service.pk).publishable_key
 
 

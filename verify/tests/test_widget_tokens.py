@@ -48,7 +48,9 @@ def test_token_carries_the_phone_and_expires_in_ten_minutes(db):
     row = WidgetToken.objects.get(pk=claims["jti"])
     assert row.origin == "https://shop.example" and row.redeemed_at is None
     with pytest.raises(TokenRefused) as err:
-        decode(token, attempt.service.token_secret.reveal(), now=timezone.now() + timedelta(minutes=11))
+        decode(
+            token, attempt.service.token_secret.reveal(), now=timezone.now() + timedelta(minutes=11)
+        )
     assert err.value.code == "token_expired"
 
 

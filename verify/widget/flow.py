@@ -117,5 +117,3 @@ def safe_return_to(service: VerifyService, url: str) -> str:
     except ValueError:
         return ""
     return url if origin in (service.allowed_origins or []) else ""
-
-

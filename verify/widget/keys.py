@@ -57,7 +57,8 @@ def normalize_origin(value: str) -> str:
 
 
 def clean_origins(values: list[str]) -> list[str]:
-    """Normalized, de-duplicated origins in the order given; a ValidationError names the bad ones."""
+    """Normalized, de-duplicated origins in the order given; a ValidationError names the
+    bad ones."""
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValidationError({"allowed_origins": "Give a list of origins."})
     cleaned: list[str] = []

@@ -17,8 +17,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -148,7 +147,7 @@ def redeem_token(*, tenant: Tenant, token: str) -> RedeemedToken:
     row = rows.select_related("attempt").get()
     return RedeemedToken(
         phone=row.phone,
-        verified_at=datetime.fromtimestamp(claims["vat"], tz=dt_timezone.utc),
+        verified_at=datetime.fromtimestamp(claims["vat"], tz=UTC),
         attempt=row.attempt,
         token_id=row.pk,
         channel=row.attempt.channel,
