@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("compliance.api_urls")),
+    path("", include("verify.api_urls")),
     path("", include("verify.widget_api_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
     path("", include("verify.widget_urls")),
     path("", include("compliance.urls")),
+    path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
     path("", include("webhooks.urls")),

@@ -23,6 +23,17 @@ AUDIT_ACTIONS: dict[str, str] = {
     "member.removed": "Removed a team member",
     "api_key.created": "Created an API key",
     "api_key.revoked": "Revoked an API key",
+    # verification (Twilio Verify)
+    "verify.enabled": "Switched Verify on",
+    "verify.disabled": "Switched Verify off",
+    "verify.settings_changed": "Changed the Verify settings",
+    "verify.service_created": "Created the Twilio Verify service",
+    "verify.service_adopted": "Took over an existing Twilio Verify service",
+    "verify.service_recreated": "Recreated the Twilio Verify service (it was missing at Twilio)",
+    "verify.service_updated": "Pushed the Verify settings to Twilio",
+    "verify.resync": "Asked to re-sync the Verify service with Twilio",
+    "verify.pumping_alert": "Refused a burst of codes to one prefix (possible SMS pumping)",
+    "verify.pumping_alert_reviewed": "Reviewed an SMS pumping alert",
     # Twilio subaccount and numbers
     "subaccount.requested": "Asked for a Twilio subaccount",
     "subaccount.created": "Created the Twilio subaccount",

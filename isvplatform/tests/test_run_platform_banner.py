@@ -20,7 +20,7 @@ def test_the_banner_shows_at_most_the_tokens_last_four_characters(settings):
     assert settings.TWILIO_ACCOUNT_SID in text and "TWILIO_AUTH_TOKEN=…wxyz" in text
     assert TOKEN not in text
     assert not any(TOKEN[i : i + 5] in text for i in range(len(TOKEN) - 4))
-    assert "/sandbox/handset/" in text
+    assert "/sandbox/handset/" in text and "/sandbox/mailbox/" in text
 
 
 def test_live_mode_prints_no_sandbox_lines(settings):

@@ -13,6 +13,7 @@ from verify.services.settings import (
     disable_verify,
     enable_verify,
     home_country,
+    request_sync,
     update_settings,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "enable_verify",
     "home_country",
     "ready_service",
+    "request_sync",
     "services_to_reconcile",
     "start_verification",
     "update_settings",

@@ -104,3 +104,14 @@ def update_settings(
         if locked.enabled and set(diff) & set(rules.TWILIO_FIELDS):
             enqueue.sync_service(locked.pk)
     return locked
+
+
+def request_sync(service: VerifyService, *, actor: Actor | None = None) -> None:
+    """Staff's re-sync: check the service against Twilio now (recreate, adopt or push)."""
+    with transaction.atomic():
+        if service.enabled and service.status == VerifyService.Status.FAILED:
+            VerifyService.objects.filter(pk=service.pk).update(
+                status=VerifyService.Status.PROVISIONING, last_error=""
+            )
+        _audit(service, actor, "verify.resync", {})
+        enqueue.sync_service(service.pk)

@@ -13,6 +13,7 @@ limits, so the log of an attack doesn't lock out everyone after it.
 
 from datetime import timedelta
 
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from verify.errors import VerifyRefused
@@ -29,7 +30,12 @@ def prefix_of(to: str) -> str:
     return to[:-PREFIX_TAIL] if to.startswith("+") else ""
 
 
-def _sent(service: VerifyService, since) -> "object":
+def _sends(queryset: QuerySet) -> int:
+    """Codes sent by these attempts (a resend counts on the verification it repeats)."""
+    return queryset.aggregate(n=Sum("send_count"))["n"] or 0
+
+
+def _sent(service: VerifyService, since) -> QuerySet:
     return (
         VerificationAttempt.objects.for_tenant(service.tenant_id)
         .filter(created_at__gte=since)
@@ -54,7 +60,7 @@ def check_geo(service: VerifyService, country: str, channel: str) -> None:
 
 def check_number(service: VerifyService, to: str) -> None:
     now = timezone.now()
-    if _sent(service, now - HOUR).filter(to=to).count() >= service.per_number_hourly_limit:
+    if _sends(_sent(service, now - HOUR).filter(to=to)) >= service.per_number_hourly_limit:
         raise VerifyRefused(
             "too_many_sends_to_destination",
             f"{service.per_number_hourly_limit} codes were already sent to this destination "
@@ -68,7 +74,7 @@ def check_ip(service: VerifyService, client_ip: str | None) -> None:
     if not client_ip:
         return
     now = timezone.now()
-    sent = _sent(service, now - HOUR).filter(client_ip=client_ip).count()
+    sent = _sends(_sent(service, now - HOUR).filter(client_ip=client_ip))
     if sent >= service.per_ip_hourly_limit:
         raise VerifyRefused(
             "too_many_sends_from_ip",
@@ -85,7 +91,7 @@ def prefix_sends(service: VerifyService, to: str) -> int:
     if not prefix:
         return 0
     since = timezone.now() - BURST_WINDOW
-    return _sent(service, since).filter(to__startswith=prefix).count()
+    return _sends(_sent(service, since).filter(to__startswith=prefix))
 
 
 def burst_refusal(service: VerifyService, to: str) -> VerifyRefused:

@@ -140,6 +140,7 @@ class Command(BaseCommand):
         if settings.TWILIO_MODE == "sandbox":
             lines += [
                 f"  handset simulator {base}/sandbox/handset/",
+                f"  sandbox mailbox   {base}/sandbox/mailbox/  (Verify emails)",
                 f"  Twilio sandbox    {base}/sandbox/twilio/  (TWILIO_MODE=sandbox)",
                 f"  sandbox master    TWILIO_ACCOUNT_SID={settings.TWILIO_ACCOUNT_SID}",
                 f"                    TWILIO_AUTH_TOKEN={last_four(settings.TWILIO_AUTH_TOKEN)}"

@@ -1,6 +1,7 @@
 """Putting a code in front of the person, and what it costs.
 
-SMS come from Twilio's Verify short code, WhatsApp from Twilio's Verify sender (or the
+SMS come from Twilio's Verify short code (or a number of the Messaging Service a messaging
+configuration names for the country), WhatsApp from Twilio's Verify sender (or the
 service's own `Whatsapp.From`), calls from Twilio's Verify caller ID: all shown on the
 handset simulator; emails land in the sandbox mailbox. Every attempt is billed in its
 `verify-*` usage category at list price; a successful verification adds Twilio's success
@@ -17,6 +18,7 @@ from sandbox.core.models import UsageEntry
 from sandbox.core.sids import new_sid
 from sandbox.resources.verifications import texts
 from sandbox.resources.verifications.models import Verification, VerifyDelivery
+from sandbox.resources.verify_messaging_configurations import senders
 
 SMS_SENDER = "26821"
 WHATSAPP_SENDER = "whatsapp:+15557013001"
@@ -47,7 +49,8 @@ def deliver(
     channel, locale = verification.channel, verification.locale
     subject = ""
     if channel == "sms":
-        sender, body = SMS_SENDER, sms_text
+        sender = senders.sms_sender(verification.service, verification.country) or SMS_SENDER
+        body = sms_text
     elif channel == "whatsapp":
         sender = verification.service.whatsapp_from or WHATSAPP_SENDER
         body = texts.whatsapp(locale, name, code)
@@ -59,18 +62,25 @@ def deliver(
         if config.get("from_name"):
             sender = f"{config['from_name']} <{sender}>"
         subject, body = texts.email(locale, name, code)
+    entry = usage.entry(verification.account.sid, CATEGORIES[channel], at)
     delivery = VerifyDelivery.objects.create(
         sid=attempt_sid,
         account=verification.account,
         verification_sid=verification.sid,
+        service_sid=verification.service.sid,
         channel=channel,
+        country=verification.country,
+        locale=locale,
+        code_length=len(code),
+        price=entry.price,
         from_address=sender,
         to_address=verification.to,
         subject=subject,
         body=body,
         date_created=at,
     )
-    usage.record([usage.entry(verification.account.sid, CATEGORIES[channel], at)])
+    entry.resource_sid = attempt_sid
+    usage.record([entry])
     return delivery
 
 

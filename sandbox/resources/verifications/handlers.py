@@ -3,7 +3,8 @@
 A verification lives `VALIDITY` (10 minutes on the sandbox clock). Resending to the same
 `To` while it lives sends the same code again, at most `MAX_SENDS` times (then 429 / 60203);
 at most `MAX_CHECKS` checks are answered (then 429 / 60202), a wrong code being no error
-(`pending`, `valid: false`). Approved and expired verifications are deleted: fetching or
+(`pending`, `valid: false`). `RateLimits` values count in the service's rate-limit buckets
+(429 / 20429 when one is full). Approved and expired verifications are deleted: fetching or
 checking them is 404 / 20404. Canceled ones stay fetchable.
 """
 
@@ -25,6 +26,7 @@ from sandbox.resources.lookups import packages
 from sandbox.resources.lookups.handlers import line_type
 from sandbox.resources.verifications import delivery, options, protections, texts
 from sandbox.resources.verifications.models import Verification
+from sandbox.resources.verify_rate_limits import enforce as rate_limits
 from sandbox.resources.verify_services import catalogue, rules
 from sandbox.resources.verify_services.handlers import BASE, service_of
 from sandbox.resources.verify_services.models import VerifyService
@@ -118,7 +120,9 @@ def _screen(req: SandboxRequest, to: str, country: str, channel: str) -> bool:
     risk = req.get("RiskCheck") or "enable"
     if risk not in ("enable", "disable"):
         raise rules.invalid("RiskCheck", "must be enable or disable")
-    screened = not (channel == "sms" and risk == "disable")
+    screened = not (channel == "sms" and risk == "disable") and not protections.safe_listed(
+        req.account, to
+    )
     if screened:
         protections.check_geo(req.account, country)
         if channel == "sms":
@@ -185,6 +189,7 @@ def create_verification(req: SandboxRequest) -> dict:
     if verification is not None and len(verification.send_code_attempts) >= MAX_SENDS:
         raise TwilioError(MAX_SENDS_REACHED, 429, "Max send attempts reached")
     watched = _screen(req, to, country, channel)
+    limited = rate_limits.check(service, opts.rate_limits, req.now)
     if verification is None:
         protections.check_concurrency(req.account, to, req.now)
         verification = Verification(
@@ -224,6 +229,7 @@ def create_verification(req: SandboxRequest) -> dict:
         sms_text=_text(verification, opts, code),
         email_config=opts.email,
     )
+    rate_limits.count(limited, req.now)
     if watched:
         protections.observe_sms(req.account, to, req.now)
     return verification_json(verification)

@@ -32,6 +32,7 @@ class StartOptions:
     payee: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     email: dict = field(default_factory=dict)
+    rate_limits: dict = field(default_factory=dict)
 
 
 def _json_object(raw: str | None, name: str) -> dict:
@@ -107,9 +108,6 @@ def _misc(req: SandboxRequest, channel: str) -> None:
     digits = req.get("SendDigits")
     if digits and (channel != "call" or not _SEND_DIGITS.match(digits)):
         raise rules.invalid("SendDigits", "digits, #, * and w, for calls only")
-    limits = _json_object(req.get("RateLimits"), "RateLimits")
-    if limits:
-        raise rules.invalid("RateLimits", f"no rate limit named {sorted(limits)[0]} on the service")
     rules.boolean(req.get("EnableSnaClientToken"), "EnableSnaClientToken")
 
 
@@ -141,4 +139,5 @@ def read(req: SandboxRequest, service: VerifyService, channel: str) -> StartOpti
         payee=payee,
         tags=_tags(req.get("Tags")),
         email=email,
+        rate_limits=_json_object(req.get("RateLimits"), "RateLimits"),
     )

@@ -8,7 +8,8 @@
 - Concurrency (60212, 429): at most `MAX_CONCURRENT` pending verifications to one number
   across an account's services.
 
-`RiskCheck=disable` (SMS only) skips geo permissions and Fraud Guard for the attempt.
+`RiskCheck=disable` (SMS only) skips geo permissions and Fraud Guard for the attempt; so
+does a number on the account's SafeList.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sandbox.core.errors import TwilioError
 from sandbox.core.models import Account
 from sandbox.resources.lookups.handlers import line_type
 from sandbox.resources.verifications.models import FraudGuardBlock, Verification, VerifyDelivery
+from sandbox.resources.verify_safelist.models import SafeListNumber
 from sandbox.resources.verify_services.models import VerifyGeoPermissions
 
 GEO_BLOCKED = 60605
@@ -36,6 +38,10 @@ PREFIX_TAIL = 4
 
 def prefix_of(e164: str) -> str:
     return e164[:-PREFIX_TAIL]
+
+
+def safe_listed(account: Account, to: str) -> bool:
+    return SafeListNumber.objects.filter(account=account, phone_number=to).exists()
 
 
 def geo_permissions(account: Account) -> VerifyGeoPermissions | None:

@@ -144,6 +144,7 @@ def test_templates_and_their_channel_rules(verify):
         ({"to": "+14155550101", "channel": "sms", "tags": "[1]"}, 60200),
         ({"to": "+14155550101", "channel": "sms", "device_ip": "1.2.3"}, 60200),
         ({"to": "+14155550101", "channel": "sms", "custom_message": "Code {{code}}"}, 60409),
+        ({"to": "+14155550101", "channel": "sms", "rate_limits": {"end_user_ip": "1"}}, 60200),
         ({"to": "+14155550101", "channel": "sms", "amount": "10"}, 60200),
         ({"to": "+14155550101", "channel": "sms", "custom_friendly_name": "Win 12345"}, 60200),
     ],
