@@ -6,7 +6,7 @@ from django.test import Client
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory
 from verify.models import VerifyService
-from verify.tests.factories import VerifyServiceFactory
+from verify.tests.factories import VerifyServiceFactory, WidgetTokenFactory
 
 URL = "/verify/widget/"
 ACTION = "/verify/widget/action/"
@@ -102,3 +102,12 @@ def test_another_tenants_service_is_not_shown(service, other_tenant):
     service.refresh_from_db()
     page = signed_in(other_tenant).get(URL).content.decode()
     assert service.publishable_key not in page and "Turn on Verify" in page
+
+
+def test_staff_read_the_widget_tokens_in_the_admin(staff_user, db):
+    token = WidgetTokenFactory()
+    client = Client()
+    client.force_login(staff_user)
+    listing = client.get("/admin/verify/widgettoken/")
+    assert listing.status_code == 200 and token.phone in listing.content.decode()
+    assert client.get(f"/admin/verify/widgettoken/{token.pk}/change/").status_code == 200
