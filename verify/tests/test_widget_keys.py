@@ -25,6 +25,7 @@ from verify.widget.keys import (
         ("http://localhost:8001", "http://localhost:8001"),
         ("http://127.0.0.1:80", "http://127.0.0.1"),
         ("http://[::1]:8001", "http://[::1]:8001"),
+        ("https://xn--bcher-kva.example", "https://xn--bcher-kva.example"),
     ],
 )
 def test_origins_are_normalized_as_browsers_send_them(raw, origin):
@@ -42,6 +43,10 @@ def test_origins_are_normalized_as_browsers_send_them(raw, origin):
         "https://shop.example.com:99999",
         "https://",
         "*",
+        "https://a b.example",
+        "https://shop_.example",
+        "https://bücher.example",
+        "https://-x.example",
     ],
 )
 def test_anything_but_scheme_host_port_is_refused(raw):

@@ -14,6 +14,9 @@ from verify.models import VerifyService
 
 MAX_ORIGINS = 20
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Browsers send host names in Origin in ASCII (an IDN as punycode) or an IPv6 literal.
+HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+IPV6_RE = re.compile(r"^[0-9a-f:.]+$")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 ORIGIN_HELP = "An origin is scheme://host[:port], like https://shop.example.com."
 
@@ -49,8 +52,10 @@ def normalize_origin(value: str) -> str:
     if parts.path or parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"{value!r} has more than scheme://host[:port]. {ORIGIN_HELP}")
     host = parts.hostname.lower()
-    if ":" in host:
+    if ":" in host and IPV6_RE.match(host):
         host = f"[{host}]"
+    elif not HOST_RE.match(host):
+        raise ValueError(f"{value!r} has an invalid host (IDNs go in punycode, xn--…).")
     if port is None or port == DEFAULT_PORTS[parts.scheme]:
         return f"{parts.scheme}://{host}"
     return f"{parts.scheme}://{host}:{port}"
