@@ -25,6 +25,7 @@ DEMO_STEPS: list[str] = [
     "messaging.demo.enable_demo_whatsapp",
     "whatsapp.demo.sync_demo_senders",
     "compliance.demo.register_demo_tenant",
+    "verify.widget.demo.enable_demo_widget",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.
 TOLL_FREE_TENANT_SLUG = "demo-bakery"

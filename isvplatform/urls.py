@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("content.api_urls")),
     path("", include("verify.api_urls")),
     path("", include("verify.api_stats_urls")),
+    path("", include("verify.widget_api_urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("tenants.auth_urls")),
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
+    path("", include("verify.widget_urls")),
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),

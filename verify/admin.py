@@ -8,7 +8,13 @@ from tenants.models import Tenant
 from tenants.services import Actor
 from verify import services
 from verify.errors import VerifyRefused
-from verify.models import PumpingAlert, VerificationAttempt, VerificationCheck, VerifyService
+from verify.models import (
+    PumpingAlert,
+    VerificationAttempt,
+    VerificationCheck,
+    VerifyService,
+    WidgetToken,
+)
 from verify.services import rules
 from verify.services.alerts import alert_review
 
@@ -154,3 +160,13 @@ class PumpingAlertAdmin(ReadOnlyAdmin):
         for alert in queryset:
             alert_review(alert, user=request.user)
         self.message_user(request, f"Reviewed {queryset.count()}.", messages.SUCCESS)
+
+
+@admin.register(WidgetToken)
+class WidgetTokenAdmin(ReadOnlyAdmin):
+    """The widget's success tokens (ids only: a token itself is never kept)."""
+
+    list_display = ["issued_at", "tenant", "phone", "origin", "expires_at", "redeemed_at"]
+    list_filter = ["redeemed_at"]
+    search_fields = ["phone", "origin", "tenant__name"]
+    date_hierarchy = "issued_at"

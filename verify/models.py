@@ -201,3 +201,27 @@ class VerificationDailyRollup(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.day} {self.channel} {self.country or '—'}: {self.attempts} attempts"
+
+
+class WidgetToken(TenantOwned):
+    """A success token the widget handed a page: its id (`jti`) and whether it was redeemed.
+
+    The token itself is not kept (it is signed, so its claims are enough); the row makes the
+    online check single-use and lets the log show which verifications became tokens.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    attempt = models.OneToOneField(
+        VerificationAttempt, on_delete=models.CASCADE, related_name="widget_token"
+    )
+    phone = models.CharField(max_length=254)
+    origin = models.CharField(max_length=300, blank=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"token for {self.phone} ({'redeemed' if self.redeemed_at else 'not redeemed'})"

@@ -1,11 +1,13 @@
 """Factories of verify's models, registered for the API tenancy walk."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from isvplatform.testing.tenancy import register_tenant_factory
 from tenants.tests.factories import TenantFactory
-from verify.models import VerificationAttempt, VerificationCheck, VerifyService
+from verify.models import VerificationAttempt, VerificationCheck, VerifyService, WidgetToken
 
 
 class VerifyServiceFactory(factory.django.DjangoModelFactory):
@@ -48,3 +50,19 @@ register_tenant_factory(
     VerificationAttempt, lambda tenant: VerificationAttemptFactory(tenant=tenant)
 )
 register_tenant_factory(VerificationCheck, lambda tenant: VerificationCheckFactory(tenant=tenant))
+
+
+class WidgetTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WidgetToken
+
+    tenant = factory.SubFactory(TenantFactory)
+    attempt = factory.LazyAttribute(
+        lambda o: VerificationAttemptFactory(tenant=o.tenant, status="approved")
+    )
+    phone = factory.LazyAttribute(lambda o: o.attempt.to)
+    issued_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=10))
+
+
+register_tenant_factory(WidgetToken, lambda tenant: WidgetTokenFactory(tenant=tenant))

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from isvplatform.demo import credentials_file, ensure_demo_data
+from verify.widget.demo import DEMO_PORT, write_demo_page
 
 LOOPBACK = "127.0.0.1,::1"
 
@@ -53,8 +54,14 @@ class Command(BaseCommand):
             "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2))
         )
         parser.add_argument("--no-demo", action="store_true", help="Don't create demo data.")
+        parser.add_argument(
+            "--widget-demo-port",
+            type=int,
+            default=int(os.environ.get("WIDGET_DEMO_PORT", DEMO_PORT)),
+            help="Port of the plain page that embeds the verification widget (another origin).",
+        )
 
-    def handle(self, *args, host, port, web_workers, no_demo, **options):
+    def handle(self, *args, host, port, web_workers, no_demo, widget_demo_port, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         demo = None if no_demo else ensure_demo_data()
@@ -75,8 +82,21 @@ class Command(BaseCommand):
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
         env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
+        widget_demo = demo and write_demo_page(
+            demo["tenant"], platform_url=public_url, port=widget_demo_port
+        )
+        if widget_demo:
+            commands["widget-demo"] = [
+                python, "-m", "http.server", str(widget_demo_port),
+                "--bind", local_host, "--directory", str(widget_demo),
+            ]  # fmt: skip
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         self._print_banner(host, port, demo)
+        if widget_demo:
+            self.stdout.write(
+                f"  widget demo       http://{local_host}:{widget_demo_port}/  "
+                "(another origin embedding the verification widget)\n"
+            )
 
         stopping = False
 
