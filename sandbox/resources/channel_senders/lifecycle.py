@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from sandbox.core import hooks
 from sandbox.core.lifecycle import on_tick
 from sandbox.core.sids import new_sid
 from sandbox.resources.channel_senders.models import WhatsAppSender
@@ -145,3 +146,20 @@ def advance_senders(now: dt.datetime) -> int:
             sender.save()
             moved += 1
     return moved
+
+
+@hooks.answers("whatsapp_messaging_limit")
+def sender_messaging_limit(sender: str) -> int | None:
+    """The business-initiated recipients per 24 h of the sender's Meta tier
+    ("250 Customers/24hr" -> 250, "10K Customers/24hr" -> 10,000); None for an unlimited
+    tier or an unknown sender."""
+    bare = sender.removeprefix("whatsapp:")
+    tier = (
+        WhatsAppSender.objects.filter(phone_number=bare)
+        .values_list("messaging_limit", flat=True)
+        .first()
+    )
+    amount = (tier or "").split(" ", 1)[0].replace(",", "").upper()
+    scale = 1000 if amount.endswith("K") else 1
+    digits = amount.removesuffix("K")
+    return int(digits) * scale if digits.isdigit() else None

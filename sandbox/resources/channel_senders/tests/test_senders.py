@@ -2,12 +2,15 @@
 Meta's profile limits, paging, delete, and what an ONLINE sender may do."""
 
 import pytest
+from django.utils import timezone
 from twilio.base.exceptions import TwilioRestException
 
-from sandbox import handsets
+from sandbox import handsets, services
 from sandbox.resources.channel_senders import lifecycle
+from sandbox.resources.channel_senders.models import WhatsAppSender
 from sandbox.resources.channel_senders.tests.contract import Body, code_from_handset
 from sandbox.resources.channel_senders.tests.contract import sender_body as body
+from sandbox.resources.content.tests.contract import approved_content
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +49,9 @@ def test_a_sender_goes_online_after_the_code_and_then_sends(contract_ctx):
     online = senders(ctx)(created.sid).fetch()
     assert online.status == "ONLINE"
     assert online.properties == {"quality_rating": "HIGH", "messaging_limit": "250 Customers/24hr"}
+    content_sid = approved_content(ctx.sub.client, ctx.advance)
     message = ctx.sub.client.messages.create(
-        to=f"whatsapp:{HANDSET}", from_=f"whatsapp:{number}", content_sid="HX" + "a" * 32
+        to=f"whatsapp:{HANDSET}", from_=f"whatsapp:{number}", content_sid=content_sid
     )
     assert message.status == "queued"
 
@@ -169,3 +173,18 @@ def test_list_pages_fetch_and_delete(contract_ctx):
     with pytest.raises(TwilioRestException) as gone:
         senders(ctx)(made[0]).fetch()
     assert gone.value.status == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tier", "limit"),
+    [("250 Customers/24hr", 250), ("10K Customers/24hr", 10_000), ("UNLIMITED", None)],
+)
+def test_the_senders_tier_is_the_messaging_limit_template_sends_count_against(tier, limit):
+    account = services.ensure_master_account()
+    WhatsAppSender.objects.create(
+        sid="XE" + "1" * 32, account=account, phone_number="+14155550177", messaging_limit=tier,
+        date_created=timezone.now(), date_updated=timezone.now(),
+    )  # fmt: skip
+    assert lifecycle.sender_messaging_limit("whatsapp:+14155550177") == limit
+    assert lifecycle.sender_messaging_limit("whatsapp:+14155550999") is None
