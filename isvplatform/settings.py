@@ -463,6 +463,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "MessageStatusEnum": "messaging.models.Status",
     "MessageOriginEnum": "messaging.models.Message.Origin",
     "WebhookDeliveryStateEnum": "webhooks.models.WebhookDelivery.State",
+    "WhatsAppVerificationMethodEnum": "whatsapp.models.VerificationMethod",
+    "WhatsAppSenderStatusEnum": "whatsapp.models.SenderStatus",
 }
 # Self-service sign-ups accepted per client address and hour (each creates a subaccount).
 SIGNUPS_PER_HOUR = env.int("SIGNUPS_PER_HOUR", default=20)

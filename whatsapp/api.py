@@ -90,16 +90,18 @@ class _SenderActionView(TenantScopedMixin, TenantAPIView, generics.GenericAPIVie
         return Response(WhatsAppSenderSerializer(sender).data, status=status.HTTP_202_ACCEPTED)
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="whatsapp_senders_verify",
-    summary="Submit the verification code WhatsApp sent to the number",
-    description="Only while the sender waits for its code (409 otherwise). The code goes to "
-    "Twilio at once; a wrong code leaves the sender waiting, with `last_error_message` "
-    "saying so.",
-    request=SenderVerifySerializer,
-    responses={202: WhatsAppSenderSerializer, **error_responses(400, 404, 409)},
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="whatsapp_senders_verify",
+        summary="Submit the verification code WhatsApp sent to the number",
+        description="Only while the sender waits for its code (409 otherwise). The code goes to "
+        "Twilio at once; a wrong code leaves the sender waiting, with `last_error_message` "
+        "saying so.",
+        request=SenderVerifySerializer,
+        responses={202: WhatsAppSenderSerializer, **error_responses(400, 404, 409)},
+    )
 )
+@extend_schema(tags=TAGS)
 class SenderVerifyView(_SenderActionView):
     def post(self, request, *args, **kwargs):
         sender = self.get_object()
@@ -114,13 +116,15 @@ class SenderVerifyView(_SenderActionView):
         return self.answer(sender)
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="whatsapp_senders_resend_code",
-    summary="Have WhatsApp send a new code, by SMS or a voice call",
-    request=SenderResendSerializer,
-    responses={202: WhatsAppSenderSerializer, **error_responses(400, 404, 409)},
+@extend_schema_view(
+    post=extend_schema(
+        operation_id="whatsapp_senders_resend_code",
+        summary="Have WhatsApp send a new code, by SMS or a voice call",
+        request=SenderResendSerializer,
+        responses={202: WhatsAppSenderSerializer, **error_responses(400, 404, 409)},
+    )
 )
+@extend_schema(tags=TAGS)
 class SenderResendView(_SenderActionView):
     def post(self, request, *args, **kwargs):
         sender = self.get_object()
