@@ -24,7 +24,9 @@ class CheckSerializer(serializers.ModelSerializer):
 class AttemptSerializer(serializers.ModelSerializer):
     sid = serializers.CharField(source="twilio_sid", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    price = serializers.DecimalField(max_digits=10, decimal_places=5, read_only=True)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=5, read_only=True, allow_null=True
+    )
     checks = CheckSerializer(many=True, read_only=True)
 
     class Meta:
