@@ -461,3 +461,9 @@ CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
     "task": "verify.reconcile_services",
     "schedule": RECONCILE_INTERVAL_MINUTES * 60.0,
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "ChannelEnum": "messaging.models.Channel",
+    "VerifyChannelEnum": "verify.models.Channel",
+    "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
+}
