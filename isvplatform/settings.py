@@ -493,6 +493,7 @@ CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
 CELERY_BEAT_SCHEDULE["verify-rollups-recent"] = {"task": "verify.rollups_recent", "schedule": 600.0}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "ChannelEnum": "messaging.models.Channel",
     "VerifyChannelEnum": "verify.models.Channel",
-    "MessageChannelEnum": "messaging.models.Channel",
+    "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }

@@ -28,12 +28,12 @@ from verify.forms import AttemptFilterForm
 from verify.models import Channel, VerificationAttempt, VerifyService
 from verify.selectors import CHECKS_IN_ORDER, filter_attempts
 from verify.serializers import (
-    AttemptSerializer,
-    CheckRequestSerializer,
-    CheckResultSerializer,
-    EnableSerializer,
-    SendSerializer,
-    SettingsSerializer,
+    VerificationAttemptSerializer,
+    VerificationCheckRequestSerializer,
+    VerificationCheckResultSerializer,
+    VerificationSendSerializer,
+    VerifyEnableSerializer,
+    VerifySettingsSerializer,
 )
 
 TAGS = ["verify"]
@@ -68,7 +68,7 @@ def caller_ip(request, given: str | None) -> str | None:
 
 
 def send_response(request, tenant: Tenant, source: str) -> Response:
-    serializer = SendSerializer(data=request.data)
+    serializer = VerificationSendSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
     try:
@@ -82,11 +82,11 @@ def send_response(request, tenant: Tenant, source: str) -> Response:
         )
     except VerifyRefused as err:
         return refused(err)
-    return Response(AttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
+    return Response(VerificationAttemptSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 
 def check_response(request, tenant: Tenant) -> Response:
-    serializer = CheckRequestSerializer(data=request.data)
+    serializer = VerificationCheckRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
     attempt = None
@@ -110,7 +110,7 @@ def check_response(request, tenant: Tenant) -> Response:
         )
     except VerifyRefused as err:
         return refused(err)
-    return Response(CheckResultSerializer(check).data)
+    return Response(VerificationCheckResultSerializer(check).data)
 
 
 _DATES = "A day (YYYY-MM-DD), inclusive."
@@ -130,7 +130,7 @@ class VerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIVie
     """The verification log (newest first), and sending a code."""
 
     model = VerificationAttempt
-    serializer_class = AttemptSerializer
+    serializer_class = VerificationAttemptSerializer
 
     def tenant_queryset(self, queryset):
         form = AttemptFilterForm(self.request.query_params)
@@ -143,7 +143,7 @@ class VerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIVie
         tags=TAGS,
         summary="Verification log",
         parameters=ATTEMPT_FILTERS,
-        responses={200: AttemptSerializer(many=True), **error_responses(400)},
+        responses={200: VerificationAttemptSerializer(many=True), **error_responses(400)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -156,8 +156,12 @@ class VerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIVie
         "service (a resend within 10 minutes sends the same code and counts on the same "
         "verification). The geo allowlist and the per-number, per-IP and prefix-burst limits "
         "are checked first." + REFUSAL_HELP,
-        request=SendSerializer,
-        responses={201: AttemptSerializer, **error_responses(400, 403, 409, 429), **TWILIO_DOWN},
+        request=VerificationSendSerializer,
+        responses={
+            201: VerificationAttemptSerializer,
+            **error_responses(400, 403, 409, 429),
+            **TWILIO_DOWN,
+        },
     )
     def post(self, request, *args, **kwargs):
         return send_response(request, self.tenant, VerificationAttempt.Source.API)
@@ -172,8 +176,12 @@ class VerificationCheckView(TenantAPIView):
         "one `verification_id` names). A wrong code answers 200 with `result: wrong_code`, "
         "`valid: false`; the fifth wrong code answers 429 (`60202`); an approved or expired "
         "verification answers 404 (`20404`).",
-        request=CheckRequestSerializer,
-        responses={200: CheckResultSerializer, **error_responses(400, 404, 409), **TWILIO_DOWN},
+        request=VerificationCheckRequestSerializer,
+        responses={
+            200: VerificationCheckResultSerializer,
+            **error_responses(400, 404, 409),
+            **TWILIO_DOWN,
+        },
     )
     def post(self, request):
         return check_response(request, self.tenant)
@@ -181,7 +189,7 @@ class VerificationCheckView(TenantAPIView):
 
 class VerificationDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
     model = VerificationAttempt
-    serializer_class = AttemptSerializer
+    serializer_class = VerificationAttemptSerializer
     lookup_url_kwarg = "id"
 
     def tenant_queryset(self, queryset):
@@ -191,7 +199,7 @@ class VerificationDetailView(TenantScopedMixin, TenantAPIView, generics.Retrieve
         operation_id="verifications_retrieve",
         tags=TAGS,
         summary="One verification and its checks",
-        responses={200: AttemptSerializer, **error_responses(404)},
+        responses={200: VerificationAttemptSerializer, **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -211,10 +219,10 @@ class VerifySettingsView(TenantAPIView):
         tags=TAGS,
         summary="Verify settings and status",
         description="Before Verify was ever switched on: the defaults, `enabled: false`.",
-        responses={200: SettingsSerializer, **error_responses()},
+        responses={200: VerifySettingsSerializer, **error_responses()},
     )
     def get(self, request):
-        return Response(SettingsSerializer(_settings_of(self.tenant)).data)
+        return Response(VerifySettingsSerializer(_settings_of(self.tenant)).data)
 
     @extend_schema(
         operation_id="verify_settings_update",
@@ -223,12 +231,12 @@ class VerifySettingsView(TenantAPIView):
         description="Any subset; each value is validated against Twilio's rules first (the "
         "brand name: up to 30 characters, no five digits in a row). Changes are audited and "
         "pushed to the Twilio service. 409 before Verify was switched on. Owners and admins.",
-        request=SettingsSerializer,
-        responses={200: SettingsSerializer, **error_responses(400, 409)},
+        request=VerifySettingsSerializer,
+        responses={200: VerifySettingsSerializer, **error_responses(400, 409)},
     )
     def patch(self, request):
         service = VerifyService.objects.for_tenant(self.tenant).first()
-        serializer = SettingsSerializer(service, data=request.data, partial=True)
+        serializer = VerifySettingsSerializer(service, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if service is None:
             return refused(VerifyRefused("verify_disabled", "Switch Verify on first.", None, 409))
@@ -237,7 +245,7 @@ class VerifySettingsView(TenantAPIView):
             service = services.update_settings(service, actor=self.actor, **changes)
         except VerifyRefused as err:
             return refused(err)
-        return Response(SettingsSerializer(service).data)
+        return Response(VerifySettingsSerializer(service).data)
 
 
 class VerifyEnableView(TenantAPIView):
@@ -249,11 +257,11 @@ class VerifyEnableView(TenantAPIView):
         summary="Switch Verify on",
         description="Creates the tenant's Verify service in its Twilio subaccount (in the "
         "background: `status` is `provisioning` until it is `active`). Idempotent.",
-        request=EnableSerializer,
-        responses={202: SettingsSerializer, **error_responses(400)},
+        request=VerifyEnableSerializer,
+        responses={202: VerifySettingsSerializer, **error_responses(400)},
     )
     def post(self, request):
-        serializer = EnableSerializer(data=request.data)
+        serializer = VerifyEnableSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             service = services.enable_verify(
@@ -262,7 +270,7 @@ class VerifyEnableView(TenantAPIView):
         except VerifyRefused as err:
             return refused(err)
         service.refresh_from_db()
-        return Response(SettingsSerializer(service).data, status=status.HTTP_202_ACCEPTED)
+        return Response(VerifySettingsSerializer(service).data, status=status.HTTP_202_ACCEPTED)
 
 
 class VerifyDisableView(TenantAPIView):
@@ -274,11 +282,11 @@ class VerifyDisableView(TenantAPIView):
         summary="Switch Verify off",
         description="No code is sent or checked any more; the settings are kept.",
         request=None,
-        responses={200: SettingsSerializer, **error_responses()},
+        responses={200: VerifySettingsSerializer, **error_responses()},
     )
     def post(self, request):
         service = services.disable_verify(self.tenant, actor=self.actor)
-        return Response(SettingsSerializer(service or _settings_of(self.tenant)).data)
+        return Response(VerifySettingsSerializer(service or _settings_of(self.tenant)).data)
 
 
 STAFF_TAGS = ["staff"]
@@ -295,8 +303,12 @@ class StaffVerifySendView(StaffAPIView, generics.GenericAPIView):
         summary="Send a verification code for a business",
         description="Staff only: as `POST /verifications` on the business's behalf." + REFUSAL_HELP,
         parameters=[BUSINESS_ID],
-        request=SendSerializer,
-        responses={201: AttemptSerializer, **error_responses(400, 404, 409), **TWILIO_DOWN},
+        request=VerificationSendSerializer,
+        responses={
+            201: VerificationAttemptSerializer,
+            **error_responses(400, 404, 409),
+            **TWILIO_DOWN,
+        },
     )
     def post(self, request, *args, **kwargs):
         return send_response(request, self.get_object(), VerificationAttempt.Source.STAFF)
@@ -311,8 +323,12 @@ class StaffVerifyCheckView(StaffAPIView, generics.GenericAPIView):
         tags=STAFF_TAGS,
         summary="Check a verification code for a business",
         parameters=[BUSINESS_ID],
-        request=CheckRequestSerializer,
-        responses={200: CheckResultSerializer, **error_responses(400, 404, 409), **TWILIO_DOWN},
+        request=VerificationCheckRequestSerializer,
+        responses={
+            200: VerificationCheckResultSerializer,
+            **error_responses(400, 404, 409),
+            **TWILIO_DOWN,
+        },
     )
     def post(self, request, *args, **kwargs):
         return check_response(request, self.get_object())

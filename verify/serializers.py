@@ -9,7 +9,7 @@ from verify.services import allowed_countries, rules
 LOCALE_CHOICES = sorted(rules.LOCALES)
 
 
-class CheckSerializer(serializers.ModelSerializer):
+class VerificationCheckSerializer(serializers.ModelSerializer):
     valid = serializers.SerializerMethodField()
 
     class Meta:
@@ -21,11 +21,13 @@ class CheckSerializer(serializers.ModelSerializer):
         return check.result == VerificationCheck.Result.APPROVED
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class VerificationAttemptSerializer(serializers.ModelSerializer):
     sid = serializers.CharField(source="twilio_sid", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    price = serializers.DecimalField(max_digits=10, decimal_places=5, read_only=True)
-    checks = CheckSerializer(many=True, read_only=True)
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=5, read_only=True, allow_null=True
+    )
+    checks = VerificationCheckSerializer(many=True, read_only=True)
 
     class Meta:
         model = VerificationAttempt
@@ -52,7 +54,7 @@ class AttemptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SendSerializer(serializers.Serializer):
+class VerificationSendSerializer(serializers.Serializer):
     to = serializers.CharField(
         max_length=column_length(VerificationAttempt, "to"),
         help_text="An E.164 phone number (sms, whatsapp, call) or an email address (email).",
@@ -72,7 +74,7 @@ class SendSerializer(serializers.Serializer):
     )
 
 
-class CheckRequestSerializer(serializers.Serializer):
+class VerificationCheckRequestSerializer(serializers.Serializer):
     to = serializers.CharField(
         max_length=column_length(VerificationAttempt, "to"),
         required=False,
@@ -90,15 +92,15 @@ class CheckRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class CheckResultSerializer(CheckSerializer):
-    verification = AttemptSerializer(source="attempt", read_only=True)
+class VerificationCheckResultSerializer(VerificationCheckSerializer):
+    verification = VerificationAttemptSerializer(source="attempt", read_only=True)
 
-    class Meta(CheckSerializer.Meta):
-        fields = [*CheckSerializer.Meta.fields, "verification"]
+    class Meta(VerificationCheckSerializer.Meta):
+        fields = [*VerificationCheckSerializer.Meta.fields, "verification"]
         read_only_fields = fields
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class VerifySettingsSerializer(serializers.ModelSerializer):
     """The Verify settings; PATCH any subset (each validated before Twilio sees it)."""
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -166,7 +168,7 @@ class SettingsSerializer(serializers.ModelSerializer):
         return allowed_countries(service)
 
 
-class EnableSerializer(serializers.Serializer):
+class VerifyEnableSerializer(serializers.Serializer):
     brand_name = serializers.CharField(
         max_length=column_length(VerifyService, "brand_name"),
         help_text="What people read in the message (up to 30 characters, no run of five "

@@ -45,7 +45,7 @@ def test_enable_send_read_on_the_handset_check_and_see_the_log(page):
     page.get_by_role("button", name="Send code").click()  # a resend: the same code
     page.get_by_label("Code received").fill(code)
     page.get_by_role("button", name="Check code").click()
-    page.get_by_text("Correct code").wait_for()
+    page.locator("#test-result").get_by_text("Correct code").wait_for()
     assert "Verified" in page.locator("#test-result").inner_text()
 
     page.get_by_role("link", name="Verification log").click()
