@@ -1,8 +1,11 @@
 """`make run`'s widget demo: Demo Coffee's key allowed on a page of another port."""
 
+import socket
+
 import pytest
 
 from isvplatform.demo import DEMO_STEPS, ensure_demo_data
+from isvplatform.management.commands.run_platform import port_is_free
 from verify.models import VerifyService
 from verify.widget.demo import DEMO_PORT, demo_origins, enable_demo_widget, write_demo_page
 
@@ -31,3 +34,11 @@ def test_the_demo_tenant_gets_verify_and_a_widget_page(
     assert f'data-key="{key}"' in page
     assert 'src="http://127.0.0.1:8000/static/verify/widget.js"' in page
     assert "__" not in page.replace("__init__", ""), "every marker was filled in"
+
+
+def test_a_busy_demo_port_is_seen_before_the_server_starts():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        busy = sock.getsockname()[1]
+        assert not port_is_free("127.0.0.1", busy)
+    assert port_is_free("127.0.0.1", busy)

@@ -7,6 +7,7 @@ or when any of them exits.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -36,6 +37,16 @@ def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[st
 
 def _trusts_proxy() -> bool:
     return bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None))
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether `port` can be bound on `host` (the widget demo is skipped, not fatal, if not)."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def last_four(secret: str | None) -> str:
@@ -82,8 +93,11 @@ class Command(BaseCommand):
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
         env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
-        widget_demo = demo and write_demo_page(
-            demo["tenant"], platform_url=public_url, port=widget_demo_port
+        demo_port_free = port_is_free(local_host, widget_demo_port)
+        widget_demo = (
+            demo
+            and demo_port_free
+            and write_demo_page(demo["tenant"], platform_url=public_url, port=widget_demo_port)
         )
         if widget_demo:
             commands["widget-demo"] = [
@@ -96,6 +110,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  widget demo       http://{local_host}:{widget_demo_port}/  "
                 "(another origin embedding the verification widget)\n"
+            )
+        elif demo and not demo_port_free:
+            self.stdout.write(
+                f"  widget demo       not started: port {widget_demo_port} is in use "
+                "(set WIDGET_DEMO_PORT)\n"
             )
 
         stopping = False
