@@ -1,7 +1,6 @@
 """REST API of the widget: settings, key rotation, and the tenant backend's token check."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -62,11 +61,22 @@ class WidgetSettingsSerializer(serializers.Serializer):
     brand_color = serializers.CharField(max_length=7, required=False)
 
 
+class VerifyNotSetUp(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "verify_disabled"
+    default_detail = "Switch Verify on first: the widget sends through the Verify service."
+
+
 def _service(tenant) -> VerifyService:
     service = VerifyService.objects.for_tenant(tenant).first()
     if service is None:
-        raise Http404("Verify is not set up for this account.")
+        raise VerifyNotSetUp()
     return service
+
+
+def _settings_of(tenant) -> VerifyService:
+    """The saved service, or an unsaved one with the defaults before Verify was switched on."""
+    return VerifyService.objects.for_tenant(tenant).first() or VerifyService(tenant=tenant)
 
 
 @extend_schema(tags=["verify"])
@@ -137,23 +147,24 @@ class WidgetSettingsView(TenantAPIView):
     @extend_schema(
         operation_id="verify_widget_retrieve",
         summary="The widget's publishable key, allowed origins, logo and colour",
-        responses={200: WidgetSettingsSerializer, **error_responses(404)},
+        description="Before Verify was ever switched on: the defaults, with no key.",
+        responses={200: WidgetSettingsSerializer, **error_responses()},
     )
     def get(self, request):
-        return Response(_settings_body(_service(self.tenant)))
+        return Response(_settings_body(_settings_of(self.tenant)))
 
     @extend_schema(
         operation_id="verify_widget_partial_update",
         summary="Change the widget's allowed origins, logo or colour",
         description="Origins are scheme://host[:port]. The first change also creates the "
-        "publishable key and the token signing secret.",
+        "publishable key and the token signing secret. 409 before Verify was switched on.",
         request=WidgetSettingsSerializer,
-        responses={200: WidgetSettingsSerializer, **error_responses(400, 404)},
+        responses={200: WidgetSettingsSerializer, **error_responses(400, 409)},
     )
     def patch(self, request):
-        service = _service(self.tenant)
         serializer = WidgetSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        service = _service(self.tenant)
         try:
             service = widget_update(
                 service=service, data=serializer.validated_data, actor=self.actor
@@ -171,7 +182,8 @@ class WidgetRotateKeyView(TenantAPIView):
         operation_id="verify_widget_rotate_key",
         summary="Replace the publishable key (the old one stops working at once)",
         request=None,
-        responses={200: WidgetSettingsSerializer, **error_responses(404)},
+        description="409 before Verify was switched on.",
+        responses={200: WidgetSettingsSerializer, **error_responses(409)},
     )
     def post(self, request):
         service = widget_rotate_key(service=_service(self.tenant), actor=self.actor)

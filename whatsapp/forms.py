@@ -64,10 +64,18 @@ class SenderDetailsForm(forms.Form):
     )
     address = forms.CharField(max_length=ADDRESS_MAX, required=False)
     email = forms.EmailField(max_length=128, required=False)
-    website_1 = forms.URLField(max_length=256, required=False, label="Website")
-    website_2 = forms.URLField(max_length=256, required=False, label="Second website")
+    website_1 = forms.URLField(
+        max_length=256, required=False, assume_scheme="https", label="Website"
+    )
+    website_2 = forms.URLField(
+        max_length=256, required=False, assume_scheme="https", label="Second website"
+    )
     logo_url = forms.URLField(
-        max_length=2048, required=False, label="Logo URL", help_text="A public https image."
+        max_length=2048,
+        required=False,
+        assume_scheme="https",
+        label="Logo URL",
+        help_text="A public https image.",
     )
     verification_method = forms.ChoiceField(
         choices=VerificationMethod.choices,

@@ -41,11 +41,17 @@ def test_rotate_key_and_read(api_client, service):
     assert api_client.get(URL, **headers).json()["publishable_key"] == rotated["publishable_key"]
 
 
-def test_read_only_keys_may_not_change_and_no_service_is_404(api_client, service, other_tenant):
+def test_read_only_keys_may_not_change_and_no_service_answers_defaults(
+    api_client, service, other_tenant
+):
     read_only = auth(service.tenant, scopes=("read",))
     assert api_client.get(URL, **read_only).status_code == 200
     assert (
         api_client.patch(URL, {"brand_color": "#000000"}, format="json", **read_only).status_code
         == 403
     )
-    assert api_client.get(URL, **auth(other_tenant)).status_code == 404
+    before = api_client.get(URL, **auth(other_tenant))
+    assert before.status_code == 200 and before.json()["publishable_key"] is None
+    refused = api_client.patch(URL, {"brand_color": "#000000"}, format="json", **auth(other_tenant))
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "verify_disabled"
