@@ -11,7 +11,7 @@ from django.utils import timezone
 from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from tenants.models import Tenant
-from verify import prices
+from verify import prices, rollups
 from verify.errors import VerifyRefused, from_gateway
 from verify.models import VerificationAttempt, VerificationCheck
 from verify.services.destinations import lookup_key
@@ -90,6 +90,8 @@ def _record(
                 changes["price"] = prices.send_price(attempt.channel) * sends + prices.SUCCESS_FEE
                 changes["price_unit"] = prices.CURRENCY
         VerificationAttempt.objects.filter(pk=attempt.pk).update(**changes)
+        if "status" in changes:
+            rollups.mark_attempt_dirty(attempt)
     for name, value in changes.items():
         setattr(attempt, name, value)
     return check

@@ -14,7 +14,7 @@ from django.utils import timezone
 from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from tenants.models import Tenant
-from verify import prices
+from verify import prices, rollups
 from verify.errors import VerifyRefused, from_gateway
 from verify.models import Channel, VerificationAttempt, VerifyService
 from verify.services import alerts, rules, throttles
@@ -84,8 +84,10 @@ def _record(
             attempt.error_message = refusal.message[:500]
             attempt.send_count = 0
             attempt.save()
+            rollups.mark_attempt_dirty(attempt)
             return attempt, refusal, burst
         attempt.save()
+        rollups.mark_attempt_dirty(attempt)
     return attempt, None, None
 
 
@@ -97,6 +99,7 @@ def _fail(attempt: VerificationAttempt, refusal: VerifyRefused) -> VerifyRefused
         send_count=0,
         updated_at=timezone.now(),
     )
+    rollups.mark_attempt_dirty(attempt)
     return refusal
 
 
@@ -121,11 +124,13 @@ def _sent(attempt: VerificationAttempt, result: gateway.VerificationResult) -> V
                 updated_at=timezone.now(),
             )
             earlier.refresh_from_db()
+            rollups.mark_attempt_dirty(earlier)
             return earlier
         attempt.twilio_sid = result.sid
         attempt.status = result.status if result.status in Status.values else Status.PENDING
         attempt.price, attempt.price_unit = price, prices.CURRENCY
         attempt.save(update_fields=["twilio_sid", "status", "price", "price_unit", "updated_at"])
+        rollups.mark_attempt_dirty(attempt)
     return attempt
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from verify.errors import VerifyRefused
-from verify.models import VerificationAttempt, VerificationCheck
+from verify.models import VerificationAttempt, VerificationCheck, VerificationDailyRollup
 from verify.services import check_verification, start_verification
 from verify.tests.conftest import code_for
 
@@ -37,3 +37,14 @@ def test_a_wrong_code_then_the_right_one(verify_on, tenant):
     with pytest.raises(VerifyRefused) as refused:
         check_verification(tenant, attempt=attempt, code=code)
     assert refused.value.code == "20404" and refused.value.status == 404
+
+
+def test_sends_and_checks_keep_the_analytics_rollups_current(verify_on, tenant, on_commit):
+    """No recount by hand: each attempt written (sent, refused, approved) recounts its day."""
+    attempt = on_commit(start_verification, tenant, to="+14155550104", channel="sms")
+    row = VerificationDailyRollup.objects.for_tenant(tenant).get(channel="sms")
+    assert (row.attempts, row.approved) == (1, 0)
+    on_commit(check_verification, tenant, attempt=attempt, code=code_for("+14155550104"))
+    row = VerificationDailyRollup.objects.for_tenant(tenant).get(channel="sms")
+    assert (row.attempts, row.approved) == (1, 1)
+    assert sum(int(n) for n in row.ttv_histogram.values()) == 1
