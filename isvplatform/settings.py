@@ -491,6 +491,8 @@ CELERY_BEAT_SCHEDULE["verify-reconcile"] = {
 }
 # The backstop recount of today's and yesterday's analytics rollups (verify.rollups).
 CELERY_BEAT_SCHEDULE["verify-rollups-recent"] = {"task": "verify.rollups_recent", "schedule": 600.0}
+# Twilio's usage records of Verify, read hourly to reconcile the attempts' prices with.
+CELERY_BEAT_SCHEDULE["verify-usage"] = {"task": "verify.sync_usage_all", "schedule": 3600.0}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
     "ChannelEnum": "messaging.models.Channel",

@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 
 from tenants.models import Tenant
 from tenants.services import Actor
-from verify import services
+from verify import enqueue, services
 from verify.errors import VerifyRefused
 from verify.models import (
     PumpingAlert,
     VerificationAttempt,
     VerificationCheck,
     VerifyService,
+    VerifyUsageDay,
     WidgetToken,
 )
 from verify.services import rules
@@ -143,6 +144,23 @@ class VerificationCheckAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "tenant", "attempt", "result", "error_code"]
     list_filter = ["result"]
     search_fields = ["attempt__to", "attempt__twilio_sid", "tenant__name"]
+
+
+@admin.register(VerifyUsageDay)
+class VerifyUsageDayAdmin(ReadOnlyAdmin):
+    """Twilio's billed Verify cost per tenant and day (its usage records), read hourly."""
+
+    list_display = ["day", "tenant", "twilio_cost", "currency", "fetched_at"]
+    list_filter = ["day"]
+    search_fields = ["tenant__name"]
+    actions = ["read_again"]
+
+    @admin.action(description="Read again from Twilio")
+    def read_again(self, request, queryset) -> None:
+        tenant_ids = set(queryset.values_list("tenant_id", flat=True))
+        for tenant_id in tenant_ids:
+            enqueue.sync_usage(tenant_id)
+        self.message_user(request, f"Usage read queued for {len(tenant_ids)} tenant(s).")
 
 
 @admin.register(PumpingAlert)

@@ -3,8 +3,8 @@
 `verification_stats(tenant, filters)` answers the stats endpoint and the portal page alike:
 attempts, conversions (approved / attempts), time to verify (median, p90, mean), failures by
 reason and cost, in total, per channel, per country and per day. Cost is the sum of the
-attempts' prices as recorded on each attempt (Twilio's Verify list prices); the platform
-does not fetch Twilio's `verify-*` usage records, so cost is not reconciled with them here.
+attempts' prices as recorded on each attempt (Twilio's Verify list prices); `reconciliation`
+sets it beside what Twilio's `verify-*` usage records say (`verify.usage`, read hourly).
 
 `staff_tenant_overview(start, end)` is the deliberate cross-tenant read behind the admin's
 overview: the same totals per tenant.
@@ -20,7 +20,7 @@ from django.db.models import Sum
 
 from isvplatform.labels import label_for, register_labels
 from tenants.models import Tenant
-from verify import ttv
+from verify import ttv, usage
 from verify.models import Channel, VerificationDailyRollup
 
 DEFAULT_PERIOD_DAYS = 30
@@ -125,6 +125,23 @@ def _rollups(tenant: Tenant, filters: StatsFilters):
     )  # fmt: skip
 
 
+def _reconciliation(tenant: Tenant, filters: StatsFilters, total: "_Figures") -> dict:
+    """Twilio's billed figure beside the attempts' prices (unfiltered: usage records are
+    per account and category, not per country)."""
+    twilio = usage.twilio_cost(tenant, filters.start, filters.end)
+    unfiltered = total.cost
+    if filters.channel or filters.country:
+        rows = VerificationDailyRollup.objects.for_tenant(tenant).filter(
+            day__gte=filters.start, day__lte=filters.end
+        )
+        unfiltered = rows.aggregate(cost=Sum("cost"))["cost"] or Decimal(0)
+    difference = Decimal(twilio["amount"]) - unfiltered
+    return {
+        "twilio_cost": twilio,
+        "difference": {"amount": f"{difference:.5f}", "currency": twilio["currency"]},
+    }
+
+
 def verification_stats(tenant: Tenant, filters: StatsFilters) -> dict:
     """The period's figures in total, per channel, per country and per day."""
     total = _Figures()
@@ -143,6 +160,7 @@ def verification_stats(tenant: Tenant, filters: StatsFilters) -> dict:
         "period": {"from": filters.start, "to": filters.end, "days": days},
         "filters": {"channel": filters.channel, "country": filters.country},
         "totals": {**total.as_dict(), "ttv_distribution": ttv.coarse(total.histogram)},
+        "reconciliation": _reconciliation(tenant, filters, total),
         "by_channel": [
             {"channel": ch, "label": Channel(ch).label, **fig.as_dict()}
             for ch, fig in sorted(channels.items(), key=lambda item: -item[1].attempts)

@@ -13,6 +13,7 @@ from isvplatform.celery import app
 
 SYNC_SERVICE = "verify.sync_service"
 ROLLUP_RECOMPUTE = "verify.rollup_recompute"
+SYNC_USAGE = "verify.sync_usage"
 
 
 def _delay(name: str, *args) -> None:
@@ -27,3 +28,8 @@ def sync_service(service_id: uuid.UUID | str) -> None:
 def recompute_rollup(tenant_id: int, day: str) -> None:
     """After the commit, recount one tenant's day of attempts (`day` in ISO format)."""
     transaction.on_commit(lambda: _delay(ROLLUP_RECOMPUTE, tenant_id, day))
+
+
+def sync_usage(tenant_id: int) -> None:
+    """After the commit, read the tenant's recent Verify usage records from Twilio."""
+    transaction.on_commit(lambda: _delay(SYNC_USAGE, tenant_id))

@@ -225,3 +225,22 @@ class WidgetToken(TenantOwned):
 
     def __str__(self) -> str:
         return f"token for {self.phone} ({'redeemed' if self.redeemed_at else 'not redeemed'})"
+
+
+class VerifyUsageDay(TenantOwned):
+    """What Twilio's usage records say one day of the tenant's Verify cost (the `verify-*`
+    categories of its subaccount): what the attempts' own prices are reconciled against."""
+
+    day = models.DateField()
+    twilio_cost = models.DecimalField(max_digits=14, decimal_places=5, default=0)
+    currency = models.CharField(max_length=3, default="USD")
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "day"], name="verify_usage_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.twilio_cost} {self.currency}"

@@ -24,3 +24,12 @@ def send_price(channel: str) -> Decimal:
 
 def approved_price(channel: str) -> Decimal:
     return send_price(channel) + SUCCESS_FEE
+
+
+# The usage categories Twilio bills Verify under (the success fee included).
+USAGE_CATEGORIES = (
+    "verify-sms",
+    "verify-voice",
+    "verify-whatsapp-conversations-business-initiated",
+    "verify-email",
+)

@@ -79,10 +79,25 @@ class StatsFiltersSerializer(serializers.Serializer):
     country = serializers.CharField(help_text="Empty: all countries.")
 
 
+class TwilioCostSerializer(CostSerializer):
+    days_read = serializers.IntegerField(
+        help_text="Days of the period whose usage records have been read from Twilio."
+    )
+
+
+class ReconciliationSerializer(serializers.Serializer):
+    twilio_cost = TwilioCostSerializer(
+        help_text="What the subaccount's `verify-*` usage records say (all channels and "
+        "countries: the filters don't apply)."
+    )
+    difference = CostSerializer(help_text="Twilio's figure minus the attempts' prices.")
+
+
 class VerificationStatsSerializer(serializers.Serializer):
     period = PeriodSerializer()
     filters = StatsFiltersSerializer()
     totals = TotalsSerializer()
+    reconciliation = ReconciliationSerializer()
     by_channel = ChannelFiguresSerializer(many=True)
     by_country = CountryFiguresSerializer(many=True)
     daily = DaySerializer(many=True, help_text="Every day of the period, oldest first.")

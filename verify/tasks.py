@@ -7,7 +7,7 @@ from celery import shared_task
 from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount
 from provisioning.tasks import MAX_RETRIES, backoff
-from verify import services
+from verify import services, usage
 from verify.models import VerifyService
 
 logger = logging.getLogger(__name__)
@@ -39,3 +39,23 @@ def reconcile_services_task() -> int:
     for service_id in ids:
         sync_service_task.delay(service_id)
     return len(ids)
+
+
+@shared_task(bind=True, name="verify.sync_usage", max_retries=MAX_RETRIES)
+def sync_usage_task(self, tenant_id: int) -> int | None:
+    """Read the tenant's recent Verify usage records from Twilio (idempotent)."""
+    try:
+        return usage.sync_verify_usage(tenant_id)
+    except NoTwilioAccount:
+        return None
+    except gateway.RetryableGatewayError as err:
+        raise self.retry(exc=err, countdown=backoff(self.request.retries)) from err
+
+
+@shared_task(name="verify.sync_usage_all")
+def sync_usage_all_task() -> int:
+    """Periodic: one usage read per tenant with Verify on."""
+    tenant_ids = usage.tenants_to_sync()
+    for tenant_id in tenant_ids:
+        sync_usage_task.delay(tenant_id)
+    return len(tenant_ids)

@@ -13,7 +13,8 @@ and the names below. What lives where:
   files), `messaging_services` (sender pools), `trusthub` (bundles, end users, documents,
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
   `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
-  `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks).
+  `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks),
+  `usage` (Usage Records).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -127,6 +128,7 @@ from isvplatform.gateway.results import (
     SupportingDocument,
     TollfreeVerification,
     TrustBundle,
+    UsageDay,
     UsAppToPerson,
 )
 from isvplatform.gateway.signatures import (
@@ -155,6 +157,7 @@ from isvplatform.gateway.trusthub import (
     list_bundle_assignments,
     submit_trust_bundle,
 )
+from isvplatform.gateway.usage import list_daily_usage
 from isvplatform.gateway.verify import (
     VerificationResult,
     VerifyServiceInfo,
@@ -200,6 +203,7 @@ __all__ = [
     "TollfreeVerification",
     "TrustBundle",
     "UsAppToPerson",
+    "UsageDay",
     "VerificationResult",
     "VerifyServiceInfo",
     "WhatsAppSenderInfo",
@@ -264,6 +268,7 @@ __all__ = [
     "list_brand_vettings",
     "list_bundle_assignments",
     "list_contents_and_approvals",
+    "list_daily_usage",
     "list_message_media",
     "list_messages",
     "list_numbers",

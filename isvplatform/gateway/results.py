@@ -5,7 +5,7 @@ in the product modules, never the platform's code.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from isvplatform.crypto import Secret
@@ -256,3 +256,15 @@ class ContentTemplate:
     date_created: datetime | None
     date_updated: datetime | None
     approval: ContentApproval | None = None
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    """One day of one usage category, as Twilio's Usage Records answer it."""
+
+    category: str
+    day: date
+    count: int
+    usage: Decimal
+    price: Decimal
+    price_unit: str
