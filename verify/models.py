@@ -101,7 +101,7 @@ class VerificationAttempt(TenantOwned):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.API)
     # Sends of this verification: a resend within its 10 minutes is the same `VE…` (and code).
     send_count = models.PositiveSmallIntegerField(default=1)
-    error_code = models.CharField(max_length=16, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(db_index=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -132,7 +132,7 @@ class VerificationCheck(TenantOwned):
         VerificationAttempt, on_delete=models.CASCADE, related_name="checks"
     )
     result = models.CharField(max_length=24, choices=Result.choices)
-    error_code = models.CharField(max_length=16, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
 

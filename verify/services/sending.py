@@ -94,7 +94,7 @@ def _record(
 def _fail(attempt: VerificationAttempt, refusal: VerifyRefused) -> VerifyRefused:
     VerificationAttempt.objects.filter(pk=attempt.pk).update(
         status=Status.FAILED,
-        error_code=refusal.code[:16],
+        error_code=refusal.code,
         error_message=refusal.message[:500],
         send_count=0,
         updated_at=timezone.now(),

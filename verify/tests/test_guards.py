@@ -99,3 +99,19 @@ def test_bad_input_is_refused_before_anything_is_recorded(verify_on, tenant, to,
     err = refusal(tenant, to=to, channel=channel)
     assert (err.status, err.field) == (400, field)
     assert not VerificationAttempt.objects.for_tenant(tenant).exists()
+
+
+def test_every_refusal_code_fits_the_attempt_and_check_columns():
+    """PostgreSQL refuses an over-long value where SQLite keeps it: the platform's own codes
+    (`too_many_sends_to_destination`…) must fit where the attempt records them."""
+    import re
+    from pathlib import Path
+
+    from verify.models import VerificationAttempt, VerificationCheck
+
+    source = "".join(p.read_text() for p in Path("verify/services").glob("*.py"))
+    codes = set(re.findall(r'VerifyRefused\(\s*"([a-z_0-9]+)"', source))
+    assert "too_many_sends_to_destination" in codes
+    for model in (VerificationAttempt, VerificationCheck):
+        width = model._meta.get_field("error_code").max_length
+        assert max(map(len, codes)) <= width, model

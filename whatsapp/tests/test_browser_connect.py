@@ -34,7 +34,7 @@ def test_connect_whatsapp_to_online_with_a_wrong_code_first(page):
     number = provision_tenant(membership.tenant).number.phone_number
     sign_in(page, membership.user.username)
 
-    page.get_by_role("link", name="WhatsApp").click()
+    page.get_by_role("link", name="WhatsApp", exact=True).click()
     page.get_by_role("link", name="Connect WhatsApp").first.click()
     page.get_by_label("Business name in Meta").fill("Acme Coffee")
     page.get_by_role("button", name="Create the WhatsApp Business Account").click()
