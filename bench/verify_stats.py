@@ -125,7 +125,7 @@ def seed(count: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE verify_verificationdailyrollup, verify_verificationcheck, "
-            "verify_verificationattempt"
+            "verify_widgettoken, verify_verificationattempt"
         )
         cursor.execute(SEED_SQL, {"tenants": tenant_ids, "count": count, "days": DAYS})
         cursor.execute("VACUUM ANALYZE verify_verificationattempt")
