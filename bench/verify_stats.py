@@ -95,7 +95,8 @@ WITH svc AS (
 )
 INSERT INTO verify_verificationattempt
     (tenant_id, service_id, "to", channel, country, locale, status, twilio_sid, price,
-     price_unit, source, error_code, error_message, created_at, approved_at, updated_at)
+     price_unit, source, error_code, error_message, created_at, approved_at, updated_at,
+     send_count)
 SELECT svc.tenant_id, svc.id,
        '+1628' || lpad((n %% 10000000)::text, 7, '0'),
        (ARRAY['sms', 'sms', 'sms', 'sms', 'whatsapp', 'whatsapp', 'call', 'email'])
@@ -113,7 +114,8 @@ SELECT svc.tenant_id, svc.id,
             ELSE '' END,
        '', sent,
        CASE WHEN r < 0.72 THEN sent + make_interval(secs => 4 + s * s * 400) END,
-       sent
+       sent,
+       1
 FROM rows JOIN svc ON svc.k = rows.n %% {TENANTS}
 """
 
