@@ -131,7 +131,7 @@ FILTER_DATE_MIN = date(1900, 1, 1)
 FILTER_DATE_MAX = date(9998, 12, 31)
 
 
-def _filter_date(label: str) -> forms.DateField:
+def filter_date(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -153,8 +153,8 @@ class LogFilterForm(forms.Form):
     channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
     number = forms.CharField(required=False, max_length=20)
-    date_from = _filter_date("From")
-    date_to = _filter_date("To")
+    date_from = filter_date("From")
+    date_to = filter_date("To")
     q = forms.CharField(label="Text", required=False, max_length=200)
 
     def filters(self) -> MessageFilters:

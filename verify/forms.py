@@ -2,7 +2,7 @@
 
 from django import forms
 
-from messaging.forms import _filter_date as filter_date
+from messaging.forms import filter_date
 from verify.models import Channel, VerificationAttempt, VerifyService
 from verify.selectors import AttemptFilters
 from verify.services import rules
