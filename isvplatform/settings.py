@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "verify",
     "whatsapp",
     "content",
+    "contacts",
+    "broadcasts",
 ]
 
 MIDDLEWARE = [
