@@ -122,6 +122,8 @@ class Message(TenantOwned, Claimable):
         AUTO_REPLY = "auto_reply", "Keyword auto-reply"
         INBOUND = "inbound", "Inbound"
         SYSTEM = "system", "System"
+        BROADCAST = "broadcast", "Broadcast"
+        BATCH = "batch", "API batch"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(
