@@ -1,0 +1,42 @@
+"""A broadcast's progress as one snapshot: what `/status` answers, what each server-sent
+event carries and what the portal's progress bar shows. Read from the counters on the row
+(and the few failure-reason rows), never by counting recipients."""
+
+from typing import Any
+
+from broadcasts.models import Broadcast
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def progress_data(broadcast: Broadcast) -> dict[str, Any]:
+    """The snapshot of `broadcast` (fetch it fresh: the counters move under you)."""
+    done = broadcast.sent + broadcast.opted_out + broadcast.skipped
+    failures = [
+        {"error_code": f.error_code, "count": f.count}
+        for f in broadcast.failures.all().order_by("-count", "error_code")
+    ]
+    return {
+        "id": str(broadcast.pk),
+        "status": broadcast.status,
+        "pause_reason": broadcast.pause_reason or None,
+        "pause_detail": broadcast.pause_detail or None,
+        "total": broadcast.total,
+        "pending": broadcast.pending,
+        "deferred": broadcast.deferred,
+        "sent": broadcast.sent,
+        "delivered": broadcast.delivered,
+        "failed": broadcast.failed,
+        "filtered": broadcast.filtered,
+        "opted_out": broadcast.opted_out,
+        "replies_opted_out": broadcast.replies_opted_out,
+        "skipped": broadcast.skipped,
+        "failed_by_reason": failures,
+        "percent_done": _percent(done, broadcast.total),
+        "percent_delivered": _percent(broadcast.delivered, broadcast.sent),
+        "launched_at": broadcast.launched_at.isoformat() if broadcast.launched_at else None,
+        "completed_at": broadcast.completed_at.isoformat() if broadcast.completed_at else None,
+        "updated_at": broadcast.updated_at.isoformat(),
+    }
