@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# The suite runs on two pytest-xdist workers; `make test XDIST=` runs it in one process.
+XDIST ?= -n 2
 
 .PHONY: run test lint format install clean
 
@@ -25,7 +27,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py run_platform
 
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
