@@ -513,3 +513,10 @@ CELERY_BEAT_SCHEDULE["contacts-resume-imports"] = {
     "task": "contacts.resume_imports",
     "schedule": 60.0,
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "AudienceKindEnum": "contacts.models.Audience.Kind",
+    "ContactFieldTypeEnum": "contacts.models.FieldType",
+    "ContactConsentChannelEnum": "contacts.filters.CONSENT_CHANNELS",
+    "ContactConsentSourceEnum": "contacts.models.ConsentSource",
+}
