@@ -90,9 +90,7 @@ def clean_template(
     for value in cleaned.values():
         unknown = unknown_variables(value, tenant_id)
         if unknown:
-            raise ValidationError(
-                {"template_variables": f"Unknown variable {{{{{unknown[0]}}}}}."}
-            )
+            raise ValidationError({"template_variables": f"Unknown variable {{{{{unknown[0]}}}}}."})
     return template, cleaned
 
 

@@ -14,9 +14,10 @@ from broadcasts.models import Broadcast, BroadcastStatus, Purpose
 from broadcasts.services import checks
 from broadcasts.services.common import BroadcastConflict
 from broadcasts.services.lifecycle import transition
-from broadcasts.services.materialise import audience_contacts, eligible
+from broadcasts.services.materialise import eligible
 from broadcasts.services.rendering import render_for, template_variables_for
 from contacts.models import Contact
+from contacts.selectors import audience_contacts
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
@@ -143,9 +144,7 @@ def broadcast_delete(broadcast: Broadcast, *, actor: Actor) -> None:
         locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
         if locked.status != BroadcastStatus.DRAFT:
             raise BroadcastConflict("Only a draft can be deleted; cancel the broadcast instead.")
-        record_audit(
-            tenant=locked.tenant, actor=actor, action="broadcast.deleted", target=locked
-        )
+        record_audit(tenant=locked.tenant, actor=actor, action="broadcast.deleted", target=locked)
         locked.delete()
 
 

@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastRecipient, Purpose, RecipientStatus
-from contacts.models import Audience, Contact
+from contacts.models import Contact
+from contacts.selectors import audience_contacts
 from messaging.models import OptOut
 
 # The recipient columns the SELECT fills, in order (the rest keep their NULLs).
@@ -28,17 +29,6 @@ class Materialised:
     total: int
     opted_out: int
     skipped: int
-
-
-def audience_contacts(audience: Audience) -> QuerySet[Contact]:
-    """The audience's contacts (the contacts app's selector once it exists)."""
-    try:
-        from contacts.selectors import audience_contacts as select
-    except ImportError:
-        return Contact.objects.for_tenant(audience.tenant_id).filter(
-            pk__in=audience.memberships.values("contact_id")
-        )
-    return select(audience)
 
 
 def address_expression(channel: str) -> models.Expression:
