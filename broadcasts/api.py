@@ -13,8 +13,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
-from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
+from broadcasts.models import Broadcast, BroadcastStatus, RecipientStatus
 from broadcasts.progress import progress_data
+from broadcasts.selectors import recipients_of
 from broadcasts.serializers import (
     BroadcastInputSerializer,
     BroadcastSerializer,
@@ -233,18 +234,9 @@ class BroadcastPreviewView(_BroadcastView):
         return Response(PreviewSerializer(data).data)
 
 
-class BroadcastRecipientsView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
-    model = BroadcastRecipient
+class BroadcastRecipientsView(_BroadcastView):
     serializer_class = RecipientSerializer
     pagination_class = RecipientPagination
-
-    def tenant_queryset(self, queryset):
-        broadcast = generics.get_object_or_404(
-            Broadcast.objects.for_tenant(self.tenant), pk=self.kwargs["id"]
-        )
-        queryset = queryset.filter(broadcast=broadcast)
-        wanted = self.request.query_params.get("status", "")
-        return queryset.filter(status=wanted) if wanted in RecipientStatus.values else queryset
 
     @extend_schema(
         operation_id="broadcasts_recipients",
@@ -254,7 +246,12 @@ class BroadcastRecipientsView(TenantScopedMixin, TenantAPIView, generics.ListAPI
         responses={200: RecipientSerializer(many=True), **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        wanted = request.query_params.get("status", "")
+        found = recipients_of(
+            self.get_object(), status=wanted if wanted in RecipientStatus.values else ""
+        )
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(RecipientSerializer(page, many=True).data)
 
 
 class BroadcastSettingsView(TenantAPIView):

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
+    path("", include("broadcasts.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
