@@ -501,3 +501,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "VerifyChannelEnum": "verify.models.Channel",
     "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }
+
+# --- broadcasts (broadcasts/) ------------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
+    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
+    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
+    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
+    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
+    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
+}
