@@ -59,7 +59,14 @@ class BroadcastInputSerializer(serializers.Serializer):
     )
     audience = serializers.UUIDField()
     from_number = serializers.CharField(max_length=20, allow_blank=True, required=False)
-    messaging_service_sid = serializers.CharField(max_length=34, allow_blank=True, required=False)
+    messaging_service = serializers.CharField(
+        source="messaging_service_sid",
+        max_length=34,
+        allow_blank=True,
+        required=False,
+        help_text="The SID (MG…) of your messaging service; or give `from_number`, or neither "
+        "for your default sender.",
+    )
     scheduled_at = serializers.DateTimeField(allow_null=True, required=False)
 
     def validate_template_variables(self, value: dict) -> dict:
