@@ -502,17 +502,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }
 
-<<<<<<< HEAD
-# --- broadcasts (broadcasts/) ------------------------------------------------------------
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
-    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
-    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
-    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
-    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
-    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
-    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
-=======
 # --- contacts and audiences (contacts/) ---------------------------------------------------
 # The largest CSV a contact import accepts, and how its job works through it: rows per
 # chunk (one transaction and checkpoint each), chunks per task run, the claim's lease.
@@ -530,5 +519,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ContactFieldTypeEnum": "contacts.models.FieldType",
     "ContactConsentChannelEnum": "contacts.filters.CONSENT_CHANNELS",
     "ContactConsentSourceEnum": "contacts.models.ConsentSource",
->>>>>>> h-contacts
+}
+
+# --- broadcasts (broadcasts/) ------------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
+    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
+    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
+    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
+    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
+    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
