@@ -526,3 +526,14 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ContactConsentChannelEnum": "contacts.filters.CONSENT_CHANNELS",
     "ContactConsentSourceEnum": "contacts.models.ConsentSource",
 }
+
+# --- broadcasts (broadcasts/) ------------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
+    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
+    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
+    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
+    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
+    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
+}
