@@ -501,3 +501,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "VerifyChannelEnum": "verify.models.Channel",
     "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }
+
+# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
+BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
+BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
+BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
+BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
