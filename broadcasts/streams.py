@@ -2,10 +2,10 @@
 
 The request is authenticated, scoped and refused exactly like the rest of the API (a DRF
 view, errors as JSON before any event). What it answers streams from an async iterator
-under the ASGI server, so an open stream holds a coroutine, not a worker or a thread: the
-request's own database connection is given back before the first wait, and each poll (one
-row read, about once a second) borrows a thread and a connection from the event loop's small
-shared pool. Under WSGI (the test client, the live server of browser tests) the same stream
+under the ASGI server, so an open stream holds a coroutine, not a worker: the request's own
+database connection is given back before the stream starts, and each poll (one row read,
+about once a second) borrows a thread and a connection from the event loop's small shared
+pool. Under WSGI (the test client, the live server of browser tests) the same stream
 runs as a plain generator in the request's thread; `BROADCAST_STREAM_MAX_SECONDS` keeps
 every stream finite, and EventSource reconnects after it with `Last-Event-ID`.
 """
@@ -121,7 +121,8 @@ def _pooled_poll(stream: ProgressStream) -> list[bytes]:
 
 
 def _release_connection() -> None:
-    """The request's thread gives its connection back while the stream waits."""
+    """The request's thread gives its connection back before it streams: the polls borrow
+    the pool's, and a hundred open streams must not hold a hundred connections."""
     if not connection.in_atomic_block:
         connection.close()
 
@@ -129,7 +130,6 @@ def _release_connection() -> None:
 async def async_chunks(stream: ProgressStream) -> AsyncIterator[bytes]:
     """The stream under ASGI: a coroutine between polls, holding no thread or connection."""
     yield retry_hint()
-    await sync_to_async(_release_connection)()
     while True:
         for chunk in await sync_to_async(_pooled_poll, thread_sensitive=False)(stream):
             yield chunk
@@ -192,6 +192,7 @@ class BroadcastEventsView(TenantScopedMixin, TenantAPIView, generics.GenericAPIV
             return HttpResponse(status=204)
         stream = ProgressStream(self.tenant, broadcast.pk, last_event_id)
         if isinstance(request._request, ASGIRequest):
+            _release_connection()
             chunks = async_chunks(stream)
         else:
             chunks = sync_chunks(stream)

@@ -503,6 +503,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 
 # --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# Requests one web process works on at once before they start their answer; more wait
+# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
+WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # An event stream ends after this long (EventSource reconnects after the `retry:` delay).
 BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
 BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
