@@ -502,6 +502,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }
 
+# --- broadcasts (broadcasts/) ------------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
+    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
+    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
+    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
+    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
+    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
+}
+
 # --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
 # Requests one web process works on at once before they start their answer; more wait
 # (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
