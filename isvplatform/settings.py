@@ -32,6 +32,9 @@ def _default(name: str) -> str | None:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
 PORT = env.int("PORT", default=8000)
+# Requests one web process works on at once before they start their answer; more wait
+# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
+WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # Every absolute URL the platform sends (emails, Twilio callbacks) is built from this, never
 # from the request's Host header.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
@@ -514,9 +517,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 
 # --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
-# Requests one web process works on at once before they start their answer; more wait
-# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
-WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # An event stream ends after this long (EventSource reconnects after the `retry:` delay).
 BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
 BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
