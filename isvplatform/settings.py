@@ -32,6 +32,9 @@ def _default(name: str) -> str | None:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
 PORT = env.int("PORT", default=8000)
+# Requests one web process works on at once before they start their answer; more wait
+# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
+WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # Every absolute URL the platform sends (emails, Twilio callbacks) is built from this, never
 # from the request's Host header.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
@@ -84,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "isvplatform.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -537,3 +540,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
     "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
+
+# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
+BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
+BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
+BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
+BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)

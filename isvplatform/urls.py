@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("verify.api_stats_urls")),
     path("", include("verify.widget_api_urls")),
     path("", include("contacts.api_urls")),
+    path("", include("broadcasts.stream_urls")),
     path("", include("broadcasts.api_urls")),
 ]
 
