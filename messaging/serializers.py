@@ -335,7 +335,6 @@ class BatchSendSerializer(serializers.Serializer):
     """The batch's own shape; each item is checked on its own (`batch_items`)."""
 
     messages = serializers.ListField(
-        child=serializers.JSONField(),
         min_length=1,
         max_length=BATCH_MAX,
         help_text=f"1 to {BATCH_MAX:,} messages, each with the fields of a single send.",

@@ -28,7 +28,13 @@ from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import STATUS_RANK, Channel, Direction, Message, Status
 from messaging.segments import MAX_BODY_CHARS
-from messaging.services.common import SendRefused, check_channel, normalize_number, strip_channel
+from messaging.services.common import (
+    SendRefused,
+    check_channel,
+    normalize_number,
+    number_region,
+    strip_channel,
+)
 from messaging.services.conversations import (
     conversation_get_or_create,
     conversation_touch,
@@ -262,15 +268,30 @@ def checked_sender(tenant: Tenant, draft: Draft) -> Sender:
     return sender
 
 
+# Estimates by (channel, region, body, media, content SID): bounded, cleared when full.
+_ESTIMATES: dict[tuple, Estimate] = {}
+_ESTIMATES_MAX = 1024
+
+
 def draft_estimate(draft: Draft) -> Estimate:
-    return message_estimate(
-        tenant=None,
-        body=draft.body,
-        channel=draft.channel,
-        to=draft.to,
-        media_urls=draft.media_urls,
-        content_sid=draft.content_sid,
-    )
+    """The stored estimate of a checked draft. It depends on the recipient only through its
+    country, so the drafts of a batch mostly share one (memoised)."""
+    media = bool(draft.media_urls)
+    key = (draft.channel, number_region(draft.to), draft.body, media, draft.content_sid)
+    estimate = _ESTIMATES.get(key)
+    if estimate is None:
+        estimate = message_estimate(
+            tenant=None,
+            body=draft.body,
+            channel=draft.channel,
+            to=draft.to,
+            media_urls=draft.media_urls,
+            content_sid=draft.content_sid,
+        )
+        if len(_ESTIMATES) >= _ESTIMATES_MAX:
+            _ESTIMATES.clear()
+        _ESTIMATES[key] = estimate
+    return estimate
 
 
 def message_send(
