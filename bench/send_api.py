@@ -14,7 +14,8 @@ Python: a server with N worker processes multiplies them (up to the database's s
 
 Nothing is delivered: Celery's broker is a filesystem transport in the bench's own directory
 (no worker reads it), so enqueueing on commit costs one file per task, as a publish to a
-broker would cost a round trip. The cache (throttle, remembered senders) is Redis database 9
+broker would cost a round trip; the last line compares a batch's 1,000 publishes with its
+one fan-out task. The cache (throttle, remembered senders) is Redis database 9
 at 127.0.0.1:6379 (BENCH_REDIS_URL; "none" for the file cache of a machine without Redis).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/isv_bench_send \\
@@ -184,6 +185,23 @@ def queries_of(raw_key: str, path: str, body) -> int:
     return len(queries)
 
 
+def enqueue_costs(count: int = BATCH_SIZE) -> tuple[float, float]:
+    """Publishing a batch's send tasks one by one against one fan-out task (ms), on the
+    bench's broker: why a batch enqueues `messaging.send_many`."""
+    import uuid
+
+    from messaging import enqueue
+
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    started = time.perf_counter()
+    for message_id in ids:
+        enqueue._delay(enqueue.SEND, message_id)
+    one_by_one = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    enqueue._delay(enqueue.SEND_MANY, ids)
+    return one_by_one, (time.perf_counter() - started) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sends", type=int, default=4000)
@@ -242,6 +260,9 @@ def main() -> int:
               f"(target >= {TARGET_BATCH_PER_S:,}/s)")  # fmt: skip
         if batch_rate < TARGET_BATCH_PER_S:
             problems.append(f"batches: {batch_rate:,.0f} messages/s is under the target")
+        one_by_one, fan_out = enqueue_costs()
+        print(f"enqueueing {BATCH_SIZE:,} sends: {one_by_one:,.0f} ms as {BATCH_SIZE:,} tasks, "
+              f"{fan_out:.1f} ms as one fan-out task")  # fmt: skip
 
     from messaging.models import Message
 

@@ -1,7 +1,7 @@
 """Messaging: SMS and WhatsApp for tenants. What lives where:
 
-- Writes: `services/` (a package; its docstring lists the rooms: sending, senders,
-  estimates, dispatch, opt-outs, conversations, keyword replies); status callbacks in
+- Writes: `services/` (a package; its docstring lists the rooms: sending, batches, senders
+  and the sender cache, estimates, dispatch, opt-outs, conversations, keyword replies); status callbacks in
   `statuses`; inbound messages and keywords in `inbound`, who answers a keyword in
   `keywords`; real prices in `prices`, inbound media in `media`.
 - Reads: `selectors`. Estimates' tables: `pricing`, `segments`.

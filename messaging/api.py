@@ -154,8 +154,9 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         summary="Send a message",
         description="Validates everything first (E.164, 1,600 characters, opt-outs, the 10DLC "
         "gate, WhatsApp's 24-hour window, a sender) and answers 201 with the message queued; "
-        "statuses follow. A WhatsApp template goes by `template` (an approved template's id) "
-        "with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
+        "statuses follow, and `conversation_id` is set once its send task runs (a reply in a "
+        "conversation has it at once). A WhatsApp template goes by `template` (an approved "
+        "template's id) with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
         "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
         "`template_not_approved`, `no_sender` or `no_twilio_account`.",
         request=MessageCreateSerializer,

@@ -24,7 +24,12 @@ def _with_address_names(fields: dict) -> dict:
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    conversation_id = serializers.UUIDField(
+        read_only=True,
+        allow_null=True,
+        help_text="The thread; null until the send task of an API, batch or broadcast send "
+        "has run (a portal send or a reply has it at once).",
+    )
     template_id = serializers.UUIDField(
         read_only=True, allow_null=True, help_text="The WhatsApp template sent, if any."
     )

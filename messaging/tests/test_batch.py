@@ -168,3 +168,33 @@ def test_a_batch_resolves_its_sender_once_with_a_cold_cache(accounted, key_api, 
     settings.MESSAGING_SENDER_CACHE_SECONDS = 0
     post_batch(key_api, [{"to": HANDSET, "body": "marks the key used"}])
     assert _queries(key_api, 10, 300) == _queries(key_api, 300, 400)
+
+
+def test_whatsapp_items_need_the_window_open_with_their_sender(accounted, key_api):
+    from django.utils import timezone
+
+    from messaging.tests.factories import ConversationFactory
+
+    accounted.number.whatsapp_enabled = True
+    accounted.number.save(update_fields=["whatsapp_enabled"])
+    ours = accounted.number.phone_number
+    ConversationFactory(
+        tenant=accounted.tenant,
+        channel="whatsapp",
+        contact_number=HANDSET,
+        our_number=ours,
+        last_inbound_at=timezone.now(),
+    )
+    response = post_batch(
+        key_api,
+        [
+            {"to": HANDSET, "channel": "whatsapp", "body": "Your order ships today"},
+            {"to": "+16285550112", "channel": "whatsapp", "body": "Hello"},
+        ],
+    )
+    first, second = response.json()["results"]
+    assert first["status"] == "queued"
+    assert (second["status"], second["code"]) == ("refused", "whatsapp_window_closed")
+    assert list(second["errors"]) == ["template"]
+    message = Message.objects.get(pk=first["id"])
+    assert (message.channel, message.from_number) == ("whatsapp", ours)
