@@ -239,13 +239,12 @@ def _create_queued(tenant: Tenant, message: Message, sender: Sender) -> None:
         enqueue.send_message(str(message.pk))
         return
     with transaction.atomic():
-        if message.origin in THREADED_AT_ONCE:
-            message.conversation = conversation_get_or_create(
-                tenant_id=tenant.pk,
-                channel=message.channel,
-                contact_number=message.to_number,
-                our_number=thread_number_for(tenant, message.channel, message.to_number, sender),
-            )
+        message.conversation = conversation_get_or_create(
+            tenant_id=tenant.pk,
+            channel=message.channel,
+            contact_number=message.to_number,
+            our_number=thread_number_for(tenant, message.channel, message.to_number, sender),
+        )
         message.save(force_insert=True)
         conversation_touch(message.conversation, message)
         enqueue.send_message(str(message.pk))
