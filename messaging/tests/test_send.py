@@ -286,6 +286,18 @@ def test_a_single_send_costs_three_queries_once_its_sender_is_known(
     assert response.json()["conversation_id"] is None
 
 
+def test_a_single_send_resolving_its_sender_costs_seven_queries(
+    accounted, key_api, settings, django_assert_max_num_queries
+):
+    """Without a remembered sender: the key, the subaccount, the opt-out, the messaging
+    service, the primary number, its toll-free verification and the insert."""
+    settings.MESSAGING_SENDER_CACHE_SECONDS = 0
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+    with django_assert_max_num_queries(7):
+        assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+
+
 def test_the_send_task_threads_an_api_send(accounted, key_api):
     from messaging.services import message_thread
 
