@@ -158,13 +158,15 @@ def run_clients(raw_key: str, path: str, clients: int, requests: int, payload) -
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu_ms = (time.process_time() - cpu_started) * 1000
     if failures:
         sys.exit(f"{path} failed {len(failures)} times, e.g. {failures[0]}")
-    return {"latencies": latencies, "wall": wall, "count": per_client * clients}
+    count = per_client * clients
+    return {"latencies": latencies, "wall": wall, "count": count, "cpu_ms": cpu_ms / count}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -235,12 +237,16 @@ def main() -> int:
     trivial_rate = trivial_run["count"] / trivial_run["wall"]
     send_rate = sends["count"] / sends["wall"]
     p50, p95, p99 = (percentile(sends["latencies"], q) for q in (0.50, 0.95, 0.99))
+    queries_of(raw_key, "/api/v1/messages", {"to": recipient(9998), "body": "q"})  # warm
     send_queries = queries_of(raw_key, "/api/v1/messages", {"to": recipient(9999), "body": "q"})
     print(f"trivial view, {args.clients} clients: {trivial_rate:,.0f} requests/s, p50 "
-          f"{percentile(trivial_run['latencies'], 0.5):.1f} ms")  # fmt: skip
+          f"{percentile(trivial_run['latencies'], 0.5):.1f} ms, "
+          f"{trivial_run['cpu_ms']:.2f} ms of CPU per request")  # fmt: skip
     print(f"single sends, {args.clients} clients x{sends['count']:,}: {send_rate:,.0f} sends/s "
           f"({send_rate / trivial_rate:.2f} of the trivial view), p50 {p50:.1f} ms, p95 "
-          f"{p95:.1f} ms, p99 {p99:.1f} ms; {send_queries} queries per send "
+          f"{p95:.1f} ms, p99 {p99:.1f} ms; {sends['cpu_ms']:.2f} ms of CPU per send "
+          f"({sends['cpu_ms'] / trivial_run['cpu_ms']:.1f}x the trivial view's); "
+          f"{send_queries} queries per send with its sender remembered "
           f"(target >= {TARGET_SENDS_PER_S}/s, p99 <= {TARGET_P99_MS:.0f} ms)")  # fmt: skip
     if send_rate < TARGET_SENDS_PER_S:
         problems.append(f"single sends: {send_rate:,.0f}/s is under the target")
@@ -255,7 +261,8 @@ def main() -> int:
         )
         print(f"batches of {BATCH_SIZE:,}, 1 client x{batches['count']}: {batch_rate:,.0f} "
               f"messages/s ({batch_rate / trivial_rate:.2f}x the trivial view's requests/s), "
-              f"p50 {percentile(batches['latencies'], 0.5):.0f} ms per batch; "
+              f"p50 {percentile(batches['latencies'], 0.5):.0f} ms per batch, "
+              f"{batches['cpu_ms'] / BATCH_SIZE:.3f} ms of CPU per message; "
               f"{batch_queries} queries per batch "
               f"(target >= {TARGET_BATCH_PER_S:,}/s)")  # fmt: skip
         if batch_rate < TARGET_BATCH_PER_S:

@@ -25,3 +25,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "isvplatform.testing.secretsapp"]
 SANDBOX_CALLBACKS_INPROCESS = True
 SANDBOX_STRICT_PARAMS = True  # unknown Twilio parameters fail the test (typos)
 TWILIO_A2P_REQUESTS_PER_SECOND = 0  # no pacing sleeps in tests
+# Sends resolve their sender every time, as a test that edits a number or registration with
+# a queryset update (no signal) expects; the sender cache's own tests turn it on.
+MESSAGING_SENDER_CACHE_SECONDS = 0

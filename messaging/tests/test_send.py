@@ -273,8 +273,13 @@ def test_messages_go_through_each_tenants_own_subaccount(on_commit, provisioned,
     assert theirs.account_sid == other.sub.sid
 
 
+@pytest.fixture
+def sender_cache(settings):
+    settings.MESSAGING_SENDER_CACHE_SECONDS = 10
+
+
 def test_a_single_send_costs_three_queries_once_its_sender_is_known(
-    accounted, key_api, django_assert_max_num_queries
+    accounted, key_api, sender_cache, django_assert_max_num_queries
 ):
     """The API key, the recipient's opt-out and the insert: the account, sender and 10DLC
     gate are remembered from the send before, the conversation is the send task's."""
@@ -287,11 +292,10 @@ def test_a_single_send_costs_three_queries_once_its_sender_is_known(
 
 
 def test_a_single_send_resolving_its_sender_costs_seven_queries(
-    accounted, key_api, settings, django_assert_max_num_queries
+    accounted, key_api, django_assert_max_num_queries
 ):
     """Without a remembered sender: the key, the subaccount, the opt-out, the messaging
     service, the primary number, its toll-free verification and the insert."""
-    settings.MESSAGING_SENDER_CACHE_SECONDS = 0
     payload = {"to": HANDSET, "body": "Your table is ready"}
     assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
     with django_assert_max_num_queries(7):
@@ -315,7 +319,9 @@ def test_the_send_task_threads_an_api_send(accounted, key_api):
     assert Conversation.objects.count() == 1
 
 
-def test_a_remembered_sender_is_forgotten_when_its_verification_changes(accounted, key_api):
+def test_a_remembered_sender_is_forgotten_when_its_verification_changes(
+    accounted, key_api, sender_cache
+):
     from compliance.models import TollFreeVerification
 
     payload = {"to": HANDSET, "body": "Your table is ready"}
@@ -328,7 +334,9 @@ def test_a_remembered_sender_is_forgotten_when_its_verification_changes(accounte
     assert "toll-free" in refused.json()["error"]["fields"]["from"][0]
 
 
-def test_a_remembered_sender_is_forgotten_when_the_subaccount_is_suspended(accounted, key_api):
+def test_a_remembered_sender_is_forgotten_when_the_subaccount_is_suspended(
+    accounted, key_api, sender_cache
+):
     payload = {"to": HANDSET, "body": "Your table is ready"}
     assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
     accounted.sub.status = "suspended"
