@@ -83,11 +83,11 @@ def seed() -> str:
     """One tenant with an active subaccount and a verified toll-free number; its API key."""
     import secrets
 
-    from django.core.cache import cache
     from django.db import connection
 
     from compliance.models import ReviewStatus, TollFreeVerification
     from messaging.models import Conversation, Message
+    from messaging.services.sender_cache import forget_senders
     from provisioning.models import PhoneNumber, TwilioSubaccount
     from tenants.models import Tenant
     from tenants.services import Actor, api_key_create
@@ -95,7 +95,6 @@ def seed() -> str:
     with connection.cursor() as cursor:
         tables = (Conversation._meta.db_table, Message._meta.db_table)
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-    cache.clear()
     tenant, _ = Tenant.objects.get_or_create(slug=TENANT_SLUG, defaults={"name": "Bench Send"})
     sub = TwilioSubaccount.objects.filter(tenant=tenant).first() or TwilioSubaccount.objects.create(
         tenant=tenant,
@@ -121,6 +120,7 @@ def seed() -> str:
             status=ReviewStatus.APPROVED,
             raw_status="TWILIO_APPROVED",
         )
+    forget_senders(tenant.pk)  # the cache is shared: only the bench tenant's entry goes
     return api_key_create(tenant=tenant, name="bench", actor=Actor.system())[1]
 
 
