@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from content.models import MessageTemplate
 from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import Channel, Conversation, Message, OptOut
@@ -36,7 +37,7 @@ from messaging.services.sending import (
     opted_out_refusal,
     queued_message,
 )
-from messaging.services.template_sends import window_closed_refusal
+from messaging.services.template_sends import template_for_send, window_closed_refusal
 from provisioning.accounts import TenantAccount
 from tenants.models import Tenant
 from tenants.services import Actor
@@ -81,7 +82,28 @@ def refusal_result(index: int, err: ValidationError) -> BatchResult:
     return BatchResult(index, code="invalid", message_text=text, errors=fields)
 
 
-def _draft(tenant: Tenant, item: Mapping[str, Any]) -> Draft:
+class _Templates:
+    """`template_for_send` once per distinct template of the batch (refusals included)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], MessageTemplate | ValidationError | None] = {}
+
+    def __call__(self, tenant: Tenant, *, template_id: str, content_sid: str):
+        key = (template_id, content_sid)
+        if key not in self.found:
+            try:
+                self.found[key] = template_for_send(
+                    tenant, template_id=template_id, content_sid=content_sid
+                )
+            except ValidationError as err:
+                self.found[key] = err
+        found = self.found[key]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+
+def _draft(tenant: Tenant, item: Mapping[str, Any], templates: _Templates) -> Draft:
     draft = clean_draft(
         channel=item.get("channel", Channel.SMS),
         to=item.get("to", ""),
@@ -92,7 +114,7 @@ def _draft(tenant: Tenant, item: Mapping[str, Any]) -> Draft:
         content_variables=item.get("content_variables") or {},
         template_id=str(item.get("template") or ""),
     )
-    return apply_template(tenant, draft, item.get("variables") or {})
+    return apply_template(tenant, draft, item.get("variables") or {}, templates)
 
 
 class _Senders:
@@ -227,11 +249,12 @@ def message_send_batch(
     ValidationError its shape check already raised."""
     results: list[BatchResult] = []
     drafts: dict[int, Draft] = {}
+    templates = _Templates()
     for index, item in enumerate(items):
         try:
             if isinstance(item, ValidationError):
                 raise item
-            drafts[index] = _draft(tenant, item)
+            drafts[index] = _draft(tenant, item, templates)
         except ValidationError as err:
             results.append(refusal_result(index, err))
     passed, refused = _checked(tenant, drafts)

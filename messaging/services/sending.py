@@ -15,7 +15,7 @@ put into its conversation by its send task (`conversations.message_thread`), not
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from content.models import MessageTemplate
 from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import STATUS_RANK, Channel, Direction, Message, Status
@@ -146,12 +147,16 @@ def clean_draft(
     )
 
 
-def apply_template(tenant: Tenant, draft: Draft, variables: Mapping[str, Any] | None) -> Draft:
+def apply_template(
+    tenant: Tenant,
+    draft: Draft,
+    variables: Mapping[str, Any] | None,
+    find: Callable[..., MessageTemplate | None] = template_for_send,
+) -> Draft:
     """The draft with its template's content SID and checked variables (and the template's id,
-    for a content SID the platform knows as a template)."""
-    template = template_for_send(
-        tenant, template_id=draft.template_id, content_sid=draft.content_sid
-    )
+    for a content SID the platform knows as a template). `find` is `template_for_send` or a
+    batch's memo of it."""
+    template = find(tenant, template_id=draft.template_id, content_sid=draft.content_sid)
     if template is None:
         return draft
     field_name = "variables" if draft.template_id else "content_variables"

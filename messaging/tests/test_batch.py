@@ -198,3 +198,36 @@ def test_whatsapp_items_need_the_window_open_with_their_sender(accounted, key_ap
     assert list(second["errors"]) == ["template"]
     message = Message.objects.get(pk=first["id"])
     assert (message.channel, message.from_number) == ("whatsapp", ours)
+
+
+def _template_batch(tenant, count: int, start: int) -> list[dict]:
+    from content.tests.factories import ApprovedTemplateFactory
+
+    template = ApprovedTemplateFactory(tenant=tenant)
+    return [
+        {
+            "to": n,
+            "channel": "whatsapp",
+            "template": str(template.pk),
+            "variables": {"1": "Ana", "2": f"A-{i}"},
+        }
+        for i, n in enumerate(handsets(count, start))
+    ]
+
+
+def test_a_template_batch_looks_its_template_up_once(accounted, key_api):
+    accounted.number.whatsapp_enabled = True
+    accounted.number.save(update_fields=["whatsapp_enabled"])
+    post_batch(key_api, [{"to": HANDSET, "body": "marks the key used"}])
+    counts = []
+    for count, start in ((3, 300), (60, 400)):
+        messages = _template_batch(accounted.tenant, count, start)
+        messages.append({**messages[0], "variables": {"1": "Ana"}})
+        with CaptureQueriesContext(connection) as queries:
+            body = post_batch(key_api, messages).json()
+        assert (body["queued"], body["refused"]) == (count, 1)
+        assert list(body["results"][-1]["errors"]) == ["variables"]
+        counts.append(sum(1 for q in queries if not q["sql"].startswith("INSERT")))
+    assert counts[0] == counts[1]
+    sent = Message.objects.filter(to_number=handsets(1, 400)[0]).get()
+    assert (sent.channel, sent.content_variables) == ("whatsapp", {"1": "Ana", "2": "A-0"})
