@@ -359,6 +359,9 @@ MESSAGING_OUTBOX_SWEEP_SECONDS = env.int("MESSAGING_OUTBOX_SWEEP_SECONDS", defau
 # The reconciler fetches messages whose status has not moved for this long (lost callbacks).
 MESSAGING_RECONCILE_AFTER_SECONDS = env.int("MESSAGING_RECONCILE_AFTER_SECONDS", default=900)
 MESSAGING_SEND_MAX_RETRIES = env.int("MESSAGING_SEND_MAX_RETRIES", default=8)
+# How long a send remembers the tenant's resolved account, sender and 10DLC gate verdict
+# (saves to those rows forget it at once; 0 resolves them on every send).
+MESSAGING_SENDER_CACHE_SECONDS = env.int("MESSAGING_SENDER_CACHE_SECONDS", default=10)
 # A send task's claim on a message: longer than one send with all its HTTP retries.
 MESSAGING_SEND_LEASE_SECONDS = env.int("MESSAGING_SEND_LEASE_SECONDS", default=300)
 # After a send attempt whose answer was lost, how long Twilio's message list gets to show it

@@ -28,3 +28,6 @@ TWILIO_A2P_REQUESTS_PER_SECOND = 0  # no pacing sleeps in tests
 # Event streams end at once in the suite (under WSGI a stream holds its request's thread).
 BROADCAST_STREAM_MAX_SECONDS = 1.0
 BROADCAST_STREAM_POLL_SECONDS = 0.05
+# Sends resolve their sender every time, as a test that edits a number or registration with
+# a queryset update (no signal) expects; the sender cache's own tests turn it on.
+MESSAGING_SENDER_CACHE_SECONDS = 0

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from isvplatform.api.errors import error_body
 from isvplatform.api.pagination import CursorPagination
-from isvplatform.api.schema import error_responses
+from isvplatform.api.schema import ErrorSerializer, error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from messaging import csvio
 from messaging.forms import FILTER_DATE_MAX, FILTER_DATE_MIN, message_filters
@@ -32,20 +32,27 @@ from messaging.selectors import (
     message_timeline,
 )
 from messaging.serializers import (
+    BatchResultSerializer,
+    BatchSendSerializer,
     ConversationSerializer,
     EstimateResultSerializer,
     EstimateSerializer,
+    MessageBatchSerializer,
     MessageCreateSerializer,
     MessageDetailSerializer,
     MessageSerializer,
     ReplySerializer,
     SendErrorSerializer,
+    batch_items,
+    message_data,
 )
 from messaging.services import (
+    BATCH_MAX,
     SendRefused,
     conversation_mark_read,
     message_estimate,
     message_send,
+    message_send_batch,
 )
 from tenants.models import Membership
 
@@ -69,6 +76,13 @@ MESSAGE_FILTERS = [
     OpenApiParameter("date_to", OpenApiTypes.DATE, description=_DATES),
     OpenApiParameter("q", {"type": "string", "maxLength": 200}, description="Text in the body."),
 ]
+
+
+TOO_LARGE = OpenApiResponse(
+    ErrorSerializer,
+    description="The body is larger than the server reads (`DATA_UPLOAD_MAX_MEMORY_SIZE`, "
+    "2.5 MB by default): send fewer or shorter messages per batch.",
+)
 
 
 def refused(err: SendRefused) -> Response:
@@ -109,7 +123,7 @@ def _send(view: TenantAPIView, data: dict, **defaults) -> Response:
         )
     except SendRefused as err:
         return refused(err)
-    return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+    return Response(message_data(message), status=status.HTTP_201_CREATED)
 
 
 # --- messages ---------------------------------------------------------------------------
@@ -140,8 +154,9 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         summary="Send a message",
         description="Validates everything first (E.164, 1,600 characters, opt-outs, the 10DLC "
         "gate, WhatsApp's 24-hour window, a sender) and answers 201 with the message queued; "
-        "statuses follow. A WhatsApp template goes by `template` (an approved template's id) "
-        "with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
+        "statuses follow, and `conversation_id` is set once its send task runs (a reply in a "
+        "conversation has it at once). A WhatsApp template goes by `template` (an approved "
+        "template's id) with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
         "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
         "`template_not_approved`, `no_sender` or `no_twilio_account`.",
         request=MessageCreateSerializer,
@@ -153,6 +168,46 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
             serializer = MessageCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             return _send(self, serializer.validated_data)
+
+        return idempotent(request, self.tenant, handler)
+
+
+@extend_schema(tags=["messages"])
+class MessageBatchView(TenantAPIView):
+    """Many sends in one request, each checked and answered on its own."""
+
+    @extend_schema(
+        operation_id="messages_batch_create",
+        summary="Send a batch of messages",
+        description=f"Up to {BATCH_MAX:,} messages, each with the fields of a single send and "
+        "checked as one (E.164, length, template, opt-outs, sender, the 10DLC gate, "
+        "WhatsApp's window). Answers 200 whenever the batch itself is well formed, with one "
+        "result per item in request order: `queued` with the message's `id`, or `refused` "
+        "with the single send's `code` (`invalid` for bad input), `message` and `errors` by "
+        "field. The queued ones are stored together and sent by the worker; each gets its "
+        "conversation when its send task runs. More items, or none, is a 400 naming "
+        "`messages`. An `Idempotency-Key` covers the whole batch: a replay answers the same "
+        "results and stores nothing.",
+        request=MessageBatchSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={200: BatchResultSerializer, **error_responses(400, 409), 413: TOO_LARGE},
+    )
+    def post(self, request):
+        def handler() -> Response:
+            serializer = BatchSendSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            results = message_send_batch(
+                tenant=self.tenant,
+                items=batch_items(serializer.validated_data["messages"]),
+                actor=self.actor,
+            )
+            queued = sum(1 for r in results if r.queued)
+            body = {
+                "queued": queued,
+                "refused": len(results) - queued,
+                "results": [r.as_dict() for r in results],
+            }
+            return Response(body, status=status.HTTP_200_OK)
 
         return idempotent(request, self.tenant, handler)
 

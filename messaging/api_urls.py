@@ -4,6 +4,7 @@ from messaging import api, api_optouts
 
 urlpatterns = [
     path("messages", api.MessageListView.as_view(), name="api-messages"),
+    path("messages/batch", api.MessageBatchView.as_view(), name="api-messages-batch"),
     path("messages/estimate", api.MessageEstimateView.as_view(), name="api-messages-estimate"),
     path("messages/export", api.MessageExportView.as_view(), name="api-messages-export"),
     path("messages/<uuid:id>", api.MessageDetailView.as_view(), name="api-message"),

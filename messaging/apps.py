@@ -8,3 +8,6 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the tasks by name in every process, for `messaging.enqueue`.
         from messaging import tasks  # noqa: F401
+        from messaging.services.sender_cache import connect_invalidation
+
+        connect_invalidation()

@@ -11,17 +11,25 @@ from django.db import transaction
 from isvplatform.celery import app
 
 SEND = "messaging.send"
+SEND_MANY = "messaging.send_many"
 FETCH_MEDIA = "messaging.fetch_media"
 FETCH_PRICE = "messaging.fetch_price"
 
 
-def _delay(name: str, *args: str) -> None:
+def _delay(name: str, *args: object) -> None:
     app.tasks[name].delay(*args)
 
 
 def send_message(message_id: str) -> None:
     """Hand a queued message to Twilio after the commit (the outbox; the sweeper backs it up)."""
     transaction.on_commit(lambda: _delay(SEND, message_id))
+
+
+def send_messages(message_ids: list[str]) -> None:
+    """Hand a batch of queued messages to Twilio after the commit: one fan-out task that
+    enqueues each message's send task (one publish per batch, not per message)."""
+    if message_ids:
+        transaction.on_commit(lambda: _delay(SEND_MANY, message_ids))
 
 
 def fetch_inbound_media(message_id: str) -> None:

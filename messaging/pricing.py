@@ -5,6 +5,7 @@ flat rate. The estimate is for people deciding whether to shorten a message, not
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 import phonenumbers
 
@@ -21,6 +22,7 @@ WHATSAPP_SESSION_MESSAGE = Decimal("0.0050")
 WHATSAPP_TEMPLATE_MESSAGE = Decimal("0.0300")
 
 
+@lru_cache(maxsize=4096)
 def _country(number: str) -> str:
     try:
         return phonenumbers.region_code_for_number(phonenumbers.parse(number, None)) or ""

@@ -1,5 +1,7 @@
 """API shapes of messaging: input serializers only check shape, services decide validity."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
@@ -10,6 +12,7 @@ from isvplatform.api.serializers import E164Field, column_length
 from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
+from messaging.services.batch import BATCH_MAX
 
 
 def _with_address_names(fields: dict) -> dict:
@@ -21,7 +24,12 @@ def _with_address_names(fields: dict) -> dict:
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
+    conversation_id = serializers.UUIDField(
+        read_only=True,
+        allow_null=True,
+        help_text="The thread; null until the send task of an API, batch or broadcast send "
+        "has run (a portal send or a reply has it at once).",
+    )
     template_id = serializers.UUIDField(
         read_only=True, allow_null=True, help_text="The WhatsApp template sent, if any."
     )
@@ -72,6 +80,19 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         return _with_address_names(super().get_fields())
+
+
+@cache
+def _message_prototype() -> MessageSerializer:
+    serializer = MessageSerializer()
+    serializer.fields  # noqa: B018 (built once, read-only afterwards)
+    return serializer
+
+
+def message_data(message: Message) -> dict:
+    """`MessageSerializer(message).data`, from fields built once per process: building its
+    36 fields again for every send cost more than the send's queries."""
+    return _message_prototype().to_representation(message)
 
 
 class MediaSerializer(serializers.ModelSerializer):
@@ -308,3 +329,87 @@ class ConsentEventSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "channel", "action", "source", "keyword", "reason",
                   "actor_label", "message_id", "created_at"]  # fmt: skip
         read_only_fields = fields
+
+
+# --- batches ----------------------------------------------------------------------------
+
+BATCH_ITEM_STATUSES = [("queued", "Queued"), ("refused", "Refused")]
+
+
+class BatchSendSerializer(serializers.Serializer):
+    """The batch's own shape; each item is checked on its own (`batch_items`)."""
+
+    messages = serializers.ListField(
+        min_length=1,
+        max_length=BATCH_MAX,
+        help_text=f"1 to {BATCH_MAX:,} messages, each with the fields of a single send.",
+    )
+
+
+class MessageBatchSerializer(serializers.Serializer):
+    """A batch of sends (the schema's view: each item is checked as a single send)."""
+
+    messages = serializers.ListField(
+        child=MessageCreateSerializer(),
+        min_length=1,
+        max_length=BATCH_MAX,
+        help_text=f"1 to {BATCH_MAX:,} messages, each with the fields of a single send. An "
+        "item that is not such an object is refused in its own result.",
+    )
+
+
+def _flat_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field": [...]} ("content_variables.x" for nesting)."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(_flat_errors(value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}"))
+        return flat
+    if isinstance(detail, list) and any(isinstance(d, dict | list) for d in detail):
+        flat = {}
+        for position, value in enumerate(detail):
+            flat.update(_flat_errors(value, f"{prefix}.{position}"))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}
+
+
+def batch_items(raw_items: list) -> list[dict | DjangoValidationError]:
+    """Each item through the single send's serializer (one instance for the whole batch):
+    its validated data, or its errors as a Django ValidationError."""
+    child = MessageCreateSerializer()
+    checked: list[dict | DjangoValidationError] = []
+    for item in raw_items:
+        if not isinstance(item, dict):
+            checked.append(
+                DjangoValidationError("Each message is an object with the fields of a send.")
+            )
+            continue
+        try:
+            checked.append(child.run_validation(item))
+        except serializers.ValidationError as err:
+            checked.append(DjangoValidationError(_flat_errors(err.detail)))
+    return checked
+
+
+class BatchItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in `messages`, from 0.")
+    status = serializers.ChoiceField(choices=BATCH_ITEM_STATUSES)
+    id = serializers.UUIDField(required=False, help_text="The queued message (when queued).")
+    code = serializers.CharField(
+        required=False,
+        help_text="Why it was refused: `invalid`, or a single send's refusal code such as "
+        "`recipient_opted_out`.",
+    )
+    message = serializers.CharField(required=False, help_text="The refusal in a sentence.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="The refused item's fields and what is wrong with each.",
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    queued = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BatchItemResultSerializer(many=True, help_text="One per item, in request order.")

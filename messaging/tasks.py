@@ -43,6 +43,14 @@ def send_message_task(self, message_id: str) -> str:
         raise self.retry(countdown=send_backoff(self.request.retries), exc=err)
 
 
+@shared_task(name="messaging.send_many", acks_late=True)
+def send_messages_task(message_ids: list[str]) -> int:
+    """Fan a stored batch out into one send task per message (each idempotent on its own)."""
+    for message_id in message_ids:
+        send_message_task.delay(message_id)
+    return len(message_ids)
+
+
 @shared_task(bind=True, name="messaging.fetch_media", max_retries=6, acks_late=True)
 def fetch_inbound_media_task(self, message_id: str) -> int:
     try:

@@ -2,6 +2,8 @@
 
 What lives where:
 - `sending`: `message_send`, its checks one step each, and the outbox (store, enqueue).
+- `batch`: `message_send_batch`, many sends checked per item and stored in one insert.
+- `sender_cache`: the account, sender and 10DLC verdict a send passed, kept a few seconds.
 - `template_sends`: the WhatsApp template a send names (approved, not paused or disabled),
   its variables, the approved templates a closed-window refusal lists, the picker's preview.
 - `senders`: which messaging service or number a message goes out from.
@@ -12,7 +14,8 @@ What lives where:
 - `doubt`: exactly-once, finding at Twilio a send whose answer was lost (body, media or
   template) since its first attempt in doubt.
 - `optouts`: STOP and START, opt-outs by hand or import, the consent ledger.
-- `conversations`: threads, their unread counts and the WhatsApp 24-hour window.
+- `conversations`: threads, their unread counts and the WhatsApp 24-hour window; the send
+  task threads API, batch and broadcast sends (`message_thread`).
 - `keyword_replies`: the STOP/START/HELP texts and storing a reply sent as TwiML (whether
   Twilio or the platform answers is `messaging.keywords`).
 - `common`: `SendRefused`, addresses (E.164, `whatsapp:`), failing an unsent message.
@@ -22,6 +25,7 @@ these; these enqueue through `messaging.enqueue`. The public names are re-export
 `from messaging import services` keeps working.
 """
 
+from messaging.services.batch import BATCH_MAX, BatchResult, message_send_batch
 from messaging.services.common import (
     OPTED_OUT_CODE,
     WHATSAPP_PREFIX,
@@ -35,6 +39,7 @@ from messaging.services.conversations import (
     conversation_get_or_create,
     conversation_mark_read,
     conversation_touch,
+    message_thread,
     whatsapp_window_closes_at,
 )
 from messaging.services.dispatch import (
@@ -69,11 +74,13 @@ from messaging.services.senders import Sender, select_sender
 from messaging.services.sending import MAX_MEDIA, message_send
 
 __all__ = [
+    "BATCH_MAX",
     "MAX_MEDIA",
     "MAX_RECONCILES",
     "OPTED_OUT_CODE",
     "WHATSAPP_PREFIX",
     "WHATSAPP_WINDOW",
+    "BatchResult",
     "DispatchResult",
     "Estimate",
     "ImportResult",
@@ -91,7 +98,9 @@ __all__ = [
     "message_estimate",
     "message_fail_after_retries",
     "message_send",
+    "message_send_batch",
     "message_settle_unknown",
+    "message_thread",
     "messages_to_sweep",
     "messaging_settings_for",
     "messaging_settings_update",

@@ -1,6 +1,7 @@
 """What every part of messaging's services shares: the refusal error, addresses, failing a
 message before it reached Twilio, and reading Twilio's error codes."""
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -32,8 +33,11 @@ class SendRefused(ValidationError):
         super().__init__({field_name: [message]} if field_name else message, code=reason)
 
 
+CHANNELS = frozenset(Channel.values)  # `Channel.values` builds its list on every read
+
+
 def check_channel(channel: str) -> None:
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise ValidationError({"channel": f"Choose one of {', '.join(Channel.values)}."})
 
 
@@ -49,17 +53,34 @@ def twilio_address(channel: str, number: str) -> str:
     return f"{WHATSAPP_PREFIX}{number}" if channel == Channel.WHATSAPP and number else number
 
 
+@lru_cache(maxsize=4096)
+def _e164(value: str) -> tuple[str | None, str]:
+    """(the number in E.164, its region): "" when it doesn't parse, None when it isn't a
+    valid number. Remembered, as a send's checks and its estimate read the same number, and
+    the region comes out of the validity check anyway (a pure function)."""
+    try:
+        parsed = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        return "", ""
+    region = phonenumbers.region_code_for_number(parsed) or ""
+    if not phonenumbers.is_valid_number_for_region(parsed, region):
+        return None, ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), region
+
+
 def normalize_number(value: str, field_name: str = "to") -> str:
     """E.164 through phonenumbers; national US numbers are read as such."""
-    try:
-        parsed = phonenumbers.parse((value or "").strip(), "US")
-    except phonenumbers.NumberParseException as err:
-        raise ValidationError(
-            {field_name: "Enter the number in E.164 format, like +14155550123."}
-        ) from err
-    if not phonenumbers.is_valid_number(parsed):
+    number = _e164((value or "").strip())[0]
+    if number == "":
+        raise ValidationError({field_name: "Enter the number in E.164 format, like +14155550123."})
+    if number is None:
         raise ValidationError({field_name: f"{value} is not a valid phone number."})
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return number
+
+
+def number_region(number: str) -> str:
+    """The region (e.g. "US") of a valid number, "" otherwise."""
+    return _e164((number or "").strip())[1]
 
 
 def parse_error_code(raw: Any) -> int | None:

@@ -29,8 +29,12 @@ def conversation_get_or_create(
 def thread_number_for(tenant: Tenant, channel: str, contact: str, sender: Sender) -> str:
     """The tenant's number a thread runs on; for service sends, the number already in use
     with this contact (sticky sender), else the primary number."""
-    if sender.from_number:
-        return sender.from_number
+    return _thread_number(tenant, channel, contact, sender.from_number)
+
+
+def _thread_number(tenant: Tenant, channel: str, contact: str, from_number: str) -> str:
+    if from_number:
+        return from_number
     existing = (
         Conversation.objects.for_tenant(tenant)
         .filter(channel=channel, contact_number=contact)
@@ -42,6 +46,31 @@ def thread_number_for(tenant: Tenant, channel: str, contact: str, sender: Sender
         return existing
     primary = primary_number(tenant)
     return primary.phone_number if primary else ""
+
+
+def message_thread(message_id: str) -> None:
+    """Put an outbound message into its conversation when its send left that to the task
+    (API, batch and broadcast sends answer before threading); idempotent."""
+    message = (
+        Message.objects.select_related("tenant")
+        .filter(pk=message_id, conversation__isnull=True, direction=Direction.OUTBOUND)
+        .first()
+    )
+    if message is None:
+        return
+    conversation = conversation_get_or_create(
+        tenant_id=message.tenant_id,
+        channel=message.channel,
+        contact_number=message.to_number,
+        our_number=_thread_number(
+            message.tenant, message.channel, message.to_number, message.from_number
+        ),
+    )
+    threaded = Message.objects.filter(pk=message.pk, conversation__isnull=True).update(
+        conversation=conversation
+    )
+    if threaded:
+        conversation_touch(conversation, message)
 
 
 def conversation_touch(conversation: Conversation, message: Message) -> None:

@@ -47,6 +47,7 @@ from messaging.services.common import (
     strip_channel,
     twilio_address,
 )
+from messaging.services.conversations import message_thread
 from messaging.services.optouts import is_opted_out, optout_add
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from tenants.services import Actor
@@ -300,6 +301,7 @@ def message_dispatch(message_id: str) -> DispatchResult:
     No transaction is open during a call to Twilio: a claim (token and lease, committed)
     keeps other workers off the row instead of a row lock. A STOP committed before the claim
     is seen by the re-check that follows it."""
+    message_thread(message_id)
     held = _claim(message_id)
     if held is None:
         message = Message.objects.filter(pk=message_id).first()

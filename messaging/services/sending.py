@@ -7,10 +7,15 @@ gate, the WhatsApp window (outside it only a template; the refusal lists the app
 Then the `Message` is committed and the send task enqueued on commit: a transactional
 outbox, so a crash between the two loses nothing (the sweeper re-enqueues what stayed
 queued). `dispatch` is the other half.
+
+Kept lean (the API's sends are hot): a sender that passed the account, sender and gate
+checks a moment ago is remembered (`sender_cache`), and an API, batch or broadcast send is
+put into its conversation by its send task (`conversations.message_thread`), not here.
+`batch` checks and stores many drafts with the same pieces.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,11 +24,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from content.models import MessageTemplate
 from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import STATUS_RANK, Channel, Direction, Message, Status
 from messaging.segments import MAX_BODY_CHARS
-from messaging.services.common import SendRefused, check_channel, normalize_number, strip_channel
+from messaging.services.common import (
+    SendRefused,
+    check_channel,
+    normalize_number,
+    number_region,
+    strip_channel,
+)
 from messaging.services.conversations import (
     conversation_get_or_create,
     conversation_touch,
@@ -32,6 +44,7 @@ from messaging.services.conversations import (
 )
 from messaging.services.estimates import Estimate, message_estimate
 from messaging.services.optouts import is_opted_out
+from messaging.services.sender_cache import cached_sender, remember_sender
 from messaging.services.senders import Sender, account_or_refuse, select_sender
 from messaging.services.template_sends import (
     clean_template_variables,
@@ -134,12 +147,16 @@ def clean_draft(
     )
 
 
-def _apply_template(tenant: Tenant, draft: Draft, variables: Mapping[str, Any] | None) -> Draft:
+def apply_template(
+    tenant: Tenant,
+    draft: Draft,
+    variables: Mapping[str, Any] | None,
+    find: Callable[..., MessageTemplate | None] = template_for_send,
+) -> Draft:
     """The draft with its template's content SID and checked variables (and the template's id,
-    for a content SID the platform knows as a template)."""
-    template = template_for_send(
-        tenant, template_id=draft.template_id, content_sid=draft.content_sid
-    )
+    for a content SID the platform knows as a template). `find` is `template_for_send` or a
+    batch's memo of it."""
+    template = find(tenant, template_id=draft.template_id, content_sid=draft.content_sid)
     if template is None:
         return draft
     field_name = "variables" if draft.template_id else "content_variables"
@@ -154,18 +171,22 @@ def _apply_template(tenant: Tenant, draft: Draft, variables: Mapping[str, Any] |
     )
 
 
+def opted_out_refusal(draft: Draft) -> SendRefused:
+    return SendRefused(
+        "recipient_opted_out",
+        f"{draft.to} has opted out (replied STOP) of your "
+        f"{Channel(draft.channel).label} messages; "
+        "they must reply START before you can message them again.",
+        "to",
+    )
+
+
 def _refuse_opted_out(tenant: Tenant, draft: Draft) -> None:
     if is_opted_out(tenant.pk, draft.to, draft.channel):
-        raise SendRefused(
-            "recipient_opted_out",
-            f"{draft.to} has opted out (replied STOP) of your "
-            f"{Channel(draft.channel).label} messages; "
-            "they must reply START before you can message them again.",
-            "to",
-        )
+        raise opted_out_refusal(draft)
 
 
-def _refuse_closed_window(tenant: Tenant, draft: Draft, sender: Sender) -> None:
+def refuse_closed_window(tenant: Tenant, draft: Draft, sender: Sender) -> None:
     """Outside the 24 hours after the contact last wrote, WhatsApp takes only templates."""
     if draft.channel != Channel.WHATSAPP or draft.content_sid:
         return
@@ -176,22 +197,20 @@ def _refuse_closed_window(tenant: Tenant, draft: Draft, sender: Sender) -> None:
         raise window_closed_refusal(tenant, draft.to)
 
 
-def _create_queued(
+# A person sending from the portal or replying in a thread sees the thread at once; other
+# sends (API, batch, broadcast) answer first and their send task threads them.
+THREADED_AT_ONCE = frozenset({Message.Origin.PORTAL, Message.Origin.REPLY})
+
+
+def queued_message(
     tenant: Tenant, draft: Draft, sender: Sender, estimate: Estimate, actor: Actor, origin: str
 ) -> Message:
-    """The queued row, in its conversation (call inside the transaction of the outbox)."""
+    """The queued row of a checked draft, not yet saved (single sends and batches alike)."""
     info = estimate.info
     sms = draft.channel == Channel.SMS
     now = timezone.now()
-    conversation = conversation_get_or_create(
-        tenant_id=tenant.pk,
-        channel=draft.channel,
-        contact_number=draft.to,
-        our_number=thread_number_for(tenant, draft.channel, draft.to, sender),
-    )
-    message = Message.objects.create(
+    return Message(
         tenant=tenant,
-        conversation=conversation,
         direction=Direction.OUTBOUND,
         channel=draft.channel,
         origin=origin,
@@ -215,8 +234,68 @@ def _create_queued(
         created_at=now,
         updated_at=now,
     )
-    conversation_touch(conversation, message)
-    return message
+
+
+def _create_queued(tenant: Tenant, message: Message, sender: Sender) -> None:
+    """Store the row (threaded now for a person at the portal, else by its send task) and
+    enqueue its send on commit: the outbox. A lone insert needs no transaction of its own."""
+    if message.origin not in THREADED_AT_ONCE:
+        message.save(force_insert=True)
+        enqueue.send_message(str(message.pk))
+        return
+    with transaction.atomic():
+        message.conversation = conversation_get_or_create(
+            tenant_id=tenant.pk,
+            channel=message.channel,
+            contact_number=message.to_number,
+            our_number=thread_number_for(tenant, message.channel, message.to_number, sender),
+        )
+        message.save(force_insert=True)
+        conversation_touch(message.conversation, message)
+        enqueue.send_message(str(message.pk))
+
+
+def checked_sender(tenant: Tenant, draft: Draft) -> Sender:
+    """The account, opt-out, sender and 10DLC checks, in that order; a sender that passed
+    them a moment ago is remembered (`sender_cache`), the opt-out is always read."""
+    sender = cached_sender(tenant, channel=draft.channel, to=draft.to, from_=draft.from_)
+    if sender is not None:
+        _refuse_opted_out(tenant, draft)
+        return sender
+    account = account_or_refuse(tenant)
+    _refuse_opted_out(tenant, draft)
+    sender = select_sender(
+        tenant=tenant, channel=draft.channel, to=draft.to, from_=draft.from_, account=account
+    )
+    compliance_gate(tenant, sender)
+    remember_sender(tenant, sender, from_=draft.from_)
+    return sender
+
+
+# Estimates by (channel, region, body, media, content SID): bounded, cleared when full.
+_ESTIMATES: dict[tuple, Estimate] = {}
+_ESTIMATES_MAX = 1024
+
+
+def draft_estimate(draft: Draft) -> Estimate:
+    """The stored estimate of a checked draft. It depends on the recipient only through its
+    country, so the drafts of a batch mostly share one (memoised)."""
+    media = bool(draft.media_urls)
+    key = (draft.channel, number_region(draft.to), draft.body, media, draft.content_sid)
+    estimate = _ESTIMATES.get(key)
+    if estimate is None:
+        estimate = message_estimate(
+            tenant=None,
+            body=draft.body,
+            channel=draft.channel,
+            to=draft.to,
+            media_urls=draft.media_urls,
+            content_sid=draft.content_sid,
+        )
+        if len(_ESTIMATES) >= _ESTIMATES_MAX:
+            _ESTIMATES.clear()
+        _ESTIMATES[key] = estimate
+    return estimate
 
 
 def message_send(
@@ -251,23 +330,9 @@ def message_send(
         content_variables=content_variables,
         template_id=template,
     )
-    draft = _apply_template(tenant, draft, variables)
-    account = account_or_refuse(tenant)
-    _refuse_opted_out(tenant, draft)
-    sender = select_sender(
-        tenant=tenant, channel=draft.channel, to=draft.to, from_=draft.from_, account=account
-    )
-    compliance_gate(tenant, sender)
-    _refuse_closed_window(tenant, draft, sender)
-    estimate = message_estimate(
-        tenant=None,
-        body=draft.body,
-        channel=draft.channel,
-        to=draft.to,
-        media_urls=draft.media_urls,
-        content_sid=draft.content_sid,
-    )
-    with transaction.atomic():
-        message = _create_queued(tenant, draft, sender, estimate, actor, origin)
-        enqueue.send_message(str(message.pk))
+    draft = apply_template(tenant, draft, variables)
+    sender = checked_sender(tenant, draft)
+    refuse_closed_window(tenant, draft, sender)
+    message = queued_message(tenant, draft, sender, draft_estimate(draft), actor, origin)
+    _create_queued(tenant, message, sender)
     return message

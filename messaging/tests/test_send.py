@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from isvplatform import gateway
-from messaging.models import Message, OptOut, WebhookEvent
+from messaging.models import Conversation, Message, OptOut, WebhookEvent
 from messaging.services import (
     SendRefused,
     message_dispatch,
@@ -271,3 +271,75 @@ def test_messages_go_through_each_tenants_own_subaccount(on_commit, provisioned,
     theirs.refresh_from_db()
     assert mine.account_sid == provisioned.sub.sid
     assert theirs.account_sid == other.sub.sid
+
+
+@pytest.fixture
+def sender_cache(settings):
+    settings.MESSAGING_SENDER_CACHE_SECONDS = 10
+
+
+def test_a_single_send_costs_three_queries_once_its_sender_is_known(
+    accounted, key_api, sender_cache, django_assert_max_num_queries
+):
+    """The API key, the recipient's opt-out and the insert: the account, sender and 10DLC
+    gate are remembered from the send before, the conversation is the send task's."""
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+    with django_assert_max_num_queries(3):
+        response = key_api.post("/api/v1/messages", payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["conversation_id"] is None
+
+
+def test_a_single_send_resolving_its_sender_costs_seven_queries(
+    accounted, key_api, django_assert_max_num_queries
+):
+    """Without a remembered sender: the key, the subaccount, the opt-out, the messaging
+    service, the primary number, its toll-free verification and the insert."""
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+    with django_assert_max_num_queries(7):
+        assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+
+
+def test_the_send_task_threads_an_api_send(accounted, key_api):
+    from messaging.services import message_thread
+
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    message_id = key_api.post("/api/v1/messages", payload, format="json").json()["id"]
+    message_thread(message_id)
+    message_thread(message_id)
+    message = Message.objects.get(pk=message_id)
+    conversation = message.conversation
+    assert (conversation.contact_number, conversation.our_number) == (
+        HANDSET,
+        accounted.number.phone_number,
+    )
+    assert conversation.last_message_id == message.pk
+    assert Conversation.objects.count() == 1
+
+
+def test_a_remembered_sender_is_forgotten_when_its_verification_changes(
+    accounted, key_api, sender_cache
+):
+    from compliance.models import TollFreeVerification
+
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+    verification = TollFreeVerification.objects.get(phone_number=accounted.number)
+    verification.status = "rejected"
+    verification.save()
+    refused = key_api.post("/api/v1/messages", payload, format="json")
+    assert refused.status_code == 400
+    assert "toll-free" in refused.json()["error"]["fields"]["from"][0]
+
+
+def test_a_remembered_sender_is_forgotten_when_the_subaccount_is_suspended(
+    accounted, key_api, sender_cache
+):
+    payload = {"to": HANDSET, "body": "Your table is ready"}
+    assert key_api.post("/api/v1/messages", payload, format="json").status_code == 201
+    accounted.sub.status = "suspended"
+    accounted.sub.save()
+    refused = key_api.post("/api/v1/messages", payload, format="json")
+    assert refused.json()["error"]["code"] == "no_twilio_account"
