@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from isvplatform import gateway
-from messaging import enqueue, events
+from messaging import enqueue, events, pacing
 from messaging.models import (
     ERROR_STATUSES,
     FINAL_RANK,
@@ -247,6 +247,7 @@ def record_and_apply(
         enqueue.fetch_message_price(outcome.message_id)
     if subscribed or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
+    pacing.note_status_error(outcome.message_id, error_code)
     return outcome
 
 
