@@ -61,7 +61,7 @@ return grant
 
 
 def backend() -> str:
-    """"redis" or "db": `BROADCAST_BUCKET_BACKEND`, else Redis whenever REDIS_URL is set."""
+    """ "redis" or "db": `BROADCAST_BUCKET_BACKEND`, else Redis whenever REDIS_URL is set."""
     chosen = getattr(settings, "BROADCAST_BUCKET_BACKEND", "")
     if chosen:
         return chosen

@@ -153,9 +153,9 @@ def sender_limit(
         limit = SenderLimit(key, WHATSAPP_MPS, cap, key if cap else "", "WhatsApp sender")
     elif messaging_service_sid:
         key = f"ms:{messaging_service_sid}"
-        campaign = _live_campaigns(tenant_id).filter(
-            messaging_service_sid=messaging_service_sid
-        ).first()
+        campaign = (
+            _live_campaigns(tenant_id).filter(messaging_service_sid=messaging_service_sid).first()
+        )
         limit = (
             _campaign_limit(key, campaign)
             if campaign is not None
