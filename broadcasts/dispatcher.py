@@ -23,9 +23,8 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from broadcasts import quiet_hours
-from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose
+from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose, SkipReason
 from broadcasts.models import RecipientStatus as R
-from broadcasts.models import SkipReason
 from broadcasts.services.lifecycle import broadcast_complete
 from broadcasts.services.rendering import render_for, template_variables_for
 from isvplatform import claims
