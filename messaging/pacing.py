@@ -42,7 +42,13 @@ WHATSAPP_MPS = 80.0
 LONG_CODE_MPS = 1.0
 UNVETTED_10DLC_MPS = 12.0
 # T-Mobile's daily cap per brand tier, and per trust score where no tier is known.
-TMOBILE_TIER_CAPS = {"TOP": 200_000, "HIGH_MID": 40_000, "MID": 40_000, "LOW_MID": 10_000}
+TMOBILE_TIER_CAPS = {
+    "TOP": 200_000,
+    "HIGH_MID": 40_000,
+    "MID": 40_000,
+    "LOW_MID": 10_000,
+    "LOW": 2_000,
+}
 TMOBILE_DEFAULT_CAP = 2_000
 SOLE_PROPRIETOR_CAP = 1_000
 QUEUE_OVERFLOW_CODE = 30001
