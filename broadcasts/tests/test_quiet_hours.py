@@ -1,4 +1,4 @@
-"""Quiet hours: 8:00–21:00 recipient time (TCPA), 8:00–20:00 in Florida and Oklahoma,
+"""Quiet hours: 8:00 to 21:00 recipient time (TCPA), 8:00 to 20:00 in Florida and Oklahoma,
 exact across DST changes; the dispatcher defers, never drops, and wakes on time."""
 
 import datetime as dt
