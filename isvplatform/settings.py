@@ -509,6 +509,8 @@ BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
 BROADCAST_MPS_OVERRIDE = env.float("BROADCAST_MPS_OVERRIDE", default=0.0)
 # Where the token buckets live: "redis", "db", or "" (Redis whenever REDIS_URL is set).
 BROADCAST_BUCKET_BACKEND = env("BROADCAST_BUCKET_BACKEND", default="")
+# The model of the database buckets (key, tat, day, day_count).
+BROADCAST_BUCKET_MODEL = "broadcasts.SendBucket"
 # A batch holds about this many seconds of the sender's rate, and never more recipients.
 BROADCAST_BATCH_SECONDS = env.float("BROADCAST_BATCH_SECONDS", default=2.0)
 BROADCAST_BATCH_MAX = env.int("BROADCAST_BATCH_MAX", default=100)
