@@ -150,7 +150,13 @@ class SkipReason(models.TextChoices):
     NO_ADDRESS = "no_address", "No address for the channel"
 
 
+class RecipientOutcome(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
 register_labels("broadcast_recipient_status", RecipientStatus)
+register_labels("broadcast_recipient_outcome", RecipientOutcome)
 register_labels("broadcast_skip_reason", SkipReason)
 
 
@@ -159,10 +165,34 @@ class BroadcastRecipient(TenantOwned):
     writes one row per contact of the audience in a single statement. `message` is set in
     the transaction that creates the recipient's one `Message` (exactly once)."""
 
+    # A launch writes a million rows in one statement, so the table carries only the indexes
+    # its readers need and no database-level foreign keys (each would queue a trigger per
+    # row; Django applies `on_delete` itself). The (broadcast, address) constraint leads
+    # with the broadcast, so it serves every per-broadcast query and the cascade.
     id = models.BigAutoField(primary_key=True)
-    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="recipients")
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    broadcast = models.ForeignKey(
+        Broadcast,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The contact the recipient came from; kept as a plain id if the contact is deleted later
+    # (the address is what was messaged), so deleting a contact never scans this table.
     contact = models.ForeignKey(
-        "contacts.Contact", null=True, on_delete=models.SET_NULL, related_name="+"
+        "contacts.Contact",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     address = models.CharField(max_length=254)
     status = models.CharField(
@@ -171,20 +201,37 @@ class BroadcastRecipient(TenantOwned):
     skip_reason = models.CharField(max_length=12, choices=SkipReason.choices, blank=True)
     # Quiet hours: not before this moment (the recipient's next opening), else as soon as paced.
     not_before = models.DateTimeField(null=True, blank=True)
-    message = models.OneToOneField(
+    # One message per recipient (unique where set: the rows a launch writes have none, so
+    # the index stays out of the launch's way).
+    message = models.ForeignKey(
         "messaging.Message",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="broadcast_recipient",
+        related_name="broadcast_recipients",
+        related_query_name="broadcast_recipient",
+        db_index=False,
+        db_constraint=False,
     )
+    # The message's first final status as the counters took it ("delivered" or "failed"):
+    # one conditional UPDATE on it makes a repeated or late callback count nothing.
+    outcome = models.CharField(
+        max_length=10, choices=RecipientOutcome.choices, blank=True, db_default=""
+    )
+    # When the recipient opted out (STOP) while the broadcast ran (counted once).
+    opted_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["broadcast", "address"], name="broadcastrecipient_unique_address"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message"],
+                condition=Q(message__isnull=False),
+                name="broadcastrecipient_unique_message",
+            ),
         ]
         indexes = [
             models.Index(

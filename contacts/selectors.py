@@ -2,11 +2,19 @@
 reach them)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from contacts.filters import compile_filter, normalize_tag
-from contacts.models import Audience, AudienceMember, Contact, ContactField, ContactImport
+from contacts.models import (
+    Audience,
+    AudienceMember,
+    Contact,
+    ContactField,
+    ContactImport,
+    ContactImportError,
+)
+from messaging.models import OptOut
 from tenants.models import Tenant
 
 
@@ -69,3 +77,36 @@ def audience_contacts(audience: Audience) -> QuerySet[Contact]:
 def audience_count(audience: Audience) -> int:
     """How many contacts the audience holds right now."""
     return audience_contacts(audience).count()
+
+
+def with_opt_outs(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Contacts annotated with whether their phone is opted out of SMS and of WhatsApp (one
+    EXISTS each on the opt-out list's unique index)."""
+    optouts = OptOut.objects.filter(tenant_id=OuterRef("tenant_id"))
+    return contacts.annotate(
+        sms_opted_out=Exists(optouts.filter(number=OuterRef("phone"), channel="sms")),
+        whatsapp_opted_out=Exists(optouts.filter(number=OuterRef("phone"), channel="whatsapp")),
+    )
+
+
+def contact_list(
+    tenant: Tenant, *, query: str = "", tag: str = "", audience: Audience | None = None
+) -> QuerySet[Contact]:
+    """The tenant's contacts for a list page or the API: searched, by tag, in an audience."""
+    found = (
+        audience_contacts(audience) if audience is not None else Contact.objects.for_tenant(tenant)
+    )
+    return with_opt_outs(search_contacts(found, query=query, tag=tag))
+
+
+def import_errors(job: ContactImport) -> QuerySet[ContactImportError]:
+    return ContactImportError.objects.for_tenant(job.tenant).filter(contact_import=job)
+
+
+def import_progress(job: ContactImport) -> float:
+    """Share of an import's rows done, 0 to 1 (1 once completed)."""
+    if job.status == ContactImport.Status.COMPLETED:
+        return 1.0
+    if not job.total_rows:
+        return 0.0
+    return round(min(job.processed_rows / job.total_rows, 1.0), 4)

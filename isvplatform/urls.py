@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("verify.api_urls")),
     path("", include("verify.api_stats_urls")),
     path("", include("verify.widget_api_urls")),
+    path("", include("contacts.api_urls")),
+    path("", include("broadcasts.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,8 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
+    path("", include("contacts.urls")),
+    path("", include("broadcasts.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
