@@ -535,6 +535,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 # --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
 # Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
 BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
+# Sends are paced at this share of the sender's limit (network jitter stays under it).
+BROADCAST_PACING_HEADROOM = env.float("BROADCAST_PACING_HEADROOM", default=0.9)
 # One rate for every sender (tests, benches); 0 keeps each sender's own limit.
 BROADCAST_MPS_OVERRIDE = env.float("BROADCAST_MPS_OVERRIDE", default=0.0)
 # Where the token buckets live: "redis", "db", or "" (Redis whenever REDIS_URL is set).
