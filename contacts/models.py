@@ -139,6 +139,9 @@ class ContactImport(TenantOwned, Claimable):
     file = models.FileField(upload_to="contact-imports/", max_length=300)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.PositiveBigIntegerField(default=0)
+    # The file's delimiter and its header row (repeated names made unique), sniffed at upload.
+    delimiter = models.CharField(max_length=1, default=",")
+    columns = models.JSONField(default=list, blank=True)
     # CSV header -> contact attribute ("phone", "first_name", "tags", "field:<key>", "" = skip).
     mapping = models.JSONField(default=dict, blank=True)
     # Consent collected with the list (required to add marketing opt-ins): channel and source.
@@ -171,6 +174,27 @@ class ContactImport(TenantOwned, Claimable):
 
 
 register_labels("contact_import_status", ContactImport.Status)
+
+
+class ContactImportError(TenantOwned):
+    """One refused cell or row of an import, for the downloadable errors CSV. Written in the
+    same transaction as the chunk it belongs to, so a resumed chunk never repeats one."""
+
+    contact_import = models.ForeignKey(
+        ContactImport, on_delete=models.CASCADE, related_name="row_errors"
+    )
+    # The row as a spreadsheet numbers it: the header is row 1.
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=255, blank=True)
+    value = models.CharField(max_length=255, blank=True)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["contact_import", "row", "id"]
+        indexes = [models.Index(fields=["contact_import", "row"], name="importerror_row")]
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
 
 
 class Audience(TenantOwned):

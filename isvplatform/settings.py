@@ -501,3 +501,22 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "VerifyChannelEnum": "verify.models.Channel",
     "VerifyLocaleEnum": "verify.serializers.LOCALE_CHOICES",
 }
+
+# --- contacts and audiences (contacts/) ---------------------------------------------------
+# The largest CSV a contact import accepts, and how its job works through it: rows per
+# chunk (one transaction and checkpoint each), chunks per task run, the claim's lease.
+CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+CONTACT_IMPORT_CHUNK_ROWS = env.int("CONTACT_IMPORT_CHUNK_ROWS", default=1000)
+CONTACT_IMPORT_CHUNKS_PER_TASK = env.int("CONTACT_IMPORT_CHUNKS_PER_TASK", default=20)
+CONTACT_IMPORT_LEASE_SECONDS = env.float("CONTACT_IMPORT_LEASE_SECONDS", default=300.0)
+CELERY_BEAT_SCHEDULE["contacts-resume-imports"] = {
+    "task": "contacts.resume_imports",
+    "schedule": 60.0,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "AudienceKindEnum": "contacts.models.Audience.Kind",
+    "ContactFieldTypeEnum": "contacts.models.FieldType",
+    "ContactConsentChannelEnum": "contacts.filters.CONSENT_CHANNELS",
+    "ContactConsentSourceEnum": "contacts.models.ConsentSource",
+}

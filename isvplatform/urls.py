@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("verify.api_urls")),
     path("", include("verify.api_stats_urls")),
     path("", include("verify.widget_api_urls")),
+    path("", include("contacts.api_urls")),
 ]
 
 urlpatterns = [

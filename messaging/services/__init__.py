@@ -59,6 +59,7 @@ from messaging.services.keyword_replies import (
 )
 from messaging.services.optouts import (
     ImportResult,
+    consent_opt_ins_record,
     is_opted_out,
     optout_add,
     optout_import,
@@ -79,6 +80,7 @@ __all__ = [
     "SendInDoubt",
     "SendRefused",
     "Sender",
+    "consent_opt_ins_record",
     "conversation_get_or_create",
     "conversation_mark_read",
     "conversation_touch",

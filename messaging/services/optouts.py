@@ -143,6 +143,35 @@ def _record_consent(
     )
 
 
+def consent_opt_ins_record(
+    *,
+    tenant: Tenant,
+    numbers: Iterable[str],
+    channel: str,
+    source: str,
+    actor: Actor,
+    reason: str = "",
+) -> int:
+    """Append opt-ins collected outside a keyword (a web form, an imported list, the contact
+    book) to the ledger, one entry per number, in one statement. An opt-out is not lifted:
+    only START or a person lifting it by hand does that."""
+    label = _ledger_label(source, actor)
+    entries = [
+        ConsentEvent(
+            tenant=tenant,
+            number=number,
+            channel=channel,
+            action=ConsentEvent.Action.OPT_IN,
+            source=source[:16],
+            reason=reason[:500],
+            actor_label=label,
+        )
+        for number in numbers
+    ]
+    ConsentEvent.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
 def optout_remove(
     *,
     tenant: Tenant,
