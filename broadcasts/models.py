@@ -150,7 +150,13 @@ class SkipReason(models.TextChoices):
     NO_ADDRESS = "no_address", "No address for the channel"
 
 
+class RecipientOutcome(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+
+
 register_labels("broadcast_recipient_status", RecipientStatus)
+register_labels("broadcast_recipient_outcome", RecipientOutcome)
 register_labels("broadcast_skip_reason", SkipReason)
 
 
@@ -178,6 +184,13 @@ class BroadcastRecipient(TenantOwned):
         on_delete=models.SET_NULL,
         related_name="broadcast_recipient",
     )
+    # The message's first final status as the counters took it ("delivered" or "failed"):
+    # one conditional UPDATE on it makes a repeated or late callback count nothing.
+    outcome = models.CharField(
+        max_length=10, choices=RecipientOutcome.choices, blank=True, db_default=""
+    )
+    # When the recipient opted out (STOP) while the broadcast ran (counted once).
+    opted_out_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

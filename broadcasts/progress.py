@@ -11,9 +11,13 @@ def _percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def percent_done(broadcast: Broadcast) -> float:
+    """The share of recipients handled: sent, or left out at launch."""
+    return _percent(broadcast.sent + broadcast.opted_out + broadcast.skipped, broadcast.total)
+
+
 def progress_data(broadcast: Broadcast) -> dict[str, Any]:
     """The snapshot of `broadcast` (fetch it fresh: the counters move under you)."""
-    done = broadcast.sent + broadcast.opted_out + broadcast.skipped
     failures = [
         {"error_code": f.error_code, "count": f.count}
         for f in broadcast.failures.all().order_by("-count", "error_code")
@@ -34,7 +38,7 @@ def progress_data(broadcast: Broadcast) -> dict[str, Any]:
         "replies_opted_out": broadcast.replies_opted_out,
         "skipped": broadcast.skipped,
         "failed_by_reason": failures,
-        "percent_done": _percent(done, broadcast.total),
+        "percent_done": percent_done(broadcast),
         "percent_delivered": _percent(broadcast.delivered, broadcast.sent),
         "launched_at": broadcast.launched_at.isoformat() if broadcast.launched_at else None,
         "completed_at": broadcast.completed_at.isoformat() if broadcast.completed_at else None,

@@ -1,6 +1,11 @@
+"""The ASGI application `make run` and production serve (gunicorn with uvicorn workers)."""
+
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
+from isvplatform.asgi_limits import ActiveRequestLimit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
-application = get_asgi_application()
+application = ActiveRequestLimit(get_asgi_application(), settings.WEB_ACTIVE_REQUESTS)

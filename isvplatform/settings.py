@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "isvplatform.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -520,3 +520,13 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ContactConsentChannelEnum": "contacts.filters.CONSENT_CHANNELS",
     "ContactConsentSourceEnum": "contacts.models.ConsentSource",
 }
+
+# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# Requests one web process works on at once before they start their answer; more wait
+# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
+WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
+# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
+BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
+BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
+BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
+BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)

@@ -25,3 +25,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "isvplatform.testing.secretsapp"]
 SANDBOX_CALLBACKS_INPROCESS = True
 SANDBOX_STRICT_PARAMS = True  # unknown Twilio parameters fail the test (typos)
 TWILIO_A2P_REQUESTS_PER_SECOND = 0  # no pacing sleeps in tests
+# Event streams end at once in the suite (under WSGI a stream holds its request's thread).
+BROADCAST_STREAM_MAX_SECONDS = 1.0
+BROADCAST_STREAM_POLL_SECONDS = 0.05

@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("verify.api_stats_urls")),
     path("", include("verify.widget_api_urls")),
     path("", include("contacts.api_urls")),
+    path("", include("broadcasts.stream_urls")),
+    path("", include("broadcasts.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +36,7 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
+    path("", include("broadcasts.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

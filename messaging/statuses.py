@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from isvplatform import gateway
-from messaging import enqueue, events
+from messaging import enqueue, events, signals
 from messaging.models import (
     ERROR_STATUSES,
     FINAL_RANK,
@@ -88,7 +88,8 @@ def _update_sql(column: str) -> str:
         "from_number = CASE WHEN from_number = '' THEN %s ELSE from_number END "
         "WHERE sid = %s AND status_rank < %s "
         f"RETURNING id, tenant_id, EXISTS (SELECT 1 FROM {ENDPOINT_TABLE} e "
-        f"WHERE e.tenant_id = {MESSAGE_TABLE}.tenant_id AND e.is_active AND e.events LIKE %s)"
+        f"WHERE e.tenant_id = {MESSAGE_TABLE}.tenant_id AND e.is_active AND e.events LIKE %s), "
+        "origin"
     )
 
 
@@ -179,24 +180,38 @@ def _update_params(
 
 
 def _insert_and_update(column: str, event_params: list[Any], update_params: list[Any]) -> tuple:
-    """(recorded, message id, tenant id, subscribed): insert the event, and only if it is new
-    move the message; one statement on PostgreSQL, a transaction of two elsewhere."""
+    """(recorded, message id, tenant id, subscribed, origin): insert the event, and only if
+    it is new move the message; one statement on PostgreSQL, a transaction of two elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            inserted, message_id, tenant_id, subscribed = _pg_apply(
+            inserted, message_id, tenant_id, subscribed, origin = _pg_apply(
                 cursor, column, event_params + update_params
             )
-        return bool(inserted), message_id, tenant_id, subscribed
+        return bool(inserted), message_id, tenant_id, subscribed, origin
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
         recorded = cursor.fetchone() is not None
-        message_id = tenant_id = subscribed = None
+        message_id = tenant_id = subscribed = origin = None
         if recorded:
             cursor.execute(_update_sql(column), update_params)
             row = cursor.fetchone()
             if row is not None:
-                message_id, tenant_id, subscribed = row
-    return recorded, message_id, tenant_id, subscribed
+                message_id, tenant_id, subscribed, origin = row
+    return recorded, message_id, tenant_id, subscribed, origin
+
+
+def _announce_final(
+    outcome: StatusOutcome, status: str, rank: int, origin: str | None, error_code: int | None
+) -> None:
+    """Tell the broadcasts a status of one of their messages became final (signals.py)."""
+    if origin == Message.Origin.BROADCAST and rank >= FINAL_RANK:
+        signals.broadcast_message_final.send(
+            sender=Message,
+            message_id=outcome.message_id,
+            tenant_id=outcome.tenant_id,
+            status=status,
+            error_code=error_code,
+        )
 
 
 def record_and_apply(
@@ -235,7 +250,7 @@ def record_and_apply(
     update_params = _update_params(
         column, status, rank, now, error_code, error_message, from_number, message_sid
     )
-    recorded, message_id, tenant_id, subscribed = _insert_and_update(
+    recorded, message_id, tenant_id, subscribed, origin = _insert_and_update(
         column, event_params, update_params
     )
     if message_id is None:
@@ -245,6 +260,7 @@ def record_and_apply(
     )
     if rank >= FINAL_RANK:
         enqueue.fetch_message_price(outcome.message_id)
+        _announce_final(outcome, status, rank, origin, error_code)
     if subscribed or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
     return outcome
@@ -275,6 +291,7 @@ def _apply_only(
     outcome = StatusOutcome(recorded=False, applied=True, message_id=str(row[0]), tenant_id=row[1])
     if rank >= FINAL_RANK:
         enqueue.fetch_message_price(outcome.message_id)
+        _announce_final(outcome, status, rank, row[3], error_code)
     if row[2] or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
     return outcome

@@ -19,6 +19,7 @@ class EventType(models.TextChoices):
     A2P_STATUS = "a2p.status", "10DLC registration status changed"
     TOLLFREE_STATUS = "tollfree.status", "Toll-free verification status changed"
     TEMPLATE_STATUS = "template.status", "WhatsApp template status changed"
+    BROADCAST_STATUS = "broadcast.status", "Broadcast status changed"
 
 
 register_labels("webhook_event", EventType)

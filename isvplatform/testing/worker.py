@@ -20,7 +20,8 @@ from django.db import connection
 from isvplatform.celery import app as celery_app
 
 
-def _database_url_for_worker() -> str:
+def database_url_for_subprocess() -> str:
+    """The test database as a `DATABASE_URL` another process (a worker, a server) can open."""
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.sqlite3":
         return f"sqlite:///{Path(db['NAME']).resolve()}"
@@ -58,7 +59,7 @@ def start_worker(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "isvplatform.settings",
-        "DATABASE_URL": _database_url_for_worker(),
+        "DATABASE_URL": database_url_for_subprocess(),
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "ISV_VAR_DIR": str(settings.VAR_DIR),

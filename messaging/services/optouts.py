@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from isvplatform import claims
-from messaging import events
+from messaging import events, signals
 from messaging.models import Channel, ConsentEvent, Direction, Message, OptOut, Status
 from messaging.services.common import (
     NOT_SENT_OPTED_OUT,
@@ -113,6 +113,9 @@ def optout_add(
             opted_out=True,
             source=source,
             keyword=keyword,
+        )
+        signals.number_opted_out.send(
+            sender=OptOut, tenant_id=tenant.pk, number=number, channel=channel
         )
     return optout, True
 

@@ -1,4 +1,4 @@
-"""Start the whole platform: web (gunicorn), a Celery worker and Celery beat.
+"""Start the whole platform: web (gunicorn with uvicorn workers), a Celery worker and beat.
 
 `make run` calls this after installing. It migrates, creates the demo data once, starts
 the three processes, prints where everything is, and stops them all together on Ctrl-C
@@ -23,12 +23,16 @@ LOOPBACK = "127.0.0.1,::1"
 
 
 def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[str]:
-    """The web process. gunicorn believes `X-Forwarded-Proto` (and marks the request https)
-    from the addresses in `forwarded_allow_ips`, loopback by default; it may only when the
-    operator trusts a proxy (`TRUST_X_FORWARDED_PROTO`), then from `FORWARDED_ALLOW_IPS`."""
+    """The web process, in `make run` and in production alike: gunicorn supervising uvicorn
+    workers on the ASGI application, so an open event stream (a broadcast's live progress)
+    costs a coroutine, not a worker. uvicorn believes `X-Forwarded-Proto` (and the client
+    address in `X-Forwarded-For`) from the addresses in `forwarded_allow_ips`, loopback by
+    default; it may only when the operator trusts a proxy (`TRUST_X_FORWARDED_PROTO`), then
+    from `FORWARDED_ALLOW_IPS`."""
     trusted = os.environ.get("FORWARDED_ALLOW_IPS", LOOPBACK) if _trusts_proxy() else ""
     return [
-        python, "-m", "gunicorn", "isvplatform.wsgi:application",
+        python, "-m", "gunicorn", "isvplatform.asgi:application",
+        "--worker-class", "uvicorn_worker.UvicornWorker",
         "--bind", f"{host}:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--graceful-timeout", "5",
         "--forwarded-allow-ips", trusted,
