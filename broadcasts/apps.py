@@ -17,3 +17,6 @@ class BroadcastsConfig(AppConfig):
         signals.number_opted_out.connect(
             counters.number_opted_out, dispatch_uid="broadcasts.number_opted_out"
         )
+
+        # Registers `broadcasts.dispatch` and `broadcasts.tick` by name (see `enqueue`).
+        from broadcasts import tasks  # noqa: F401

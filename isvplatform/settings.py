@@ -530,3 +530,24 @@ BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default
 BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
 BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
 BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
+
+# --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
+# Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
+BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
+# One rate for every sender (tests, benches); 0 keeps each sender's own limit.
+BROADCAST_MPS_OVERRIDE = env.float("BROADCAST_MPS_OVERRIDE", default=0.0)
+# Where the token buckets live: "redis", "db", or "" (Redis whenever REDIS_URL is set).
+BROADCAST_BUCKET_BACKEND = env("BROADCAST_BUCKET_BACKEND", default="")
+# A batch holds about this many seconds of the sender's rate, and never more recipients.
+BROADCAST_BATCH_SECONDS = env.float("BROADCAST_BATCH_SECONDS", default=2.0)
+BROADCAST_BATCH_MAX = env.int("BROADCAST_BATCH_MAX", default=100)
+# The dispatcher's lease on a broadcast; a run whose lease ran out is re-kicked by the tick.
+BROADCAST_LEASE_SECONDS = env.int("BROADCAST_LEASE_SECONDS", default=60)
+# A sender Twilio pushed back on (429, 30001) runs at half its rate for this long.
+BROADCAST_BACKOFF_SECONDS = env.int("BROADCAST_BACKOFF_SECONDS", default=60)
+# Quiet hours use this zone for a recipient whose time zone is unknown.
+BROADCAST_DEFAULT_TIME_ZONE = env("BROADCAST_DEFAULT_TIME_ZONE", default="America/New_York")
+CELERY_BEAT_SCHEDULE["broadcasts-tick"] = {
+    "task": "broadcasts.tick",
+    "schedule": env.float("BROADCAST_TICK_SECONDS", default=5.0),
+}

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from isvplatform import gateway
-from messaging import enqueue, events, signals
+from messaging import enqueue, events, pacing, signals
 from messaging.models import (
     ERROR_STATUSES,
     FINAL_RANK,
@@ -263,6 +263,7 @@ def record_and_apply(
         _announce_final(outcome, status, rank, origin, error_code)
     if subscribed or error_code == OPTED_OUT_CODE:
         _after_status_change(outcome, error_code)
+    pacing.note_status_error(outcome.message_id, error_code)
     return outcome
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from isvplatform import claims, gateway
 from isvplatform.public import absolute_url
-from messaging import enqueue, events
+from messaging import enqueue, events, pacing
 from messaging.models import (
     ERROR_STATUSES,
     FINAL_RANK,
@@ -310,7 +310,9 @@ def message_dispatch(message_id: str) -> DispatchResult:
         return DispatchResult("claimed_elsewhere")
     message = Message.objects.select_related("tenant").get(pk=message_id)
     try:
-        return _dispatch_claimed(held, message)
+        # Broadcast messages wait for their sender's slot (and slow it on a 429).
+        with pacing.paced(message, held):
+            return _dispatch_claimed(held, message)
     finally:
         # A no-op when the attempt already released the row (the usual case).
         _release(held)

@@ -1,0 +1,287 @@
+"""The paced dispatcher: one small batch of a sending broadcast per task run.
+
+Each run holds the broadcast's lease (`isvplatform.claims`: a committed token, no row lock
+across calls), re-reads the status (paused or cancelled: stop), wakes recipients whose
+quiet hours ended, takes about `BROADCAST_BATCH_SECONDS` of the sender's rate (at most
+`BROADCAST_BATCH_MAX`), skips the batch's opted-out numbers set-based, defers marketing
+recipients outside their window (`quiet_hours`), takes the sender's daily cap, and hands
+each remaining recipient to messaging's ordinary send path (`message_send`, the outbox):
+the recipient's one `Message` is created in the transaction that moves the recipient from
+pending, so a run repeated or overlapping creates nothing twice. The pace itself is kept
+at the Twilio call (`messaging.pacing`); the dispatcher only keeps the pipeline short.
+A run ends by naming when the next one is due; with nothing left, the broadcast completes.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from broadcasts import quiet_hours
+from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose, SkipReason
+from broadcasts.models import RecipientStatus as R
+from broadcasts.services.lifecycle import broadcast_complete
+from broadcasts.services.rendering import render_for, template_variables_for
+from isvplatform import claims
+from messaging import buckets, pacing
+from messaging.models import Message, OptOut
+from messaging.services import SendRefused, message_send
+from messaging.services.senders import account_or_refuse, select_sender
+from tenants.services import Actor
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one run did, and in how many seconds the next is due (None: no next run)."""
+
+    outcome: str
+    queued: int = 0
+    next_in: float | None = None
+
+
+class _Stopped(Exception):
+    """The broadcast left `sending` while a recipient was being handed over."""
+
+
+def _move(broadcast_id, **deltas: int) -> int:
+    """Move counters with F() while the broadcast is sending; 0 when it no longer is."""
+    changes = {name: F(name) + delta for name, delta in deltas.items() if delta}
+    changes["updated_at"] = timezone.now()
+    return Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.SENDING).update(
+        **changes
+    )
+
+
+def _due(broadcast_id):
+    return BroadcastRecipient.objects.filter(
+        broadcast_id=broadcast_id, status=R.PENDING, not_before__isnull=True
+    )
+
+
+def wake_deferred(broadcast_id, now: dt.datetime | None = None) -> int:
+    """Recipients whose quiet hours (or daily cap) ended become due again."""
+    with transaction.atomic():
+        woken = BroadcastRecipient.objects.filter(
+            broadcast_id=broadcast_id, status=R.PENDING, not_before__lte=now or timezone.now()
+        ).update(not_before=None)
+        if woken:
+            Broadcast.objects.filter(pk=broadcast_id).update(deferred=F("deferred") - woken)
+    return woken
+
+
+def _defer(broadcast_id, recipient_ids: list[int], until: dt.datetime) -> int:
+    with transaction.atomic():
+        moved = BroadcastRecipient.objects.filter(
+            pk__in=recipient_ids, status=R.PENDING, not_before__isnull=True
+        ).update(not_before=until)
+        if moved and not _move(broadcast_id, deferred=moved):
+            raise _Stopped
+    return moved
+
+
+def _skip_opted_out(broadcast: Broadcast, batch: list[BroadcastRecipient]) -> set[int]:
+    """A STOP that came during the run: that number gets nothing more (set-based)."""
+    numbers = {r.address for r in batch}
+    stopped = set(
+        OptOut.objects.filter(
+            tenant_id=broadcast.tenant_id, channel=broadcast.channel, number__in=numbers
+        ).values_list("number", flat=True)
+    )
+    ids = [r.pk for r in batch if r.address in stopped]
+    if not ids:
+        return set()
+    with transaction.atomic():
+        skipped = BroadcastRecipient.objects.filter(pk__in=ids, status=R.PENDING).update(
+            status=R.SKIPPED, skip_reason=SkipReason.OPTED_OUT
+        )
+        if skipped and not _move(broadcast.pk, pending=-skipped, opted_out=skipped):
+            raise _Stopped
+    return set(ids)
+
+
+def _defer_quiet(broadcast: Broadcast, batch: list[BroadcastRecipient]) -> set[int]:
+    """Marketing recipients outside their local window wait for its next opening."""
+    if broadcast.purpose != Purpose.MARKETING:
+        return set()
+    now = timezone.now()
+    openings: dict[dt.datetime, list[int]] = {}
+    for recipient in batch:
+        contact = recipient.contact
+        locale = quiet_hours.locale_for(
+            phone=recipient.address,
+            time_zone=contact.time_zone if contact else "",
+            region=contact.region if contact else "",
+        )
+        opening = quiet_hours.next_opening(now, locale)
+        if opening is not None:
+            openings.setdefault(opening, []).append(recipient.pk)
+    for opening, ids in openings.items():
+        _defer(broadcast.pk, ids, opening)
+    return {pk for ids in openings.values() for pk in ids}
+
+
+def _send_kwargs(broadcast: Broadcast, recipient: BroadcastRecipient) -> dict:
+    kwargs = {
+        "tenant": broadcast.tenant,
+        "to": recipient.address,
+        "channel": broadcast.channel,
+        "from_": broadcast.from_number,
+        "actor": Actor.system(),
+        "origin": Message.Origin.BROADCAST,
+    }
+    contact = recipient.contact
+    if broadcast.template_id:
+        kwargs["template"] = str(broadcast.template_id)
+        kwargs["variables"] = template_variables_for(broadcast, contact) if contact else {}
+    else:
+        kwargs["body"] = render_for(broadcast, contact) if contact else broadcast.body
+    return kwargs
+
+
+def _hand_over(broadcast: Broadcast, recipient: BroadcastRecipient) -> bool:
+    """Create the recipient's one Message (or skip it, refused), exactly once: only a
+    pending recipient without a message moves, in the transaction that creates it."""
+    with transaction.atomic():
+        taken = BroadcastRecipient.objects.filter(
+            pk=recipient.pk, status=R.PENDING, message__isnull=True
+        ).update(status=R.QUEUED)
+        if not taken:
+            return False
+        try:
+            message = message_send(**_send_kwargs(broadcast, recipient))
+        except (SendRefused, ValidationError) as err:
+            logger.info("broadcast %s: %s refused: %s", broadcast.pk, recipient.address, err)
+            BroadcastRecipient.objects.filter(pk=recipient.pk).update(
+                status=R.SKIPPED, skip_reason=SkipReason.REFUSED
+            )
+            if not _move(broadcast.pk, pending=-1, skipped=1):
+                raise _Stopped from err
+            return False
+        BroadcastRecipient.objects.filter(pk=recipient.pk).update(message=message)
+        if not _move(broadcast.pk, pending=-1, sent=1):
+            raise _Stopped
+    return True
+
+
+def broadcast_sender_limit(broadcast: Broadcast) -> pacing.SenderLimit:
+    """The limit of the sender the broadcast's messages go out from."""
+    from_number, service_sid = broadcast.from_number, broadcast.messaging_service_sid
+    if not from_number and not service_sid:
+        try:
+            sender = select_sender(
+                tenant=broadcast.tenant,
+                channel=broadcast.channel,
+                to="",
+                account=account_or_refuse(broadcast.tenant),
+            )
+            from_number, service_sid = sender.from_number, sender.messaging_service_sid
+        except SendRefused:
+            pass
+    return pacing.sender_limit(
+        tenant_id=broadcast.tenant_id,
+        channel=broadcast.channel,
+        from_number=from_number,
+        messaging_service_sid=service_sid,
+    )
+
+
+def _batch_size(limit: pacing.SenderLimit) -> int:
+    if not pacing.enabled():
+        return settings.BROADCAST_BATCH_MAX
+    return max(
+        1, min(settings.BROADCAST_BATCH_MAX, int(limit.mps * settings.BROADCAST_BATCH_SECONDS))
+    )
+
+
+def _cap_reached(broadcast: Broadcast, limit: pacing.SenderLimit, wanted: int) -> int:
+    """How many of `wanted` today's daily cap still allows; at none, every due recipient
+    waits for the cap's reset (deferred, not dropped)."""
+    if not pacing.enabled() or not limit.daily_cap or wanted == 0:
+        return wanted
+    granted = buckets.take_daily(limit.cap_key, wanted, limit.daily_cap)
+    if granted == 0:
+        ids = list(_due(broadcast.pk).values_list("pk", flat=True))
+        _defer(broadcast.pk, ids, buckets.next_cap_reset())
+    return granted
+
+
+def _next_run(broadcast_id, limit: pacing.SenderLimit, queued: int) -> RunResult:
+    if not _due(broadcast_id).exists():
+        if broadcast_complete(broadcast_id):
+            return RunResult("completed", queued)
+        return RunResult("waiting", queued)
+    if not pacing.enabled():
+        return RunResult("batch", queued, 0.0)
+    ahead = queued / max(buckets.effective_rate(limit.key, limit.mps), 1e-6)
+    return RunResult("batch", queued, max(ahead - settings.BROADCAST_BATCH_SECONDS / 2, 0.0))
+
+
+def _run_batch(broadcast: Broadcast) -> RunResult:
+    limit = broadcast_sender_limit(broadcast)
+    if pacing.enabled():
+        backlog = buckets.backlog_seconds(limit.key)
+        if backlog > settings.BROADCAST_BATCH_SECONDS:
+            return RunResult("throttled", 0, backlog - settings.BROADCAST_BATCH_SECONDS / 2)
+    wake_deferred(broadcast.pk)
+    batch = list(_due(broadcast.pk).select_related("contact").order_by("pk")[: _batch_size(limit)])
+    if not batch:
+        return _next_run(broadcast.pk, limit, 0)
+    held_back = _skip_opted_out(broadcast, batch) | _defer_quiet(broadcast, batch)
+    sendable = [r for r in batch if r.pk not in held_back]
+    sendable = sendable[: _cap_reached(broadcast, limit, len(sendable))]
+    queued = sum(1 for recipient in sendable if _hand_over(broadcast, recipient))
+    return _next_run(broadcast.pk, limit, queued)
+
+
+def broadcast_dispatch(broadcast_id) -> RunResult:
+    """One run of the dispatcher (the `broadcasts.dispatch` task's body; idempotent)."""
+    held = claims.claim(
+        Broadcast.objects.filter(status=BroadcastStatus.SENDING),
+        broadcast_id,
+        seconds=settings.BROADCAST_LEASE_SECONDS,
+    )
+    if held is None:
+        status = Broadcast.objects.filter(pk=broadcast_id).values_list("status", flat=True)
+        return RunResult("not_sending" if status.first() != BroadcastStatus.SENDING else "busy")
+    try:
+        broadcast = Broadcast.objects.select_related("tenant").get(pk=broadcast_id)
+        return _run_batch(broadcast)
+    except _Stopped:
+        return RunResult("stopped")
+    finally:
+        claims.release(Broadcast.objects.all(), held)
+
+
+def sending_to_rekick(now: dt.datetime | None = None, limit: int = 200) -> list:
+    """Sending broadcasts nobody runs (their lease ran out or was never taken: a lost task,
+    a killed worker, a restarted broker) that have due recipients: the tick re-kicks them."""
+    now = now or timezone.now()
+    due = BroadcastRecipient.objects.filter(
+        broadcast_id=OuterRef("pk"), status=R.PENDING, not_before__isnull=True
+    )
+    return list(
+        Broadcast.objects.filter(claims.free(now), status=BroadcastStatus.SENDING)
+        .filter(Exists(due))
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def wake_all_deferred(now: dt.datetime | None = None) -> list:
+    """Wake the deferred recipients of every sending broadcast whose window opened; the
+    broadcasts that got recipients back."""
+    now = now or timezone.now()
+    opened = (
+        BroadcastRecipient.objects.filter(
+            status=R.PENDING, not_before__lte=now, broadcast__status=BroadcastStatus.SENDING
+        )
+        .values_list("broadcast_id", flat=True)
+        .distinct()
+    )
+    return [broadcast_id for broadcast_id in list(opened) if wake_deferred(broadcast_id, now)]

@@ -1,0 +1,53 @@
+"""Celery tasks of broadcasts: thin, by id, idempotent; the dispatcher does the work."""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery import shared_task
+from django.core.cache import cache
+
+from broadcasts import dispatcher
+from broadcasts.services.lifecycle import broadcast_start_due
+
+logger = logging.getLogger(__name__)
+
+DISPATCH = "broadcasts.dispatch"
+
+
+@contextmanager
+def _single_run(name: str, seconds: int) -> Iterator[bool]:
+    """A cache lock so overlapping beat runs of the same job skip instead of piling up."""
+    key = f"broadcasts:cron:{name}"
+    acquired = cache.add(key, "1", timeout=seconds)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            cache.delete(key)
+
+
+@shared_task(bind=True, name=DISPATCH, max_retries=None, acks_late=True)
+def dispatch_broadcast_task(self, broadcast_id: str) -> str:
+    """One batch; then the next run is enqueued (its lease released first). A run lost on
+    the way (a killed worker, a restarted broker) is re-kicked by `broadcasts.tick`."""
+    result = dispatcher.broadcast_dispatch(broadcast_id)
+    if result.next_in is not None:
+        dispatch_broadcast_task.apply_async((broadcast_id,), countdown=result.next_in)
+    return result.outcome
+
+
+@shared_task(name="broadcasts.tick")
+def tick_task() -> int:
+    """Start due scheduled broadcasts, wake deferred recipients whose window opened and
+    re-kick sending broadcasts that nobody runs."""
+    with _single_run("tick", 60) as acquired:
+        if not acquired:
+            return 0
+        started = broadcast_start_due()
+        kicked = set(dispatcher.wake_all_deferred()) | set(dispatcher.sending_to_rekick())
+        for broadcast_id in kicked:
+            dispatch_broadcast_task.delay(str(broadcast_id))
+    if kicked:
+        logger.info("broadcasts tick: %d started, %d kicked", started, len(kicked))
+    return started + len(kicked)
