@@ -101,3 +101,12 @@ def contact_list(
 
 def import_errors(job: ContactImport) -> QuerySet[ContactImportError]:
     return ContactImportError.objects.for_tenant(job.tenant).filter(contact_import=job)
+
+
+def import_progress(job: ContactImport) -> float:
+    """Share of an import's rows done, 0 to 1 (1 once completed)."""
+    if job.status == ContactImport.Status.COMPLETED:
+        return 1.0
+    if not job.total_rows:
+        return 0.0
+    return round(min(job.processed_rows / job.total_rows, 1.0), 4)

@@ -13,8 +13,9 @@ from contacts.models import (
     ContactImport,
     FieldType,
 )
+from contacts.selectors import import_progress
 from contacts.services.import_rows import ATTRIBUTES
-from isvplatform.api.serializers import E164Field
+from isvplatform.api.serializers import E164_PATTERN
 
 FIELD_OPS = ("eq", "ne", "gt", "lt", "gte", "lte", "contains", "before", "after")
 
@@ -30,6 +31,17 @@ def _tags(**kwargs) -> serializers.ListField:
 )
 class FieldValue(serializers.JSONField):
     """A custom field's value: text, a number, or an ISO date as text."""
+
+
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"pattern": E164_PATTERN}, {"maxLength": 0}],
+     "example": "+14155550123", "readOnly": True}
+)  # fmt: skip
+class OptionalE164Field(serializers.CharField):
+    """A stored phone number: E.164, or blank for a contact reached by email only."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_blank=True, **kwargs)
 
 
 class ContactInputSerializer(serializers.Serializer):
@@ -70,7 +82,8 @@ class ConsentsSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    phone = E164Field(allow_blank=True)
+    phone = OptionalE164Field()
+    whatsapp = OptionalE164Field()
     tags = serializers.ListField(source="tag_list", child=serializers.CharField(), read_only=True)
     consent = serializers.SerializerMethodField()
 
@@ -231,6 +244,9 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class ImportSerializer(serializers.ModelSerializer):
+    consent_source = serializers.ChoiceField(
+        choices=ConsentSource.choices, allow_blank=True, read_only=True
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -245,11 +261,7 @@ class ImportSerializer(serializers.ModelSerializer):
 
     def get_progress(self, job: ContactImport) -> float:
         """Share of the rows done, 0 to 1 (1 when finished)."""
-        if job.status == ContactImport.Status.COMPLETED:
-            return 1.0
-        if not job.total_rows:
-            return 0.0
-        return round(min(job.processed_rows / job.total_rows, 1.0), 4)
+        return import_progress(job)
 
 
 class ImportRowErrorSerializer(serializers.Serializer):

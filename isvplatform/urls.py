@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
+    path("", include("contacts.urls")),
     path("", include("broadcasts.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
