@@ -18,11 +18,11 @@ from broadcasts.progress import progress_data
 from broadcasts.selectors import recipients_of
 from broadcasts.serializers import (
     BroadcastInputSerializer,
+    BroadcastPreviewSerializer,
+    BroadcastProgressSerializer,
+    BroadcastRecipientSerializer,
     BroadcastSerializer,
-    PreviewSerializer,
-    ProgressSerializer,
-    RecipientSerializer,
-    SettingsSerializer,
+    BroadcastSettingsSerializer,
 )
 from broadcasts.services import drafts, lifecycle, safety
 from broadcasts.services.common import BroadcastConflict
@@ -195,7 +195,7 @@ class BroadcastCancelView(_BroadcastView):
 
 
 class BroadcastStatusView(_BroadcastView):
-    serializer_class = ProgressSerializer
+    serializer_class = BroadcastProgressSerializer
 
     @extend_schema(
         operation_id="broadcasts_status",
@@ -203,14 +203,14 @@ class BroadcastStatusView(_BroadcastView):
         summary="Progress: the counters and the failure reasons",
         description="Read from counters kept current as recipients are sent and callbacks "
         "come in (never counted per request).",
-        responses={200: ProgressSerializer, **error_responses(404)},
+        responses={200: BroadcastProgressSerializer, **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
-        return Response(ProgressSerializer(progress_data(self.get_object())).data)
+        return Response(BroadcastProgressSerializer(progress_data(self.get_object())).data)
 
 
 class BroadcastPreviewView(_BroadcastView):
-    serializer_class = PreviewSerializer
+    serializer_class = BroadcastPreviewSerializer
 
     @extend_schema(
         operation_id="broadcasts_preview",
@@ -221,7 +221,7 @@ class BroadcastPreviewView(_BroadcastView):
         parameters=[
             OpenApiParameter("limit", OpenApiTypes.INT, description="How many (1-50, default 5).")
         ],
-        responses={200: PreviewSerializer, **error_responses(404)},
+        responses={200: BroadcastPreviewSerializer, **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         broadcast = self.get_object()
@@ -231,11 +231,11 @@ class BroadcastPreviewView(_BroadcastView):
             "audience_size": drafts.audience_size(broadcast),
             "recipients": drafts.broadcast_preview(broadcast, limit=limit),
         }
-        return Response(PreviewSerializer(data).data)
+        return Response(BroadcastPreviewSerializer(data).data)
 
 
 class BroadcastRecipientsView(_BroadcastView):
-    serializer_class = RecipientSerializer
+    serializer_class = BroadcastRecipientSerializer
     pagination_class = RecipientPagination
 
     @extend_schema(
@@ -243,7 +243,7 @@ class BroadcastRecipientsView(_BroadcastView):
         tags=TAGS,
         summary="A broadcast's recipients, in sending order",
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=RecipientStatus.values)],
-        responses={200: RecipientSerializer(many=True), **error_responses(404)},
+        responses={200: BroadcastRecipientSerializer(many=True), **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         wanted = request.query_params.get("status", "")
@@ -251,34 +251,34 @@ class BroadcastRecipientsView(_BroadcastView):
             self.get_object(), status=wanted if wanted in RecipientStatus.values else ""
         )
         page = self.paginate_queryset(found)
-        return self.get_paginated_response(RecipientSerializer(page, many=True).data)
+        return self.get_paginated_response(BroadcastRecipientSerializer(page, many=True).data)
 
 
 class BroadcastSettingsView(TenantAPIView):
     write_roles = MANAGE_ROLES
-    serializer_class = SettingsSerializer
+    serializer_class = BroadcastSettingsSerializer
 
     @extend_schema(
         operation_id="broadcasts_settings_retrieve",
         tags=TAGS,
         summary="The thresholds at which a running broadcast pauses itself",
-        responses={200: SettingsSerializer, **error_responses()},
+        responses={200: BroadcastSettingsSerializer, **error_responses()},
     )
     def get(self, request):
-        return Response(SettingsSerializer(safety.settings_for(self.tenant)).data)
+        return Response(BroadcastSettingsSerializer(safety.settings_for(self.tenant)).data)
 
     @extend_schema(
         operation_id="broadcasts_settings_update",
         tags=TAGS,
         summary="Change the thresholds",
         description="Owners and admins only. The rates are shares (0.02 = 2%).",
-        request=SettingsSerializer(partial=True),
-        responses={200: SettingsSerializer, **error_responses(400)},
+        request=BroadcastSettingsSerializer(partial=True),
+        responses={200: BroadcastSettingsSerializer, **error_responses(400)},
     )
     def patch(self, request):
-        serializer = SettingsSerializer(data=request.data, partial=True)
+        serializer = BroadcastSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         current = safety.settings_update(
             tenant=self.tenant, actor=self.actor, **serializer.validated_data
         )
-        return Response(SettingsSerializer(current).data)
+        return Response(BroadcastSettingsSerializer(current).data)

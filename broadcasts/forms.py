@@ -119,7 +119,7 @@ class BroadcastForm(forms.Form):
     def attach(self, error) -> None:
         """The services' ValidationError on the fields it names."""
         targets = {"template_variables": "template_variables_text", "from_number": "sender",
-                   "messaging_service_sid": "sender"}  # fmt: skip
+                   "messaging_service": "sender"}  # fmt: skip
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)
             return

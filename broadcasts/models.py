@@ -165,10 +165,34 @@ class BroadcastRecipient(TenantOwned):
     writes one row per contact of the audience in a single statement. `message` is set in
     the transaction that creates the recipient's one `Message` (exactly once)."""
 
+    # A launch writes a million rows in one statement, so the table carries only the indexes
+    # its readers need and no database-level foreign keys (each would queue a trigger per
+    # row; Django applies `on_delete` itself). The (broadcast, address) constraint leads
+    # with the broadcast, so it serves every per-broadcast query and the cascade.
     id = models.BigAutoField(primary_key=True)
-    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="recipients")
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    broadcast = models.ForeignKey(
+        Broadcast,
+        on_delete=models.CASCADE,
+        related_name="recipients",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The contact the recipient came from; kept as a plain id if the contact is deleted later
+    # (the address is what was messaged), so deleting a contact never scans this table.
     contact = models.ForeignKey(
-        "contacts.Contact", null=True, on_delete=models.SET_NULL, related_name="+"
+        "contacts.Contact",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     address = models.CharField(max_length=254)
     status = models.CharField(
@@ -183,6 +207,7 @@ class BroadcastRecipient(TenantOwned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="broadcast_recipient",
+        db_constraint=False,
     )
     # The message's first final status as the counters took it ("delivered" or "failed"):
     # one conditional UPDATE on it makes a repeated or late callback count nothing.

@@ -59,7 +59,14 @@ class BroadcastInputSerializer(serializers.Serializer):
     )
     audience = serializers.UUIDField()
     from_number = serializers.CharField(max_length=20, allow_blank=True, required=False)
-    messaging_service_sid = serializers.CharField(max_length=34, allow_blank=True, required=False)
+    messaging_service = serializers.CharField(
+        source="messaging_service_sid",
+        max_length=34,
+        allow_blank=True,
+        required=False,
+        help_text="The SID (MG…) of your messaging service; or give `from_number`, or neither "
+        "for your default sender.",
+    )
     scheduled_at = serializers.DateTimeField(allow_null=True, required=False)
 
     def validate_template_variables(self, value: dict) -> dict:
@@ -68,12 +75,12 @@ class BroadcastInputSerializer(serializers.Serializer):
         return value
 
 
-class FailureReasonSerializer(serializers.Serializer):
+class BroadcastFailureReasonSerializer(serializers.Serializer):
     error_code = serializers.CharField(help_text="Twilio's error code, or the status.")
     count = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class BroadcastProgressSerializer(serializers.Serializer):
     """The progress snapshot: counters read from the broadcast, never counted."""
 
     id = serializers.UUIDField()
@@ -90,7 +97,7 @@ class ProgressSerializer(serializers.Serializer):
     opted_out = serializers.IntegerField(help_text="Left out: opted out before sending.")
     replies_opted_out = serializers.IntegerField(help_text="Replied STOP during the run.")
     skipped = serializers.IntegerField(help_text="Left out: no consent, no address, a duplicate.")
-    failed_by_reason = FailureReasonSerializer(many=True)
+    failed_by_reason = BroadcastFailureReasonSerializer(many=True)
     percent_done = serializers.FloatField()
     percent_delivered = serializers.FloatField()
     launched_at = serializers.DateTimeField(allow_null=True)
@@ -98,14 +105,14 @@ class ProgressSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class TransitionSerializer(serializers.ModelSerializer):
+class BroadcastTransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = BroadcastTransition
         fields = ["from_status", "to_status", "reason", "detail", "actor_label", "created_at"]
         read_only_fields = fields
 
 
-class RecipientSerializer(serializers.ModelSerializer):
+class BroadcastRecipientSerializer(serializers.ModelSerializer):
     contact = serializers.UUIDField(source="contact_id", read_only=True, allow_null=True)
     message = serializers.UUIDField(source="message_id", read_only=True, allow_null=True)
 
@@ -118,7 +125,7 @@ class RecipientSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PreviewRowSerializer(serializers.Serializer):
+class BroadcastPreviewRowSerializer(serializers.Serializer):
     contact = serializers.UUIDField(source="contact.pk")
     name = serializers.CharField(source="contact.name")
     address = serializers.CharField()
@@ -128,12 +135,12 @@ class PreviewRowSerializer(serializers.Serializer):
     )
 
 
-class PreviewSerializer(serializers.Serializer):
+class BroadcastPreviewSerializer(serializers.Serializer):
     audience_size = serializers.IntegerField()
-    recipients = PreviewRowSerializer(many=True)
+    recipients = BroadcastPreviewRowSerializer(many=True)
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class BroadcastSettingsSerializer(serializers.ModelSerializer):
     opt_out_pause_rate = serializers.DecimalField(
         max_digits=5, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1),
         help_text="Pause when more than this share of recipients opt out (0.02 = 2%).",

@@ -113,7 +113,7 @@ def clean_sender(
         service = messaging_service_for(tenant_id)
         if channel == "whatsapp" or service is None or service.sid != service_sid:
             raise ValidationError(
-                {"messaging_service_sid": "Not a messaging service of yours for this channel."}
+                {"messaging_service": "Not a messaging service of yours for this channel."}
             )
     return from_number, service_sid
 

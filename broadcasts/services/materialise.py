@@ -74,6 +74,9 @@ def _insert_sql(broadcast: Broadcast) -> tuple[str, tuple]:
             r_skip=Value("", output_field=models.CharField()),
         )
         .values_list("r_tenant", "r_broadcast", "r_contact", "r_address", "r_status", "r_skip")
+        # In the unique index's order: its pages fill one after the other instead of at
+        # random (the sort costs far less than a million random index inserts).
+        .order_by("b_address")
     )
     select_sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(BroadcastRecipient._meta.db_table)

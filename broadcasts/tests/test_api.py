@@ -72,7 +72,7 @@ def test_unknown_variable_names_body(client, tenant, audience_of):
         ({"channel": "email"}, "channel"),
         ({"purpose": "spam"}, "purpose"),
         ({"from_number": "+15005550006"}, "from_number"),
-        ({"messaging_service_sid": "MG" + "0" * 32}, "messaging_service_sid"),
+        ({"messaging_service": "MG" + "0" * 32}, "messaging_service"),
         ({"scheduled_at": "2001-01-01T00:00:00Z"}, "scheduled_at"),
         ({"scheduled_at": "not a date"}, "scheduled_at"),
         ({"channel": "whatsapp", "body": ""}, "template"),
