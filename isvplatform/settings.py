@@ -32,6 +32,9 @@ def _default(name: str) -> str | None:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
 PORT = env.int("PORT", default=8000)
+# Requests one web process works on at once before they start their answer; more wait
+# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
+WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # Every absolute URL the platform sends (emails, Twilio callbacks) is built from this, never
 # from the request's Host header.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
@@ -521,16 +524,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ContactConsentSourceEnum": "contacts.models.ConsentSource",
 }
 
-# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
-# Requests one web process works on at once before they start their answer; more wait
-# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
-WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
-# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
-BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
-BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
-BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
-BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
-
 # --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
 # Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
 BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
@@ -562,3 +555,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
     "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
+
+# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
+BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
+BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
+BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
+BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)

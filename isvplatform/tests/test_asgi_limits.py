@@ -2,8 +2,15 @@
 that started its answer holds no place."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from isvplatform.asgi_limits import ActiveRequestLimit
+
+
+def run_in_a_loop_of_its_own(make_coroutine):
+    """asyncio.run in another thread: the browser tests leave a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def test_requests_wait_for_a_place_and_a_started_answer_gives_its_place_back():
@@ -40,7 +47,7 @@ def test_requests_wait_for_a_place_and_a_started_answer_gives_its_place_back():
         await asyncio.gather(*streams)
         return sent
 
-    sent = asyncio.run(run())
+    sent = run_in_a_loop_of_its_own(run)
     assert sent == [200] * 15
     assert most == 3
 
@@ -59,4 +66,4 @@ def test_a_failing_request_gives_its_place_back():
                 failures += 1
         return failures
 
-    assert asyncio.run(run()) == 3
+    assert run_in_a_loop_of_its_own(run) == 3
