@@ -47,7 +47,7 @@ class RunResult:
 
 
 class _Stopped(Exception):
-    """The broadcast left `sending` while a recipient was being handed over."""
+    """The broadcast left `sending` during the batch, or another run took a recipient."""
 
 
 def _move(broadcast_id, **deltas: int) -> int:
@@ -145,29 +145,37 @@ def _send_kwargs(broadcast: Broadcast, recipient: BroadcastRecipient) -> dict:
     return kwargs
 
 
-def _hand_over(broadcast: Broadcast, recipient: BroadcastRecipient) -> bool:
-    """Create the recipient's one Message (or skip it, refused), exactly once: only a
-    pending recipient without a message moves, in the transaction that creates it."""
+def _take(recipient: BroadcastRecipient, **changes) -> None:
+    """Move a recipient from pending, only if no run did (else the whole batch gives way)."""
+    moved = BroadcastRecipient.objects.filter(
+        pk=recipient.pk, status=R.PENDING, message__isnull=True
+    ).update(**changes)
+    if not moved:
+        raise _Stopped
+
+
+def hand_over(broadcast: Broadcast, recipients: list[BroadcastRecipient]) -> int:
+    """Create each recipient's one Message (or skip it, refused) in one transaction with
+    the recipients' moves and the counters: exactly once, as only a pending recipient
+    without a message moves, and nothing at all when the broadcast left `sending`
+    meanwhile (a pause takes effect within the batch). The sends are enqueued on commit."""
+    queued = skipped = 0
     with transaction.atomic():
-        taken = BroadcastRecipient.objects.filter(
-            pk=recipient.pk, status=R.PENDING, message__isnull=True
-        ).update(status=R.QUEUED)
-        if not taken:
-            return False
-        try:
-            message = message_send(**_send_kwargs(broadcast, recipient))
-        except (SendRefused, ValidationError) as err:
-            logger.info("broadcast %s: %s refused: %s", broadcast.pk, recipient.address, err)
-            BroadcastRecipient.objects.filter(pk=recipient.pk).update(
-                status=R.SKIPPED, skip_reason=SkipReason.REFUSED
-            )
-            if not _move(broadcast.pk, pending=-1, skipped=1):
-                raise _Stopped from err
-            return False
-        BroadcastRecipient.objects.filter(pk=recipient.pk).update(message=message)
-        if not _move(broadcast.pk, pending=-1, sent=1):
+        for recipient in recipients:
+            try:
+                message = message_send(**_send_kwargs(broadcast, recipient))
+            except (SendRefused, ValidationError) as err:
+                logger.info("broadcast %s: %s refused: %s", broadcast.pk, recipient.address, err)
+                _take(recipient, status=R.SKIPPED, skip_reason=SkipReason.REFUSED)
+                skipped += 1
+                continue
+            _take(recipient, status=R.QUEUED, message=message)
+            queued += 1
+        if (queued or skipped) and not _move(
+            broadcast.pk, pending=-(queued + skipped), sent=queued, skipped=skipped
+        ):
             raise _Stopped
-    return True
+    return queued
 
 
 def broadcast_sender_limit(broadcast: Broadcast) -> pacing.SenderLimit:
@@ -236,7 +244,7 @@ def _run_batch(broadcast: Broadcast) -> RunResult:
     held_back = _skip_opted_out(broadcast, batch) | _defer_quiet(broadcast, batch)
     sendable = [r for r in batch if r.pk not in held_back]
     sendable = sendable[: _cap_reached(broadcast, limit, len(sendable))]
-    queued = sum(1 for recipient in sendable if _hand_over(broadcast, recipient))
+    queued = hand_over(broadcast, sendable)
     return _next_run(broadcast.pk, limit, queued)
 
 

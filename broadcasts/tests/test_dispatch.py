@@ -88,8 +88,9 @@ def test_a_recipient_handed_over_twice_gets_one_message(
     recipient = BroadcastRecipient.objects.select_related("contact").get(broadcast=broadcast)
     broadcast = Broadcast.objects.select_related("tenant").get(pk=broadcast.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        assert dispatcher._hand_over(broadcast, recipient) is True
-        assert dispatcher._hand_over(broadcast, recipient) is False
+        assert dispatcher.hand_over(broadcast, [recipient]) == 1
+    with pytest.raises(dispatcher._Stopped):  # the second run gives way, creating nothing
+        dispatcher.hand_over(broadcast, [recipient])
     assert Message.objects.filter(to_number=contacts[0].phone).count() == 1
     broadcast.refresh_from_db()
     assert (broadcast.pending, broadcast.sent) == (0, 1)
@@ -113,22 +114,22 @@ def test_pause_stops_after_the_batch_and_resume_continues_from_the_checkpoint(
     assert sandbox_counts(_numbers(contacts)) == {n: 1 for n in _numbers(contacts)}
 
 
-def test_a_pause_during_a_batch_stops_at_the_next_recipient(
-    provisioned, django_capture_on_commit_callbacks
-):
+def test_a_pause_during_a_batch_drops_the_batch(provisioned, django_capture_on_commit_callbacks):
     contacts = consented_contacts(provisioned.tenant, 2)
     broadcast = sending_broadcast(
         provisioned.tenant, contacts, django_capture_on_commit_callbacks, purpose="transactional"
     )
     broadcast = Broadcast.objects.select_related("tenant").get(pk=broadcast.pk)
-    first, second = BroadcastRecipient.objects.select_related("contact").filter(broadcast=broadcast)
-    assert dispatcher._hand_over(broadcast, first) is True
-    broadcast_pause(broadcast, Actor.system())
+    recipients = list(
+        BroadcastRecipient.objects.select_related("contact").filter(broadcast=broadcast)
+    )
+    broadcast_pause(broadcast, Actor.system())  # lands while the batch is being handed over
     with pytest.raises(dispatcher._Stopped):
-        dispatcher._hand_over(broadcast, second)
-    second.refresh_from_db()
-    assert second.status == "pending" and second.message_id is None
-    assert Message.objects.filter(broadcast_recipient__broadcast=broadcast).count() == 1
+        dispatcher.hand_over(broadcast, recipients)
+    assert set(
+        BroadcastRecipient.objects.filter(broadcast=broadcast).values_list("status", flat=True)
+    ) == {"pending"}
+    assert not Message.objects.filter(to_number__in=_numbers(contacts)).exists()
 
 
 def test_cancel_stops_the_rest(provisioned, run, django_capture_on_commit_callbacks):
