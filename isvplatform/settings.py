@@ -281,7 +281,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker acknowledges finished tasks between its polls of the broker, and on the
+# filesystem transport a poll with every process's task in hand waits out its 2 s timeout:
+# one prefetched task per process caps such a worker at about one task a second, below a
+# broadcast's pace. `run_platform` raises it on the filesystem broker; Redis keeps 1.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="isvplatform")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
