@@ -566,3 +566,6 @@ BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default
 BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
 BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
 BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
+# A broadcast completes once its last recipient is handed over; its progress keeps following
+# the delivery reports that come after for this long at most.
+BROADCAST_REPORTS_WAIT_SECONDS = env.int("BROADCAST_REPORTS_WAIT_SECONDS", default=600)
