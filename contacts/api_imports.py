@@ -49,7 +49,7 @@ def upload_options(data: dict) -> dict:
     if raw_mapping:
         try:
             options["mapping"] = json.loads(raw_mapping)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise ValidationError({"mapping": ["Give the mapping as a JSON object."]}) from err
     channels = data.get("consent_channels") or ""
     if channels:

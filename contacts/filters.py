@@ -100,10 +100,12 @@ def clean_field_value(field_type: str, value: Any) -> Any:
                 value = float(value.strip().replace(",", ""))
             except ValueError:
                 raise ValueError("Enter a number.") from None
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if not isinstance(value, int | float):
             raise ValueError("Enter a number.")
         if abs(value) > 1e15:
             raise ValueError("Enter a number below 10^15.")
+        if not math.isfinite(value):
+            raise ValueError("Enter a number.")
         return int(value) if float(value).is_integer() else float(value)
     if field_type == FieldType.DATE:
         if not isinstance(value, str):

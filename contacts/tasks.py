@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from contacts.services import import_run, imports_to_resume
+from contacts.services.activity import activity_refresh
 
 
 @shared_task(
@@ -25,3 +26,9 @@ def resume_imports_task() -> int:
     for import_id in found:
         run_import_task.delay(import_id)
     return len(found)
+
+
+@shared_task(name="contacts.refresh_activity")
+def refresh_activity_task() -> int:
+    """Beat: contacts who wrote in the last minutes get their last activity time."""
+    return activity_refresh()

@@ -516,6 +516,12 @@ CONTACT_IMPORT_MAX_BYTES = env.int("CONTACT_IMPORT_MAX_BYTES", default=100 * 102
 CONTACT_IMPORT_CHUNK_ROWS = env.int("CONTACT_IMPORT_CHUNK_ROWS", default=1000)
 CONTACT_IMPORT_CHUNKS_PER_TASK = env.int("CONTACT_IMPORT_CHUNKS_PER_TASK", default=20)
 CONTACT_IMPORT_LEASE_SECONDS = env.float("CONTACT_IMPORT_LEASE_SECONDS", default=300.0)
+# Contacts' last activity (their latest inbound message) is read from this recent window.
+CONTACT_ACTIVITY_WINDOW_MINUTES = env.int("CONTACT_ACTIVITY_WINDOW_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["contacts-refresh-activity"] = {
+    "task": "contacts.refresh_activity",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["contacts-resume-imports"] = {
     "task": "contacts.resume_imports",
     "schedule": 60.0,

@@ -8,6 +8,7 @@ What lives where:
 - `imports`: a CSV upload, its column mapping, the dry run, starting and cancelling.
 - `import_rows`: a CSV row through the mapping (shared by the dry run and the job).
 - `import_job`, `import_upsert`: the job, chunk by chunk from a checkpoint, set-based.
+- `activity`: last activity (the latest inbound message), refreshed by a periodic task.
 """
 
 from contacts.services.audiences import (

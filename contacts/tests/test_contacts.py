@@ -119,3 +119,30 @@ def test_delete(tenant, actor):
     contact = contact_create(tenant=tenant, actor=actor, data={"phone": "+18135550100"})
     contact_delete(contact=contact, actor=actor)
     assert not Contact.objects.for_tenant(tenant).exists()
+
+
+def test_last_activity_is_the_latest_inbound_message(tenant, other_tenant):
+    import datetime
+
+    from django.utils import timezone
+
+    from contacts.services.activity import activity_refresh
+    from contacts.tests.factories import ContactFactory
+    from messaging.models import Direction
+    from messaging.tests.factories import MessageFactory
+
+    now = timezone.now()
+    contact = ContactFactory(tenant=tenant, phone="+18135550100")
+    stranger = ContactFactory(tenant=other_tenant, phone="+18135550100")
+    for minutes in (9, 3):
+        MessageFactory(
+            tenant=tenant, direction=Direction.INBOUND, from_number="+18135550100",
+            created_at=now - datetime.timedelta(minutes=minutes),
+        )  # fmt: skip
+    MessageFactory(tenant=tenant, direction=Direction.OUTBOUND, to_number="+18135550100")
+    assert activity_refresh() == 1
+    contact.refresh_from_db()
+    stranger.refresh_from_db()
+    assert contact.last_activity_at == now - datetime.timedelta(minutes=3)
+    assert stranger.last_activity_at is None
+    assert activity_refresh() == 0

@@ -223,3 +223,13 @@ def test_large_file_runs_in_chunks_and_resumes_after_a_crash(tenant, actor, sett
     assert contacts.count() == 20_000
     assert contacts.get(phone="+18132019999").fields == {"age": 19_999}
     assert import_run(str(job.pk)) == Status.COMPLETED
+
+
+def test_the_sample_csv_the_portal_offers_imports_cleanly(tenant, actor):
+    from django.conf import settings
+
+    sample = (settings.BASE_DIR / "static" / "contacts" / "sample-contacts.csv").read_bytes()
+    job = import_upload(tenant=tenant, actor=actor, upload=csv_upload(sample))
+    preview = import_preview(job=job, data={})
+    assert (preview.would_create, preview.error_rows) == (40, 0)
+    assert preview.rows[0]["contact"]["tags"] == ["espresso", "loyalty", "vip"]
