@@ -201,12 +201,16 @@ class BroadcastRecipient(TenantOwned):
     skip_reason = models.CharField(max_length=12, choices=SkipReason.choices, blank=True)
     # Quiet hours: not before this moment (the recipient's next opening), else as soon as paced.
     not_before = models.DateTimeField(null=True, blank=True)
-    message = models.OneToOneField(
+    # One message per recipient (unique where set: the rows a launch writes have none, so
+    # the index stays out of the launch's way).
+    message = models.ForeignKey(
         "messaging.Message",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="broadcast_recipient",
+        related_name="broadcast_recipients",
+        related_query_name="broadcast_recipient",
+        db_index=False,
         db_constraint=False,
     )
     # The message's first final status as the counters took it ("delivered" or "failed"):
@@ -222,7 +226,12 @@ class BroadcastRecipient(TenantOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["broadcast", "address"], name="broadcastrecipient_unique_address"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["message"],
+                condition=Q(message__isnull=False),
+                name="broadcastrecipient_unique_message",
+            ),
         ]
         indexes = [
             models.Index(

@@ -13,6 +13,8 @@ from broadcasts.models import (
     BroadcastTransition,
     PauseReason,
     Purpose,
+    RecipientOutcome,
+    SkipReason,
 )
 from broadcasts.services.checks import CHANNELS
 from messaging.segments import MAX_BODY_CHARS
@@ -23,7 +25,14 @@ COUNTERS = (
 )  # fmt: skip
 
 
+def _blank_or(choices, what: str) -> serializers.CharField:
+    """A choice that is empty when it doesn't apply (an enum of the schema can't say so)."""
+    values = ", ".join(f"`{value}`" for value, _ in choices)
+    return serializers.CharField(read_only=True, help_text=f"{what}: {values}, or empty.")
+
+
 class BroadcastSerializer(serializers.ModelSerializer):
+    pause_reason = _blank_or(PauseReason.choices, "Why it paused")
     audience = serializers.UUIDField(source="audience_id", read_only=True)
     template = serializers.UUIDField(source="template_id", read_only=True, allow_null=True)
 
@@ -117,6 +126,8 @@ class BroadcastTransitionSerializer(serializers.ModelSerializer):
 
 
 class BroadcastRecipientSerializer(serializers.ModelSerializer):
+    skip_reason = _blank_or(SkipReason.choices, "Why it was not sent")
+    outcome = _blank_or(RecipientOutcome.choices, "The message's final status")
     contact = serializers.UUIDField(source="contact_id", read_only=True, allow_null=True)
     message = serializers.UUIDField(source="message_id", read_only=True, allow_null=True)
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("broadcasts/settings/", views.BroadcastSettingsView.as_view(), name="settings"),
     path("broadcasts/<uuid:pk>/", views.BroadcastDetailView.as_view(), name="detail"),
     path("broadcasts/<uuid:pk>/edit/", views.BroadcastFormView.as_view(), name="edit"),
+    path(
+        "broadcasts/<uuid:pk>/recipients.csv",
+        views.BroadcastRecipientsCSVView.as_view(),
+        name="recipients_csv",
+    ),
     *(
         path(
             f"broadcasts/<uuid:pk>/{action}/",

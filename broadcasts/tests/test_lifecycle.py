@@ -109,3 +109,23 @@ def test_complete_only_when_nothing_waits(broadcast_to):
     broadcast.refresh_from_db()
     assert broadcast.status == "completed" and broadcast.completed_at is not None
     assert broadcast_complete(broadcast.pk) is False
+
+
+def test_a_due_broadcast_that_cant_go_out_goes_back_to_draft(tenant, broadcast_to):
+    from contacts.tests.factories import ContactFieldFactory
+
+    field = ContactFieldFactory(tenant=tenant, key="city")
+    at = timezone.now() + timezone.timedelta(minutes=5)
+    broadcast = broadcast_launch(
+        broadcast_to(1, body="Hi from {{city}}", scheduled_at=at), Actor.system()
+    )
+    assert broadcast.status == BroadcastStatus.SCHEDULED
+    field.delete()
+
+    assert broadcast_start_due(now=at + timezone.timedelta(seconds=1)) == 0
+    broadcast.refresh_from_db()
+    assert broadcast.status == BroadcastStatus.DRAFT
+    last = BroadcastTransition.objects.filter(broadcast=broadcast).last()
+    assert (last.from_status, last.reason) == ("scheduled", "refused")
+    assert "{{city}}" in last.detail
+    assert not BroadcastRecipient.objects.filter(broadcast=broadcast).exists()

@@ -65,6 +65,10 @@ def test_create_launch_pause_resume_cancel_from_the_portal(portal, tenant, audie
     assert b'id="pause-broadcast"' in detail.content
     assert b'data-counter="total">2<' in detail.content
     assert detail.content.count(b'<td class="mono">+1') == 2  # the recipients table
+    csv = b"".join(portal.get(f"/broadcasts/{broadcast.pk}/recipients.csv").streaming_content)
+    lines = csv.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("address,first_name") and len(lines) == 3
+    assert {line.split(",")[0] for line in lines[1:]} == {c.phone for c in contacts}
     portal.post(f"/broadcasts/{broadcast.pk}/pause/")
     assert b'id="resume-broadcast"' in portal.get(f"/broadcasts/{broadcast.pk}/").content
     portal.post(f"/broadcasts/{broadcast.pk}/resume/")
@@ -96,6 +100,7 @@ def test_other_tenants_broadcasts_are_404(portal, other_tenant):
     theirs = BroadcastFactory(tenant=other_tenant)
     assert portal.get(f"/broadcasts/{theirs.pk}/").status_code == 404
     assert portal.get(f"/broadcasts/{theirs.pk}/edit/").status_code == 404
+    assert portal.get(f"/broadcasts/{theirs.pk}/recipients.csv").status_code == 404
     assert portal.post(f"/broadcasts/{theirs.pk}/launch/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "draft"
