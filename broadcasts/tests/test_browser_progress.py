@@ -63,3 +63,23 @@ def test_the_progress_card_updates_live(page):
     assert page.evaluate("() => window.sameDocument") is True, "the page reloaded"
     assert page.evaluate("() => Object.keys(Chart.instances).length") == 2
     assert errors == []
+
+
+def test_without_event_source_the_card_polls_the_status(page):
+    owner = MembershipFactory(role=Membership.Role.OWNER)
+    broadcast = BroadcastFactory(
+        tenant=owner.tenant, status=BroadcastStatus.SENDING, total=2, pending=2,
+        launched_at=timezone.now(),
+    )  # fmt: skip
+    page.add_init_script("delete window.EventSource;")
+    sign_in(page, owner.user)
+    page.goto(f"/broadcasts/{broadcast.pk}/")
+    card = page.locator("#broadcast-progress")
+    expect(card.locator("[data-field='connection']")).to_have_text("Updated every few seconds")
+
+    Broadcast.objects.filter(pk=broadcast.pk).update(
+        pending=0, sent=2, status=BroadcastStatus.PAUSED, pause_reason="manual",
+        updated_at=timezone.now(),
+    )  # fmt: skip
+    expect(card.locator("[data-counter='sent']")).to_have_text("2", timeout=LIVE)
+    expect(card.locator("[data-field='status-line']")).to_have_text("Paused — Paused by a person")

@@ -1,4 +1,5 @@
-"""The web process `run_platform` starts: gunicorn trusts forwarded headers only on opt-in."""
+"""The web process `run_platform` starts: uvicorn workers under gunicorn on the ASGI app,
+trusting forwarded headers only on opt-in."""
 
 from gunicorn.config import Config
 
@@ -32,3 +33,11 @@ def test_with_proxy_trust_gunicorn_believes_the_configured_proxies(settings, mon
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.5")
     config = gunicorn_config(gunicorn_command("python", "127.0.0.1", 8000, 2))
     assert config.forwarded_allow_ips == ["10.0.0.5"]
+
+
+def test_the_web_process_serves_the_asgi_app_on_uvicorn_workers():
+    command = gunicorn_command("python", "127.0.0.1", 8000, 2)
+    config = gunicorn_config(command)
+    assert config.worker_class_str == "uvicorn_worker.UvicornWorker"
+    assert config.parser().parse_args(command[3:]).args == ["isvplatform.asgi:application"]
+    assert (config.workers, config.bind) == (2, ["127.0.0.1:8000"])
