@@ -17,7 +17,8 @@ toll-free number, then measures, in the same run:
     REDIS_URL=redis://127.0.0.1:6379/7 \\
         .venv/bin/python bench/broadcast_dispatch.py [--recipients 20000] [--concurrency 2]
 
-The database named in DATABASE_URL is created if missing; each run uses a new tenant.
+The database named in DATABASE_URL is created if missing; each run uses a new tenant (the
+var dir, with the local secrets, is kept per database in the temp directory).
 """
 
 import argparse
@@ -280,9 +281,12 @@ def main() -> int:
     port = free_port()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
+    # One var dir per database: its local secrets decrypt the sandbox accounts of earlier runs.
+    var_dir = Path(tempfile.gettempdir()) / f"isv-bench-broadcast-{database_url.rsplit('/', 1)[1]}"
+    var_dir.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="isv-bench-broadcast-") as tmp_name:
         tmp = Path(tmp_name)
-        env = configure(tmp, database_url, redis_url, port)
+        env = configure(var_dir, database_url, redis_url, port)
         web = start_web(env, port)
         try:
             tenant, sub, number = provision()

@@ -14,11 +14,12 @@ A run ends by naming when the next one is due; with nothing left, the broadcast 
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
@@ -178,6 +179,40 @@ def hand_over(broadcast: Broadcast, recipients: list[BroadcastRecipient]) -> int
     return queued
 
 
+def _lanes(size: int) -> int:
+    """How many transactions hand a batch over side by side: `BROADCAST_LANES` on
+    PostgreSQL (creating a message waits mostly on the database), one on SQLite (one
+    writer at a time) or inside a caller's transaction (threads would not see its rows)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, min(settings.BROADCAST_LANES, size // 10))
+
+
+def hand_over_in_lanes(broadcast: Broadcast, recipients: list[BroadcastRecipient]) -> int:
+    """`hand_over` of a batch split into lanes, each its own thread and transaction;
+    exactly once still (each recipient moves only from pending). Raises `_Stopped` after
+    every lane ended when one found the broadcast stopped."""
+    lanes = _lanes(len(recipients))
+    if lanes == 1:
+        return hand_over(broadcast, recipients)
+
+    def lane(chunk: list[BroadcastRecipient]) -> int:
+        try:
+            return hand_over(broadcast, chunk)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(lanes) as pool:
+        futures = [pool.submit(lane, recipients[i::lanes]) for i in range(lanes)]
+    stopped = [f for f in futures if isinstance(f.exception(), _Stopped)]
+    for future in futures:
+        if future.exception() is not None and future not in stopped:
+            raise future.exception()
+    if stopped:
+        raise _Stopped
+    return sum(f.result() for f in futures)
+
+
 def broadcast_sender_limit(broadcast: Broadcast) -> pacing.SenderLimit:
     """The limit of the sender the broadcast's messages go out from."""
     from_number, service_sid = broadcast.from_number, broadcast.messaging_service_sid
@@ -244,7 +279,7 @@ def _run_batch(broadcast: Broadcast) -> RunResult:
     held_back = _skip_opted_out(broadcast, batch) | _defer_quiet(broadcast, batch)
     sendable = [r for r in batch if r.pk not in held_back]
     sendable = sendable[: _cap_reached(broadcast, limit, len(sendable))]
-    queued = hand_over(broadcast, sendable)
+    queued = hand_over_in_lanes(broadcast, sendable)
     return _next_run(broadcast.pk, limit, queued)
 
 

@@ -544,6 +544,8 @@ BROADCAST_BUCKET_BACKEND = env("BROADCAST_BUCKET_BACKEND", default="")
 # A batch holds about this many seconds of the sender's rate, and never more recipients.
 BROADCAST_BATCH_SECONDS = env.float("BROADCAST_BATCH_SECONDS", default=2.0)
 BROADCAST_BATCH_MAX = env.int("BROADCAST_BATCH_MAX", default=100)
+# A batch is handed over in up to this many transactions side by side (PostgreSQL only).
+BROADCAST_LANES = env.int("BROADCAST_LANES", default=4)
 # The dispatcher's lease on a broadcast; a run whose lease ran out is re-kicked by the tick.
 BROADCAST_LEASE_SECONDS = env.int("BROADCAST_LEASE_SECONDS", default=60)
 # A sender Twilio pushed back on (429, 30001) runs at half its rate for this long.

@@ -1,6 +1,8 @@
 """The dispatcher against the real sandbox, tasks run eagerly: every recipient gets one
 message, pause / resume / cancel between batches, a STOP during the run, a run repeated."""
 
+from collections import Counter
+
 import pytest
 
 from broadcasts import dispatcher
@@ -195,3 +197,30 @@ def test_a_held_lease_keeps_a_second_run_off(provisioned, django_capture_on_comm
     assert dispatcher.broadcast_dispatch(broadcast.pk).outcome == "busy"
     assert dispatcher.sending_to_rekick() == []
     assert not Message.objects.filter(broadcast_recipient__broadcast=broadcast).exists()
+
+
+def test_a_batch_handed_over_in_lanes_gives_each_recipient_one_message(
+    transactional_db, tenant, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """On PostgreSQL the batch is split over threads, each its own transaction."""
+    settings.BROADCAST_LANES = 4
+    # Committed for real here: keep the launch from running the dispatcher itself.
+    monkeypatch.setattr("broadcasts.services.lifecycle.enqueue.dispatch", lambda pk: None)
+    provisioned = provision_tenant(tenant)
+    contacts = consented_contacts(provisioned.tenant, 40)
+    broadcast = sending_broadcast(
+        provisioned.tenant, contacts, django_capture_on_commit_callbacks, purpose="transactional"
+    )
+    broadcast = Broadcast.objects.select_related("tenant").get(pk=broadcast.pk)
+    recipients = list(
+        BroadcastRecipient.objects.select_related("contact").filter(broadcast=broadcast)
+    )
+    assert dispatcher.hand_over_in_lanes(broadcast, recipients) == 40
+    with pytest.raises(dispatcher._Stopped):
+        dispatcher.hand_over_in_lanes(broadcast, recipients)  # a second run gives way
+    counts = Counter(
+        Message.objects.filter(to_number__in=_numbers(contacts)).values_list("to_number", flat=True)
+    )
+    assert counts == {n: 1 for n in _numbers(contacts)}
+    broadcast.refresh_from_db()
+    assert (broadcast.pending, broadcast.sent) == (0, 40)
