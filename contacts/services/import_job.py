@@ -98,8 +98,12 @@ def _claim(import_id: str) -> tuple[ContactImport, claims.Claim] | None:
         return None
     job = ContactImport.objects.select_related("tenant").get(pk=import_id)
     if job.started_at is None or job.total_rows is None:
-        with job.file.open("rb") as stream:
-            total = max(count_lines(stream) - 1, 0)
+        try:
+            with job.file.open("rb") as stream:
+                total = max(count_lines(stream) - 1, 0)
+        except OSError as err:
+            _fail(job, held, f"The uploaded file can't be read: {err}")
+            return None
         job.started_at = job.started_at or timezone.now()
         job.total_rows = total
         ContactImport.objects.filter(pk=job.pk).update(started_at=job.started_at, total_rows=total)

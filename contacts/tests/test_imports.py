@@ -233,3 +233,12 @@ def test_the_sample_csv_the_portal_offers_imports_cleanly(tenant, actor):
     preview = import_preview(job=job, data={})
     assert (preview.would_create, preview.error_rows) == (40, 0)
     assert preview.rows[0]["contact"]["tags"] == ["espresso", "loyalty", "vip"]
+
+
+def test_a_lost_file_fails_the_import_with_a_reason(tenant, actor):
+    job = upload(tenant, actor, "phone\n+18135550100\n")
+    ContactImport.objects.filter(pk=job.pk).update(status=Status.QUEUED)
+    job.file.delete(save=False)
+    assert import_run(str(job.pk)) == Status.FAILED
+    job.refresh_from_db()
+    assert job.status == Status.FAILED and "can't be read" in job.failure
