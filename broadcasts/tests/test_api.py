@@ -164,3 +164,69 @@ def test_settings(member_client, tenant):
         member.patch("/api/v1/broadcasts/settings", {"min_sample": 5}, format="json").status_code
         == 403
     )
+
+
+def test_whatsapp_needs_an_approved_template_and_its_variables(client, tenant, audience_of):
+    from content.tests.factories import ApprovedTemplateFactory, MessageTemplateFactory
+
+    audience = audience_of([])
+    approved = ApprovedTemplateFactory(tenant=tenant)
+    variables = {"1": "{{first_name|there}}", "2": "{{phone}}"}
+    ok = _create(
+        client,
+        audience,
+        channel="whatsapp",
+        body="",
+        template=str(approved.pk),
+        template_variables=variables,
+    )
+    assert ok.status_code == 201, ok.json()
+    assert ok.json()["template"] == str(approved.pk)
+    assert ok.json()["template_variables"] == variables
+
+    missing = _create(
+        client,
+        audience,
+        name="B",
+        channel="whatsapp",
+        body="",
+        template=str(approved.pk),
+        template_variables={"1": "{{first_name}}"},
+    )
+    assert missing.status_code == 400
+    assert "{{2}}" in missing.json()["error"]["fields"]["template_variables"][0]
+
+    unknown = _create(
+        client,
+        audience,
+        name="C",
+        channel="whatsapp",
+        body="",
+        template=str(approved.pk),
+        template_variables={"1": "{{x}}", "2": "y"},
+    )
+    assert list(unknown.json()["error"]["fields"]) == ["template_variables"]
+
+    draft = MessageTemplateFactory(tenant=tenant)
+    refused = _create(
+        client,
+        audience,
+        name="D",
+        channel="whatsapp",
+        body="",
+        template=str(draft.pk),
+        template_variables=variables,
+    )
+    assert refused.status_code == 400 and "template" in refused.json()["error"]["fields"]
+
+    theirs = ApprovedTemplateFactory()
+    foreign = _create(
+        client,
+        audience,
+        name="E",
+        channel="whatsapp",
+        body="",
+        template=str(theirs.pk),
+        template_variables=variables,
+    )
+    assert foreign.status_code == 400 and "template" in foreign.json()["error"]["fields"]
