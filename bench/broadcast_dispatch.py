@@ -17,8 +17,7 @@ toll-free number, then measures, in the same run:
     REDIS_URL=redis://127.0.0.1:6379/7 \\
         .venv/bin/python bench/broadcast_dispatch.py [--recipients 20000] [--concurrency 2]
 
-The database named in DATABASE_URL is created if missing; each run uses a new tenant (the
-var dir, with the local secrets, is kept per database in the temp directory).
+The database named in DATABASE_URL is dropped and created afresh for each run.
 """
 
 import argparse
@@ -61,15 +60,25 @@ def configure(var_dir: Path, database_url: str, redis_url: str, port: int) -> di
     }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    from bench.webhook_ingest import _create_database
-
-    _create_database(database_url)
+    _recreate_database(database_url)
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     return dict(os.environ)
+
+
+def _recreate_database(url: str) -> None:
+    """A fresh database: the sandbox of an earlier run would replay its messages' lifecycles
+    and callbacks on every clock move, and its accounts' secrets were another run's."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def start_web(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -281,12 +290,9 @@ def main() -> int:
     port = free_port()
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS)
-    # One var dir per database: its local secrets decrypt the sandbox accounts of earlier runs.
-    var_dir = Path(tempfile.gettempdir()) / f"isv-bench-broadcast-{database_url.rsplit('/', 1)[1]}"
-    var_dir.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="isv-bench-broadcast-") as tmp_name:
         tmp = Path(tmp_name)
-        env = configure(var_dir, database_url, redis_url, port)
+        env = configure(tmp, database_url, redis_url, port)
         web = start_web(env, port)
         try:
             tenant, sub, number = provision()

@@ -6,6 +6,9 @@ class BroadcastsConfig(AppConfig):
     verbose_name = "Broadcasts"
 
     def ready(self) -> None:
+        # Registers `broadcasts.dispatch` and `broadcasts.tick` by name (see `enqueue`).
+        from broadcasts import tasks  # noqa: F401
+
         # messaging tells of its broadcast messages' final statuses and of new opt-outs
         # through signals (it can't import broadcasts); the counters listen.
         from broadcasts.services import counters
@@ -17,6 +20,3 @@ class BroadcastsConfig(AppConfig):
         signals.number_opted_out.connect(
             counters.number_opted_out, dispatch_uid="broadcasts.number_opted_out"
         )
-
-        # Registers `broadcasts.dispatch` and `broadcasts.tick` by name (see `enqueue`).
-        from broadcasts import tasks  # noqa: F401

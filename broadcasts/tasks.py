@@ -27,8 +27,8 @@ def _single_run(name: str, seconds: int) -> Iterator[bool]:
             cache.delete(key)
 
 
-@shared_task(bind=True, name=DISPATCH, max_retries=None, acks_late=True)
-def dispatch_broadcast_task(self, broadcast_id: str) -> str:
+@shared_task(name=DISPATCH, acks_late=True)
+def dispatch_broadcast_task(broadcast_id: str) -> str:
     """One batch; then the next run is enqueued (its lease released first). A run lost on
     the way (a killed worker, a restarted broker) is re-kicked by `broadcasts.tick`."""
     result = dispatcher.broadcast_dispatch(broadcast_id)

@@ -534,13 +534,28 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ContactConsentSourceEnum": "contacts.models.ConsentSource",
 }
 
+# --- broadcasts (broadcasts/) ------------------------------------------------------------
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
+    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
+    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
+    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
+    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
+    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
+    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
+}
+
 # --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
 # Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
 BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
+# Sends are paced at this share of the sender's limit (network jitter stays under it).
+BROADCAST_PACING_HEADROOM = env.float("BROADCAST_PACING_HEADROOM", default=0.9)
 # One rate for every sender (tests, benches); 0 keeps each sender's own limit.
 BROADCAST_MPS_OVERRIDE = env.float("BROADCAST_MPS_OVERRIDE", default=0.0)
 # Where the token buckets live: "redis", "db", or "" (Redis whenever REDIS_URL is set).
 BROADCAST_BUCKET_BACKEND = env("BROADCAST_BUCKET_BACKEND", default="")
+# The model of the database buckets (key, tat, day, day_count).
+BROADCAST_BUCKET_MODEL = "broadcasts.SendBucket"
 # A batch holds about this many seconds of the sender's rate, and never more recipients.
 BROADCAST_BATCH_SECONDS = env.float("BROADCAST_BATCH_SECONDS", default=2.0)
 BROADCAST_BATCH_MAX = env.int("BROADCAST_BATCH_MAX", default=100)
@@ -555,17 +570,6 @@ BROADCAST_DEFAULT_TIME_ZONE = env("BROADCAST_DEFAULT_TIME_ZONE", default="Americ
 CELERY_BEAT_SCHEDULE["broadcasts-tick"] = {
     "task": "broadcasts.tick",
     "schedule": env.float("BROADCAST_TICK_SECONDS", default=5.0),
-}
-
-# --- broadcasts (broadcasts/) ------------------------------------------------------------
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
-    "BroadcastStatusEnum": "broadcasts.models.BroadcastStatus",
-    "BroadcastPurposeEnum": "broadcasts.models.Purpose",
-    "BroadcastPauseReasonEnum": "broadcasts.models.PauseReason",
-    "BroadcastRecipientStatusEnum": "broadcasts.models.RecipientStatus",
-    "BroadcastSkipReasonEnum": "broadcasts.models.SkipReason",
-    "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
 
 # --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------

@@ -6,7 +6,7 @@ senders never exceed their rate, however many workers reserve at once. With no b
 allowance, one second never holds more than `rate` sends.
 
 With REDIS_URL the state is two Redis keys per sender, moved by Lua scripts (one round
-trip, atomic, Redis' own clock); on the embedded default it is the `SendBucket` row,
+trip, atomic, Redis' own clock); on the embedded default it is a `SendBucket` row,
 locked for a moment in a short transaction (no network call inside). A restarted Redis
 simply starts the bucket afresh: pacing restarts, no message is lost or doubled (the
 messages themselves live in the database).
@@ -21,12 +21,11 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import redis
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-
-from broadcasts.models import SendBucket
 
 # Daily caps reset at midnight Pacific time (T-Mobile's day; used for every daily cap).
 CAP_DAY_ZONE = ZoneInfo("America/Los_Angeles")
@@ -96,9 +95,16 @@ def effective_rate(key: str, rate_per_s: float) -> float:
     return rate_per_s * _factor(key)
 
 
-def _db_bucket(key: str) -> SendBucket:
-    SendBucket.objects.get_or_create(key=key)
-    return SendBucket.objects.select_for_update().get(key=key)
+def _bucket_model():
+    """The bucket rows' model, named by `BROADCAST_BUCKET_MODEL` (like AUTH_USER_MODEL):
+    messaging doesn't import the apps built on it."""
+    return apps.get_model(settings.BROADCAST_BUCKET_MODEL)
+
+
+def _db_bucket(key: str):
+    model = _bucket_model()
+    model.objects.get_or_create(key=key)
+    return model.objects.select_for_update().get(key=key)
 
 
 def _reserve_db(key: str, interval: float) -> float:
@@ -127,7 +133,7 @@ def backlog_seconds(key: str) -> float:
     """How long the slots already taken last from now (0 when the sender is idle)."""
     if backend() == "redis":
         return float(_redis().eval(_BACKLOG_LUA, 1, f"pacing:tat:{key}"))
-    tat = SendBucket.objects.filter(key=key).values_list("tat", flat=True).first()
+    tat = _bucket_model().objects.filter(key=key).values_list("tat", flat=True).first()
     return max((tat - timezone.now()).total_seconds(), 0.0) if tat else 0.0
 
 

@@ -187,7 +187,9 @@ def limit_for_message(message: Message) -> SenderLimit:
 def _wait_for_slot(message: Message, held: claims.Claim) -> SenderLimit:
     limit = limit_for_message(message)
     try:
-        delay = buckets.reserve(limit.key, limit.mps) or 0.0
+        # A little under the limit, so network jitter never bunches sends above it.
+        rate = limit.mps * settings.BROADCAST_PACING_HEADROOM
+        delay = buckets.reserve(limit.key, rate) or 0.0
     except redis.RedisError as err:
         raise Throttled(f"Not sent yet: the pacing store is unreachable ({err}).") from err
     # Never wait past half the claim's lease: the row must still be ours when we send.
