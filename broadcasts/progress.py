@@ -2,7 +2,11 @@
 event carries and what the portal's progress bar shows. Read from the counters on the row
 (and the few failure-reason rows), never by counting recipients."""
 
+import datetime as dt
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from broadcasts.models import Broadcast
 
@@ -16,6 +20,24 @@ def percent_done(broadcast: Broadcast) -> float:
     return _percent(broadcast.sent + broadcast.opted_out + broadcast.skipped, broadcast.total)
 
 
+def awaiting_reports(broadcast: Broadcast) -> int:
+    """Messages handed over whose delivery report (delivered or failed) has not come yet."""
+    return max(broadcast.sent - broadcast.delivered - broadcast.failed, 0)
+
+
+def is_settled(broadcast: Broadcast) -> bool:
+    """Final with nothing more to show: a broadcast completes once its last recipient is
+    handed over, and the delivery reports come after; they are awaited for
+    `BROADCAST_REPORTS_WAIT_SECONDS` at most."""
+    if not broadcast.is_final:
+        return False
+    if not awaiting_reports(broadcast):
+        return True
+    ended = broadcast.completed_at or broadcast.cancelled_at or broadcast.updated_at
+    wait = dt.timedelta(seconds=settings.BROADCAST_REPORTS_WAIT_SECONDS)
+    return timezone.now() - ended >= wait
+
+
 def progress_data(broadcast: Broadcast) -> dict[str, Any]:
     """The snapshot of `broadcast` (fetch it fresh: the counters move under you)."""
     failures = [
@@ -25,6 +47,7 @@ def progress_data(broadcast: Broadcast) -> dict[str, Any]:
     return {
         "id": str(broadcast.pk),
         "status": broadcast.status,
+        "settled": is_settled(broadcast),
         "pause_reason": broadcast.pause_reason or None,
         "pause_detail": broadcast.pause_detail or None,
         "total": broadcast.total,

@@ -94,6 +94,10 @@ class BroadcastProgressSerializer(serializers.Serializer):
 
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=BroadcastStatus.choices)
+    settled = serializers.BooleanField(
+        help_text="Final, with every delivery report in (or no longer awaited): nothing "
+        "more will change."
+    )
     pause_reason = serializers.ChoiceField(choices=PauseReason.choices, allow_null=True)
     pause_detail = serializers.CharField(allow_null=True)
     total = serializers.IntegerField(help_text="Contacts of the audience at launch.")

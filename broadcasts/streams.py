@@ -27,7 +27,7 @@ from rest_framework import generics
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from broadcasts.models import Broadcast
-from broadcasts.progress import progress_data
+from broadcasts.progress import is_settled, progress_data
 from isvplatform.api.schema import error_responses
 from isvplatform.api.views import TenantAPIView, TenantScopedMixin
 from tenants.models import Tenant
@@ -64,8 +64,8 @@ class ProgressStream:
 
     `poll()` reads the row (one query), and answers the chunks to send now: an event when
     the progress changed since the last one the client has, else a heartbeat comment now
-    and then. `done` turns true after the final status's event, when the broadcast is gone,
-    or when the stream has lasted its maximum duration.
+    and then. `done` turns true after the settled event (final, its reports in), when the
+    broadcast is gone, or when the stream has lasted its maximum duration.
     """
 
     def __init__(self, tenant: Tenant, broadcast_id, last_event_id: str = "") -> None:
@@ -93,7 +93,7 @@ class ProgressStream:
             if event_id(data) != self.last_event_id:
                 self.last_event_id = event_id(data)
                 chunks.append(progress_event(data))
-            self.done = broadcast.is_final
+            self.done = data["settled"]
         if not chunks and now - self.last_sent >= settings.BROADCAST_STREAM_HEARTBEAT_SECONDS:
             chunks.append(HEARTBEAT)
         if chunks:
@@ -150,9 +150,9 @@ STREAM_DESCRIPTION = (
     "Server-sent events of the broadcast's progress. Each `progress` event carries the same "
     "JSON as `GET /api/v1/broadcasts/{id}/status` in `data`, and an `id`; one comes at once, "
     "then one whenever the progress changes (a comment line keeps an idle stream open). The "
-    "stream ends after the final status's event, or after a few minutes with a `retry:` "
-    "hint, and EventSource reconnects with `Last-Event-ID`: an unchanged progress is not "
-    "sent again."
+    "stream ends once the broadcast is settled (final, its delivery reports in), or after a "
+    "few minutes with a `retry:` hint, and EventSource reconnects with `Last-Event-ID`: an "
+    "unchanged progress is not sent again."
 )
 
 
@@ -179,8 +179,9 @@ class BroadcastEventsView(TenantScopedMixin, TenantAPIView, generics.GenericAPIV
         responses={
             (200, EVENT_STREAM): OpenApiResponse(OpenApiTypes.STR, description="The events."),
             204: OpenApiResponse(
-                description="The broadcast is final and `Last-Event-ID` names its last "
-                "event: nothing more will come (EventSource stops reconnecting)."
+                description="The broadcast is settled (final, its delivery reports in) and "
+                "`Last-Event-ID` names its last event: nothing more will come (EventSource "
+                "stops reconnecting)."
             ),
             **error_responses(404),
         },
@@ -188,7 +189,7 @@ class BroadcastEventsView(TenantScopedMixin, TenantAPIView, generics.GenericAPIV
     def get(self, request, *args, **kwargs):
         broadcast = self.get_object()
         last_event_id = request.headers.get("Last-Event-ID", "")[:MAX_EVENT_ID]
-        if broadcast.is_final and last_event_id == event_id(progress_data(broadcast)):
+        if is_settled(broadcast) and last_event_id == event_id(progress_data(broadcast)):
             return HttpResponse(status=204)
         stream = ProgressStream(self.tenant, broadcast.pk, last_event_id)
         if isinstance(request._request, ASGIRequest):

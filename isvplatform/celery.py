@@ -1,8 +1,11 @@
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
+# `filesystem://` (the embedded broker) is kombu's transport with whole-message writes.
+TRANSPORT_ALIASES["filesystem"] = "isvplatform.broker:Transport"
 
 app = Celery("isvplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")

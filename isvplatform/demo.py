@@ -26,6 +26,7 @@ DEMO_STEPS: list[str] = [
     "whatsapp.demo.sync_demo_senders",
     "compliance.demo.register_demo_tenant",
     "verify.widget.demo.enable_demo_widget",
+    "contacts.demo.add_demo_contact_fields",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.
 TOLL_FREE_TENANT_SLUG = "demo-bakery"
@@ -33,6 +34,7 @@ TOLL_FREE_OWNER = "owner@bakery.example"
 TOLL_FREE_STEPS: list[str] = [
     "provisioning.demo.provision_toll_free_demo_tenant",
     "compliance.demo.verify_demo_toll_free",
+    "contacts.demo.add_demo_contact_fields",
 ]
 TOLL_FREE_PROFILE = {
     "website": "https://demo-bakery.example.com",

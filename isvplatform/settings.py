@@ -281,7 +281,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker acknowledges finished tasks between its polls of the broker, and on the
+# filesystem transport a poll with every process's task in hand waits out its 2 s timeout:
+# one prefetched task per process caps such a worker at about one task a second, below a
+# broadcast's pace. `run_platform` raises it on the filesystem broker; Redis keeps 1.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="isvplatform")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
@@ -544,13 +548,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
 
-# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
-# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
-BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
-BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
-BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
-BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
-
 # --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
 # Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
 BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
@@ -577,3 +574,13 @@ CELERY_BEAT_SCHEDULE["broadcasts-tick"] = {
     "task": "broadcasts.tick",
     "schedule": env.float("BROADCAST_TICK_SECONDS", default=5.0),
 }
+
+# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
+# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
+BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
+BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
+BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
+BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
+# A broadcast completes once its last recipient is handed over; its progress keeps following
+# the delivery reports that come after for this long at most.
+BROADCAST_REPORTS_WAIT_SECONDS = env.int("BROADCAST_REPORTS_WAIT_SECONDS", default=600)

@@ -1,11 +1,13 @@
 """The portal pages: list, form with the live per-recipient preview, detail with actions,
 progress card, timeline and recipients, settings; other tenants' broadcasts are 404s."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import Client
 
-from broadcasts.models import Broadcast, BroadcastSettings
+from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastSettings
 from broadcasts.tests.factories import BroadcastFactory
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory
@@ -120,3 +122,15 @@ def test_settings_page(portal, tenant):
 
 def test_nav_has_broadcasts(portal):
     assert b'href="/broadcasts/"' in portal.get("/broadcasts/").content
+
+
+def test_a_deferred_recipient_shows_its_opening_in_its_own_time(portal, tenant, consented):
+    contact = consented(1, time_zone="America/Chicago")[0]
+    broadcast = BroadcastFactory(tenant=tenant, status="sending", total=1, pending=1)
+    opening = dt.datetime(2026, 3, 9, 13, 0, tzinfo=dt.UTC)  # 08:00 in Chicago (CDT)
+    BroadcastRecipient.objects.create(
+        tenant=tenant, broadcast=broadcast, contact=contact, address=contact.phone,
+        not_before=opening,
+    )  # fmt: skip
+    page = portal.get(f"/broadcasts/{broadcast.pk}/")
+    assert b"deferred until 08:00 recipient time (America/Chicago)" in page.content

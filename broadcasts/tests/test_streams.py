@@ -4,6 +4,7 @@ Under the test client the stream is a generator in the test's thread: between tw
 the test moves the counters in its own transaction, and the next poll sees them.
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from broadcasts.models import Broadcast, BroadcastStatus
-from broadcasts.progress import progress_data
+from broadcasts.progress import is_settled, progress_data
 from broadcasts.streams import event_id
 from broadcasts.tests.factories import BroadcastFactory
 from tenants.models import Membership
@@ -87,12 +88,38 @@ def test_a_counter_change_sends_a_new_event_and_the_final_status_ends_the_stream
     moved = json.loads(next_progress(chunks)["data"])
     assert (moved["pending"], moved["sent"], moved["status"]) == (2, 1, "sending")
 
-    move(sending, pending=0, sent=3, status=BroadcastStatus.COMPLETED, completed_at=timezone.now())
+    move(
+        sending, pending=0, sent=3, delivered=3, status=BroadcastStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )  # fmt: skip
     final = next_progress(chunks)
     rest = list(chunks)
     assert json.loads(final["data"])["status"] == "completed"
     assert json.loads(final["data"]) == progress_data(Broadcast.objects.get(pk=sending.pk))
     assert rest == [], "the stream goes on after the final status"
+
+
+def test_a_completed_broadcast_follows_its_delivery_reports_then_ends(tenant, sending):
+    move(sending, pending=0, sent=3, status=BroadcastStatus.COMPLETED, completed_at=timezone.now())
+    response = key_client(tenant).get(events_url(sending))
+    chunks = iter(response.streaming_content)
+    first = json.loads(next_progress(chunks)["data"])
+    assert (first["status"], first["settled"]) == ("completed", False)
+
+    move(sending, delivered=2, failed=1)
+    last = json.loads(next_progress(chunks)["data"])
+    assert (last["delivered"], last["settled"]) == (2, True)
+    assert list(chunks) == [], "the stream goes on after the last report"
+
+
+def test_reports_that_never_come_are_awaited_for_a_while_only(tenant, sending, settings):
+    settings.BROADCAST_REPORTS_WAIT_SECONDS = 60
+    ended = timezone.now() - dt.timedelta(seconds=61)
+    move(sending, pending=0, sent=3, delivered=1, status=BroadcastStatus.COMPLETED)
+    Broadcast.objects.filter(pk=sending.pk).update(completed_at=ended)
+    assert is_settled(Broadcast.objects.get(pk=sending.pk))
+    Broadcast.objects.filter(pk=sending.pk).update(completed_at=timezone.now())
+    assert not is_settled(Broadcast.objects.get(pk=sending.pk))
 
 
 def test_an_unchanged_broadcast_sends_one_event_then_ends_with_a_retry_hint(tenant, sending):
@@ -122,7 +149,9 @@ def test_last_event_id_of_another_progress_gets_the_current_one(tenant, sending)
 
 
 def test_a_final_broadcast_whose_last_event_the_client_has_answers_204(tenant):
-    done = BroadcastFactory(tenant=tenant, status=BroadcastStatus.COMPLETED, total=1, sent=1)
+    done = BroadcastFactory(
+        tenant=tenant, status=BroadcastStatus.COMPLETED, total=1, sent=1, delivered=1
+    )
     client = key_client(tenant)
 
     fresh = client.get(events_url(done))

@@ -2,6 +2,7 @@
 with one field-named error per bad attribute. The API, the portal and the import share it,
 so a row the import refuses is refused for the same reason as a form would be."""
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,11 +38,12 @@ def tags_column(tags: Iterable[str]) -> str:
 
 
 def parse_tags(value: Any) -> list[str]:
-    """Tags from a list or a comma/semicolon separated string."""
+    """Tags from a list or a text separated by commas, semicolons or bars (spreadsheets
+    write a list in one cell either way)."""
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [t for t in value.replace(";", ",").split(",") if t.strip()]
+        return [t for t in re.split(r"[,;|]", value) if t.strip()]
     if isinstance(value, list) and all(isinstance(t, str) for t in value):
         return value
     raise ValueError("Give tags as a list of text or a comma-separated text.")

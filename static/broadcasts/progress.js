@@ -3,11 +3,11 @@
    The first frame comes from the JSON the page embeds; then every `progress` event of
    GET /api/v1/broadcasts/{id}/events repaints the counters, the bar, the status line and
    the charts. Without EventSource, or when the stream keeps failing, it polls
-   GET /api/v1/broadcasts/{id}/status instead. A final status stops both. */
+   GET /api/v1/broadcasts/{id}/status instead. A settled broadcast (final, its delivery
+   reports in) stops both. */
 (function () {
   "use strict";
 
-  var FINAL = { completed: true, cancelled: true };
   var POLL_MS = 5000;
   var MAX_POINTS = 120;
   var STREAM_FAILURES_BEFORE_POLLING = 3;
@@ -149,7 +149,7 @@
 
   Card.prototype.receive = function (p) {
     this.paint(p);
-    if (FINAL[p.status]) {
+    if (p.settled) {
       this.stop();
       this.setConnection("Final");
     }
@@ -214,7 +214,7 @@
     var embed = JSON.parse(source.textContent);
     var card = new Card(root, embed);
     card.paint(embed.progress);
-    if (!FINAL[embed.progress.status]) card.listen();
+    if (!embed.progress.settled) card.listen();
   }
 
   if (document.readyState === "loading") {

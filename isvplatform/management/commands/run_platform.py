@@ -20,6 +20,8 @@ from isvplatform.demo import credentials_file, ensure_demo_data
 from verify.widget.demo import DEMO_PORT, write_demo_page
 
 LOOPBACK = "127.0.0.1,::1"
+# Tasks a worker process holds ahead on the filesystem broker (it acknowledges every 2 s).
+FILESYSTEM_PREFETCH = 25
 
 
 def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[str]:
@@ -97,6 +99,10 @@ class Command(BaseCommand):
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
         env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
+        if settings.CELERY_BROKER_URL.startswith("filesystem"):
+            # See CELERY_WORKER_PREFETCH_MULTIPLIER: without it the embedded broker, not the
+            # sender, would set a broadcast's pace (about one message a second).
+            env.setdefault("CELERY_WORKER_PREFETCH_MULTIPLIER", str(FILESYSTEM_PREFETCH))
         demo_port_free = port_is_free(local_host, widget_demo_port)
         widget_demo = (
             demo
