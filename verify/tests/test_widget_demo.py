@@ -16,7 +16,7 @@ def test_the_demo_tenant_gets_verify_and_a_widget_page(
     settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.VAR_DIR = tmp_path
-    assert DEMO_STEPS[-1] == "verify.widget.demo.enable_demo_widget"
+    assert "verify.widget.demo.enable_demo_widget" in DEMO_STEPS
     with django_capture_on_commit_callbacks(execute=True):
         tenant = ensure_demo_data()["tenant"]
     service = VerifyService.objects.for_tenant(tenant).get()
