@@ -19,6 +19,7 @@ from tenants.models import TenantOwned
 class Channel(models.TextChoices):
     SMS = "sms", "SMS"
     WHATSAPP = "whatsapp", "WhatsApp"
+    EMAIL = "email", "Email"
 
 
 class Direction(models.TextChoices):
@@ -36,6 +37,10 @@ class Status(models.TextChoices):
     READ = "read", "Read"
     CANCELED = "canceled", "Canceled"
     RECEIVED = "received", "Received"
+    # Email only: the recipient opened it (SES reports opens for all of a message's recipients),
+    # or marked it as spam (a complaint: the address is suppressed).
+    OPENED = "opened", "Opened"
+    COMPLAINED = "complained", "Marked as spam"
     # A send whose answer was lost and whose look-up at Twilio could not tell whether it went
     # out: never sent again, the reconciler resolves it or staff decide.
     UNKNOWN = "unknown", "Unknown: check at Twilio"
@@ -59,6 +64,8 @@ STATUS_RANK: dict[str, int] = {
     Status.CANCELED: 40,
     Status.DELIVERED: 50,
     Status.READ: 60,
+    Status.OPENED: 60,
+    Status.COMPLAINED: 70,
     "receiving": 90,
     Status.RECEIVED: 100,
 }
@@ -76,6 +83,7 @@ STATUS_TIMESTAMP = {
     Status.FAILED: "failed_at",
     Status.CANCELED: "failed_at",
     Status.READ: "read_at",
+    Status.OPENED: "read_at",
     Status.RECEIVED: "received_at",
 }
 
@@ -85,9 +93,10 @@ class Conversation(TenantOwned):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
-    contact_number = models.CharField(max_length=20)
+    # On the email channel the "numbers" are email addresses (lower-cased).
+    contact_number = models.CharField(max_length=254)
     # The tenant's number on this thread; empty while a messaging service has not said which.
-    our_number = models.CharField(max_length=20, blank=True)
+    our_number = models.CharField(max_length=254, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
     last_message = models.ForeignKey(
         "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -113,7 +122,10 @@ class Conversation(TenantOwned):
 
 
 class Message(TenantOwned, Claimable):
-    """One SMS or WhatsApp message, outbound or inbound, with its whole delivery story."""
+    """One SMS, WhatsApp or email message, outbound or inbound, with its whole delivery story.
+
+    An email's addresses are in `from_number` / `to_number`, its text part in `body`; it has
+    no Twilio SID but the ESP's message id."""
 
     class Origin(models.TextChoices):
         API = "api", "API"
@@ -132,9 +144,16 @@ class Message(TenantOwned, Claimable):
     direction = models.CharField(max_length=8, choices=Direction.choices)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.API)
-    from_number = models.CharField(max_length=20, blank=True)
-    to_number = models.CharField(max_length=20)
+    from_number = models.CharField(max_length=254, blank=True)
+    to_number = models.CharField(max_length=254)
     body = models.TextField(blank=True)
+    # Email: the subject, the sanitised HTML part (the text part is `body`), the extra headers
+    # sent (List-Unsubscribe...), and which ESP took it under which message id.
+    subject = models.CharField(max_length=998, blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    esp_name = models.CharField(max_length=32, blank=True)
+    esp_message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     media_urls = models.JSONField(default=list, blank=True)
     content_sid = models.CharField(max_length=34, blank=True)
     content_variables = models.JSONField(default=dict, blank=True)
@@ -267,16 +286,20 @@ class MessageMedia(TenantOwned):
 
 
 class OptOut(TenantOwned):
-    """A number that must not be messaged by this tenant on this channel."""
+    """A number (or, on the email channel, an address: the suppression list) that must not
+    be messaged by this tenant on this channel."""
 
     class Source(models.TextChoices):
         KEYWORD = "keyword", "Keyword (STOP)"
         MANUAL = "manual", "Added by hand"
         IMPORT = "import", "CSV import"
         TWILIO = "twilio", "Reported by Twilio (21610)"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe link"
+        BOUNCE = "bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField(max_length=20)
+    number = models.CharField(max_length=254)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
     source = models.CharField(max_length=16, choices=Source.choices)
     keyword = models.CharField(max_length=32, blank=True)
@@ -310,7 +333,7 @@ class ConsentEvent(TenantOwned):
         OPT_IN = "opt_in", "Opted in"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField(max_length=20)
+    number = models.CharField(max_length=254)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     action = models.CharField(max_length=8, choices=Action.choices)
     source = models.CharField(max_length=16)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from isvplatform import claims, gateway
 from isvplatform.public import absolute_url
-from messaging import enqueue, events, pacing
+from messaging import enqueue, events, pacing, transports
 from messaging.models import (
     ERROR_STATUSES,
     FINAL_RANK,
@@ -312,6 +312,9 @@ def message_dispatch(message_id: str) -> DispatchResult:
         return DispatchResult("claimed_elsewhere")
     message = Message.objects.select_related("tenant").get(pk=message_id)
     try:
+        transport = transports.transport_for(message.channel)
+        if transport is not None:
+            return transport(held, message)
         # Broadcast messages wait for their sender's slot (and slow it on a 429).
         with pacing.paced(message, held):
             return _dispatch_claimed(held, message)
@@ -424,6 +427,7 @@ def unknown_message_ids(*, older_than_seconds: int, limit: int = 500) -> list[st
             status=Status.UNKNOWN,
             sid__isnull=True,
             reconciles__lt=MAX_RECONCILES,
+            channel__in=[Channel.SMS, Channel.WHATSAPP],
             updated_at__lt=now - timedelta(seconds=older_than_seconds),
         )
         .order_by("created_at")
