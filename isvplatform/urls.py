@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("contacts.api_urls")),
     path("", include("broadcasts.stream_urls")),
     path("", include("broadcasts.api_urls")),
+    path("", include("emails.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,12 +33,15 @@ urlpatterns = [
     path("accounts/", include("tenants.auth_urls")),
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),
     path("webhooks/twilio/", include("webhooks.twilio_urls")),
+    # anymail's ESP tracking webhooks, where anymail documents them (Amazon SES's is ours).
+    path("anymail/", include("emails.anymail_urls")),
     path("", include("verify.widget_urls")),
     path("", include("compliance.urls")),
     path("", include("whatsapp.urls")),
     path("", include("content.urls")),
     path("", include("contacts.urls")),
     path("", include("broadcasts.urls")),
+    path("", include("emails.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
