@@ -298,7 +298,8 @@ def callback_log(request: HttpRequest) -> JsonResponse:
                     "error": a.error,
                 }
                 for a in attempts
-            ]
+            ],
+            "sns_attempts": ses_mailbox.sns_attempts(),
         }
     )
 

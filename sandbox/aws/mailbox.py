@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from sandbox.aws.models import SesEmail, SesEvent, SesRecipient
+from sandbox.aws.delivery import masked
+from sandbox.aws.models import SesEmail, SesEvent, SesRecipient, SnsDeliveryAttempt
 from sandbox.core import formats
 
 RECEIVED = (
@@ -117,3 +118,22 @@ def record_click(
         link=found[index], user_agent=user_agent or "Mozilla/5.0 (sandbox mailbox)",
     )  # fmt: skip
     return found[index]
+
+
+def sns_attempts(limit: int = 100) -> list[dict]:
+    """The latest SNS delivery attempts, newest first (endpoints with passwords masked)."""
+    rows = SnsDeliveryAttempt.objects.select_related("delivery__subscription").order_by("-id")
+    return [
+        {
+            "message_type": a.delivery.message_type,
+            "message_id": a.delivery.message_id,
+            "endpoint": masked(a.delivery.subscription.endpoint),
+            "attempt": a.number,
+            "at": a.at.isoformat(),
+            "outcome": a.outcome,
+            "status_code": a.status_code,
+            "authenticated": a.authenticated,
+            "error": a.error,
+        }
+        for a in rows[:limit]
+    ]
