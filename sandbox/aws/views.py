@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
-from sandbox.aws import dispatch, protocol, sns
+from sandbox.aws import dispatch, protocol, sns, verification
 from sandbox.aws.errors import AwsError
 from sandbox.aws.models import SnsSubscription
 from sandbox.aws.registry import SNS
@@ -67,6 +67,22 @@ def _unsigned_get(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/xml")
 
 
+def _verify_email_address(request: HttpRequest) -> HttpResponse:
+    """The link of SES's verification email."""
+    identity = verification.confirm(request.GET.get("Token", ""), clock.now())
+    if identity is None:
+        return HttpResponse(
+            "This verification link is not valid or has expired.",
+            status=400,
+            content_type="text/plain",
+        )
+    return HttpResponse(
+        f"Congratulations! You have successfully verified {identity.name}. You can now "
+        "start sending email from this address.",
+        content_type="text/plain",
+    )
+
+
 @csrf_exempt
 @email_sandbox_only
 def aws_api(request: HttpRequest, path: str | None = None) -> HttpResponse:
@@ -74,6 +90,8 @@ def aws_api(request: HttpRequest, path: str | None = None) -> HttpResponse:
     unsigned = request.method == "GET" and "Authorization" not in request.headers
     if unsigned and request.GET.get("Action") in ("ConfirmSubscription", "Unsubscribe"):
         return _unsigned_get(request)
+    if unsigned and request.GET.get("Action") == "VerifyEmailAddress":
+        return _verify_email_address(request)
     ensure_platform_account_once()
     raw_path = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
     raw_path = raw_path.split("?", 1)[0] or quote(request.path, safe="/~")
