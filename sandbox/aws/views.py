@@ -4,6 +4,7 @@ and SNS's unsigned SubscribeURL / UnsubscribeURL GETs."""
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from urllib.parse import quote
@@ -13,11 +14,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
-from sandbox.aws import dispatch, protocol, sns, verification
+from sandbox.aws import dispatch, protocol, signing, sns, verification
 from sandbox.aws.errors import AwsError
 from sandbox.aws.models import SnsSubscription
 from sandbox.aws.registry import SNS
 from sandbox.aws.services import ensure_platform_account_once
+
+_CERT = re.compile(r"^SimpleNotificationService-([0-9a-f]{1,40})\.pem$")
 
 
 def email_sandbox_only(view: Callable) -> Callable:
@@ -92,6 +95,12 @@ def aws_api(request: HttpRequest, path: str | None = None) -> HttpResponse:
         return _unsigned_get(request)
     if unsigned and request.GET.get("Action") == "VerifyEmailAddress":
         return _verify_email_address(request)
+    certificate = _CERT.match(path or "")
+    if unsigned and certificate:
+        pem = signing.certificate_pem(certificate.group(1))
+        if pem is None:
+            return HttpResponse("Not Found", status=404, content_type="text/plain")
+        return HttpResponse(pem, content_type="application/x-pem-file")
     ensure_platform_account_once()
     raw_path = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
     raw_path = raw_path.split("?", 1)[0] or quote(request.path, safe="/~")

@@ -196,3 +196,30 @@ def test_an_identitys_default_configuration_set_applies(platform, tracked):
     )["MessageId"]
     clock.advance(1)
     assert {e.event_type for e in tracked if e.message_id == message_id} == {"sent", "delivered"}
+
+
+def test_sns_messages_are_signed_with_the_served_certificate(platform, sns_endpoint, settings):
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from django.test import Client as DjangoClient
+
+    from sandbox.aws.signing import canonical
+
+    sns = client("sns")
+    arn = sns.create_topic(Name="signed")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=f"{settings.PUBLIC_BASE_URL}/sns/s")
+    clock.advance(1)
+    [post] = sns_endpoint.named("s")
+    body = post.body
+    assert body["SignatureVersion"] == "1"
+    path = body["SigningCertURL"].removeprefix(settings.PUBLIC_BASE_URL)
+    pem = DjangoClient().get(path)
+    assert pem.status_code == 200
+    public_key = x509.load_pem_x509_certificate(pem.content).public_key()
+    signature = base64.b64decode(body["Signature"])
+    public_key.verify(signature, canonical(body), padding.PKCS1v15(), hashes.SHA1())
+    assert b"Token\n" + body["Token"].encode() in canonical(body)
+    assert DjangoClient().get("/sandbox/aws/SimpleNotificationService-abc.pem").status_code == 404
