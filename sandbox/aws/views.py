@@ -56,11 +56,19 @@ def _unsigned_get(request: HttpRequest) -> HttpResponse:
             )
             result = {"SubscriptionArn": subscription.arn}
         elif action == "Unsubscribe":
-            deleted, _ = SnsSubscription.objects.filter(
+            subscription = SnsSubscription.objects.filter(
                 arn=request.GET.get("SubscriptionArn", "")
-            ).delete()
-            if not deleted:
+            ).first()
+            if subscription is None:
                 raise AwsError("NotFound", "Subscription does not exist", 404)
+            if subscription.authenticate_on_unsubscribe:
+                raise AwsError(
+                    "AuthorizationError",
+                    "This subscription can only be removed with a signed Unsubscribe call "
+                    "(AuthenticateOnUnsubscribe).",
+                    403,
+                )
+            subscription.delete()
             result = None
         else:
             raise AwsError("MissingAuthenticationToken", "Missing Authentication Token", 403)

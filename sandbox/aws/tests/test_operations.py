@@ -66,6 +66,10 @@ def test_cc_bcc_attachments_and_inline_templates(ses):
     ]
     assert b"bcc@example.net" not in email.raw and b'filename="a.pdf"' in email.raw
     assert b"Reply-To: help@shop.example.com" in email.raw
+    page = DjangoClient().get(
+        f"/sandbox/mailbox/ses/{email.message_id}/", {"address": "cc@example.net"}
+    )
+    assert "a.pdf (application/pdf, 8" in page.content.decode()
     templated = ses.send_email(
         FromEmailAddress="news@shop.example.com",
         Destination={"ToAddresses": ["to@example.net"]},
@@ -145,6 +149,12 @@ def test_sns_errors_and_unsigned_subscribe_url(platform, settings):
     assert subscription.confirmed
     attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     assert attributes["SubscriptionsConfirmed"] == "1"
+    subscription.authenticate_on_unsubscribe = True
+    subscription.save()
+    refused = web.get(
+        "/sandbox/aws/", {"Action": "Unsubscribe", "SubscriptionArn": subscription.arn}
+    )
+    assert refused.status_code == 403 and b"AuthorizationError" in refused.content
     sns.unsubscribe(SubscriptionArn=subscription.arn)
     assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []
     sns.delete_topic(TopicArn=arn)
