@@ -96,6 +96,11 @@ def handle(
     except AwsError as err:
         err.status = protocol.error_status(operation_model, _shape_name(err.code), err.status)
         return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
+    except Exception:
+        # AWS answers an unexpected failure with a 500 InternalFailure, never a bare page.
+        logger.exception("the local AWS failed on %s %s", method, path)
+        err = _internal(service)
+        return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
 
 
 def _shape_name(code: str) -> str:

@@ -84,6 +84,47 @@ def _decode(shape: Shape | None, value):
     return value
 
 
+_PY_TYPES = {
+    "structure": dict,
+    "map": dict,
+    "list": list,
+    "string": str,
+    "blob": bytes,
+    "boolean": bool,
+    "integer": int,
+    "long": int,
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+}
+
+
+def check_types(shape: Shape, value, where: str) -> None:
+    """The JSON body's values have the model's types (AWS answers a 400 otherwise)."""
+    expected = _PY_TYPES.get(shape.type_name)
+    wrong_bool = shape.type_name in ("integer", "long", "double", "float") and isinstance(
+        value, bool
+    )
+    if expected is not None and (not isinstance(value, expected) or wrong_bool):
+        raise AwsError(
+            "BadRequestException",
+            f"Invalid type for parameter {where}: expected {shape.type_name}.",
+        )
+    if shape.type_name == "structure":
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                check_types(member, value[name], f"{where}.{name}" if where else name)
+        for name in shape.required_members:
+            if value.get(name) in (None, "") and where:
+                raise AwsError("BadRequestException", f"{where}.{name} is required.")
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            check_types(shape.member, item, f"{where}[{index}]")
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            check_types(shape.value, item, f"{where}.{key}")
+
+
 def parse_rest(
     operation: OperationModel, labels: dict, query: str, headers: dict, body: bytes
 ) -> dict:
@@ -99,6 +140,7 @@ def parse_rest(
         if not isinstance(data, dict):
             raise AwsError("BadRequestException", "The request body must be a JSON object.")
         params.update(_decode(shape, data))
+        check_types(shape, params, "")
     qs = parse_qs(query, keep_blank_values=True)
     for name, member in shape.members.items():
         location, wire = member.serialization.get("location"), member.serialization.get("name")

@@ -172,3 +172,39 @@ def test_unsigned_requests_are_refused(db):
     )
     assert answer.status_code == 403
     assert answer["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+
+
+def test_wrongly_typed_bodies_are_400s_naming_the_field(platform, live_server, settings):
+    import json
+
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    credentials = Credentials(
+        settings.SANDBOX_AWS_ACCESS_KEY_ID, settings.SANDBOX_AWS_SECRET_ACCESS_KEY
+    )
+
+    def post(path: str, body: dict) -> requests.Response:
+        request = AWSRequest(
+            method="POST",
+            url=f"{live_server.url}/sandbox/aws{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        SigV4Auth(credentials, "ses", "us-east-1").add_auth(request)
+        prepared = request.prepare()
+        return requests.post(prepared.url, data=prepared.body, headers=dict(prepared.headers))
+
+    answer = post(
+        "/v2/email/outbound-emails",
+        {"Destination": "someone@example.net", "Content": {"Simple": {}}},
+    )
+    assert answer.status_code == 400
+    assert answer.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert "Destination" in answer.json()["message"]
+    answer = post("/v2/email/identities", {"EmailIdentity": 42})
+    assert answer.status_code == 400 and "EmailIdentity" in answer.json()["message"]
+    answer = post("/v2/email/outbound-emails", {"Content": {"Raw": {"Data": "%%%"}}})
+    assert answer.status_code == 400
