@@ -208,3 +208,16 @@ def test_wrongly_typed_bodies_are_400s_naming_the_field(platform, live_server, s
     assert answer.status_code == 400 and "EmailIdentity" in answer.json()["message"]
     answer = post("/v2/email/outbound-emails", {"Content": {"Raw": {"Data": "%%%"}}})
     assert answer.status_code == 400
+
+
+def test_header_injection_is_refused(ses):
+    headers = [{"Name": "X-Evil", "Value": "a\r\nBcc: victim@example.net"}]
+    status, code, _ = error(
+        lambda: ses.send_email(
+            FromEmailAddress="news@shop.example.com",
+            Destination={"ToAddresses": ["to@example.net"]},
+            Content=simple(Headers=headers),
+        )
+    )
+    assert (status, code) == (400, "MessageRejected")
+    assert not SesEmail.objects.exists()
