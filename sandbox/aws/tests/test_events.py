@@ -223,3 +223,19 @@ def test_sns_messages_are_signed_with_the_served_certificate(platform, sns_endpo
     public_key.verify(signature, canonical(body), padding.PKCS1v15(), hashes.SHA1())
     assert b"Token\n" + body["Token"].encode() in canonical(body)
     assert DjangoClient().get("/sandbox/aws/SimpleNotificationService-abc.pem").status_code == 404
+
+
+def test_callback_faults_duplicate_and_drop_sns_deliveries(sender, tracked):
+    from sandbox import faults
+
+    with faults.injected(duplicate_callbacks=1.0):
+        message_id = send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    sent = [e for e in tracked if e.message_id == message_id and e.event_type == "sent"]
+    assert len(sent) == 2 and sent[0].event_id == sent[1].event_id
+    tracked.clear()
+    with faults.injected(drop_callbacks=1.0):
+        send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    assert tracked == []
+    assert SnsDelivery.objects.filter(status="failed", last_error="dropped (fault)").count() == 2
