@@ -157,3 +157,17 @@ def sns_attempts(limit: int = 100) -> list[dict]:
         }
         for a in rows[:limit]
     ]
+
+
+def recent_addresses(limit: int = 12) -> list[str]:
+    """Addresses that lately received an SES email, newest first (the mailbox's shortcuts)."""
+    rows = (
+        SesRecipient.objects.filter(outcome__in=RECEIVED)
+        .order_by("-email__sent_at", "-id")
+        .values_list("address", flat=True)[: limit * 5]
+    )
+    found: list[str] = []
+    for address in rows:
+        if address not in found:
+            found.append(address)
+    return found[:limit]

@@ -56,7 +56,14 @@ def rest_routes(service: str) -> list[RestRoute]:
     return sorted(routes, key=lambda r: (r.regex.pattern.count("(?P<"), -len(r.regex.pattern)))
 
 
+# Paths older models (and SDKs) use for operations the current model moved.
+LEGACY_ROUTES = {("sesv2", "GET", "/v2/email/identities"): "ListEmailIdentities"}
+
+
 def match_rest(service: str, method: str, path: str) -> tuple[OperationModel, dict] | None:
+    legacy = LEGACY_ROUTES.get((service, method.upper(), path.rstrip("/")))
+    if legacy is not None:
+        return service_model(service).operation_model(legacy), {}
     for route in rest_routes(service):
         if route.operation.http["method"] != method.upper():
             continue
@@ -151,6 +158,8 @@ def parse_rest(
             params[name] = raw if member.type_name == "list" else _scalar(member, raw[0])
         elif location == "header" and (wire or "").lower() in headers:
             params[name] = headers[wire.lower()]
+        elif location is None and not body and name in qs and member.type_name != "structure":
+            params[name] = _scalar(member, qs[name][0])  # a legacy GET's query
     for required in shape.required_members:
         if params.get(required) in (None, ""):
             raise AwsError("BadRequestException", f"{required} is required.")

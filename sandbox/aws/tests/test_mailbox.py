@@ -50,6 +50,8 @@ def test_inbox_json_helpers_and_page(sender):
     assert [(m["kind"], m["message_id"]) for m in listed] == [("ses", message_id)]
     inbox = web.get("/sandbox/mailbox/", {"address": "pat@example.net"}).content.decode()
     assert "Big sale" in inbox and "List-Unsubscribe: &lt;https://shop.example.com/u/1&gt;" in inbox
+    other = web.get("/sandbox/mailbox/", {"address": "nobody@example.com"}).content.decode()
+    assert "Recently received email:" in other and "?address=pat%40example.net" in other
     page = web.get(f"/sandbox/mailbox/ses/{message_id}/", {"address": "pat@example.net"})
     html = page.content.decode()
     assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in html

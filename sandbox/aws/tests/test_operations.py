@@ -221,3 +221,23 @@ def test_header_injection_is_refused(ses):
     )
     assert (status, code) == (400, "MessageRejected")
     assert not SesEmail.objects.exists()
+
+
+def test_the_older_get_list_identities_path_is_served(platform, live_server, settings):
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    client().create_email_identity(EmailIdentity="old.example.com")
+    request = AWSRequest(
+        method="GET", url=f"{live_server.url}/sandbox/aws/v2/email/identities?PageSize=5"
+    )
+    credentials = Credentials(
+        settings.SANDBOX_AWS_ACCESS_KEY_ID, settings.SANDBOX_AWS_SECRET_ACCESS_KEY
+    )
+    SigV4Auth(credentials, "ses", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    answer = requests.get(prepared.url, headers=dict(prepared.headers))
+    assert answer.status_code == 200
+    assert [i["IdentityName"] for i in answer.json()["EmailIdentities"]] == ["old.example.com"]
