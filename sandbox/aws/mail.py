@@ -4,6 +4,7 @@ builds it), the From identity check, each recipient's simulated outcome and its 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 import uuid
@@ -111,8 +112,6 @@ def _message(params: dict) -> EmailMessage:
     if template.get("TemplateName") or template.get("TemplateArn"):
         name = template.get("TemplateName") or template.get("TemplateArn")
         raise AwsError("NotFoundException", f"Template {name} does not exist.", 404)
-    import json
-
     try:
         data = json.loads(template.get("TemplateData") or "{}")
     except ValueError:
