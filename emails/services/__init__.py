@@ -13,7 +13,7 @@ What lives where:
 The ESP itself (connections, boto3 clients, errors) is `emails.esp`.
 """
 
-# --- sending (B1) -----------------------------------------------------------------------
+# --- sending, content, transport, unsubscribe -----------------------------------------
 from emails.services.content import html_to_text, render_email, sanitize_html
 from emails.services.sending import email_content, email_send, sending_identity
 from emails.services.transport import email_transport
@@ -26,7 +26,7 @@ from emails.services.unsubscribe import (
 )
 
 __all__ = [
-    # --- sending (B1)
+    # sending, content, transport, unsubscribe
     "BadUnsubscribeToken",
     "email_content",
     "email_send",
