@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from emails import enqueue
-from emails.models import EmailIdentity, EspCredentials
+from emails.models import EmailIdentity
 from emails.services.setup import call, error_message, refused_as
 from isvplatform import claims
 from isvplatform.public import absolute_url
@@ -77,9 +77,9 @@ def _parse_name(name: str) -> tuple[str, str]:
 
 
 def _uses_own_account(tenant: Tenant) -> bool:
-    return EspCredentials.objects.filter(
-        tenant=tenant, status=EspCredentials.Status.ACTIVE
-    ).exists()
+    from emails import esp
+
+    return esp.active_credentials(tenant) is not None
 
 
 def _check_unique(tenant: Tenant, name: str, own: bool) -> None:
@@ -399,15 +399,8 @@ def dns_records(identity: EmailIdentity) -> list[DnsRecord]:
 
 def verified_identity_for(tenant: Tenant, from_address: str) -> EmailIdentity | None:
     """The tenant's verified identity covering the address in the account it sends through
-    now (its own or the platform's): the address itself, else its domain (or a parent)."""
-    address = (from_address or "").strip().lower()
-    if "@" not in address:
-        return None
-    labels = address.rsplit("@", 1)[1].split(".")
-    names = [address, *(".".join(labels[i:]) for i in range(len(labels) - 1))]
-    found = EmailIdentity.objects.for_tenant(tenant).filter(
-        name__in=names,
-        status=EmailIdentity.Status.VERIFIED,
-        own_credentials=_uses_own_account(tenant),
-    )
-    return min(found, key=lambda identity: names.index(identity.name), default=None)
+    now (its own or the platform's): the address itself, else its domain (or a parent).
+    The same rule `email_send` applies."""
+    from emails.services.sending import sending_identity
+
+    return sending_identity(tenant, (from_address or "").strip().lower())
