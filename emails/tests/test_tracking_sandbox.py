@@ -4,14 +4,18 @@ subscription's basic auth) ending each email in its status."""
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
 
 from emails.models import EmailEvent, EmailIdentity
-from emails.services import email_send, identity_create, is_suppressed
+from emails.services import email_send, identity_create, identity_delete, is_suppressed
 from emails.tasks import poll_identities_task
 from messaging.models import Message, OptOut, Status
 from sandbox import clock
-from tenants.models import AuditEvent
+from sandbox.aws.models import SesEmail, SesIdentity
+from tenants.models import AuditEvent, Membership
 from tenants.services import Actor
+from tenants.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +36,7 @@ def verified_domain(tenant, name="mail.example.com") -> EmailIdentity:
 
 
 def test_identity_pending_then_verified_by_the_beat_poll(tenant):
+    owner = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER).user
     identity = identity_create(tenant=tenant, name="mail.example.com", actor=Actor.system())
     identity.refresh_from_db()
     assert identity.status == EmailIdentity.Status.PENDING
@@ -44,6 +49,17 @@ def test_identity_pending_then_verified_by_the_beat_poll(tenant):
     assert identity.next_check_at is None
     audit = AuditEvent.objects.get(tenant=tenant, action="email.identity.verified")
     assert audit.changes["status"] == ["pending", "verified"]
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+    assert "mail2.example.com" in mail.outbox[0].subject
+
+
+def test_identity_delete_removes_it_at_ses(tenant):
+    identity = verified_domain(tenant)
+    assert SesIdentity.objects.filter(name=identity.name).exists()
+    identity_delete(identity=identity, actor=Actor.system())
+    assert not EmailIdentity.objects.filter(pk=identity.pk).exists()
+    assert not SesIdentity.objects.filter(name=identity.name).exists()
+    assert AuditEvent.objects.filter(tenant=tenant, action="email.identity.deleted").exists()
 
 
 def _send(tenant, to: str) -> Message:
@@ -85,7 +101,8 @@ def test_mailbox_simulator_ends_each_email_in_its_status(tenant, local, status, 
         source = OptOut.Source.COMPLAINT if local == "complaint" else OptOut.Source.BOUNCE
         assert OptOut.objects.get(tenant=tenant, number=address).source == source
         # A later email to it is refused before the ESP.
-        with pytest.raises(Exception) as refused:
+        at_ses = SesEmail.objects.count()
+        with pytest.raises(ValidationError) as refused:
             email_send(
                 tenant=tenant,
                 to=address,
@@ -95,6 +112,7 @@ def test_mailbox_simulator_ends_each_email_in_its_status(tenant, local, status, 
                 actor=Actor.system(),
             )
         assert "suppress" in str(refused.value)
+        assert SesEmail.objects.count() == at_ses
 
 
 def test_repeated_events_from_ses_change_nothing(tenant):
