@@ -126,3 +126,20 @@ def test_repeated_events_from_ses_change_nothing(tenant):
     message.refresh_from_db()
     assert EmailEvent.objects.filter(message=message).count() == events
     assert message.updated_at == stamp
+
+
+def test_unreachable_ses_releases_the_claim_for_the_retry(tenant, settings):
+    from celery.exceptions import Retry
+
+    from emails.services import identity_submit
+
+    settings.EMAIL_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens there
+    with pytest.raises(Retry):  # the task asks Celery to try again later
+        identity_create(tenant=tenant, name="mail.example.com", actor=Actor.system())
+    identity = EmailIdentity.objects.get(tenant=tenant)
+    assert identity.status == EmailIdentity.Status.PENDING
+    assert identity.claimed_until is None
+    settings.EMAIL_SANDBOX_URL = ""
+    assert identity_submit(str(identity.pk)) == EmailIdentity.Status.PENDING
+    identity.refresh_from_db()
+    assert len(identity.dkim_tokens) == 3
