@@ -2,6 +2,8 @@
 mailbox simulator sent through `email_send`, and the events SES posts (in process, with the
 subscription's basic auth) ending each email in its status."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -46,7 +48,7 @@ def test_identity_pending_then_verified_by_the_beat_poll(tenant):
     identity = verified_domain(tenant, name="mail2.example.com")
     assert identity.status == EmailIdentity.Status.VERIFIED
     assert identity.verified_at is not None
-    assert identity.next_check_at is None
+    assert identity.next_check_at > identity.verified_at + timedelta(hours=23)
     audit = AuditEvent.objects.get(tenant=tenant, action="email.identity.verified")
     assert audit.changes["status"] == ["pending", "verified"]
     assert [m.to for m in mail.outbox] == [[owner.email]]
