@@ -320,3 +320,17 @@ def test_odd_shapes_inside_a_notification_are_not_500(client, tenant):
         response = sns.post(client, sns.notification(json.dumps(inner)))
         assert response.status_code in (200, 400), inner
     assert not EmailEvent.objects.exists()
+
+
+def test_confirmation_with_a_stale_token_is_400(client):
+    body = {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "c0ffee00-0000-4000-8000-000000000002",
+        "Token": "0" * 64,
+        "TopicArn": "arn:aws:sns:us-east-1:123456789012:isvplatform-ses-events",
+        "SubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription",
+        "Timestamp": "2026-12-01T10:00:00.000Z",
+    }
+    response = sns.post(client, body)
+    assert response.status_code == 400
+    assert "confirmed" in response.json()["error"]["message"]
