@@ -5,11 +5,11 @@ from emails import unsubscribe_views
 app_name = "emails"
 
 urlpatterns = [
-    # --- unsubscribe (public: signed token, no session) -- B1 ----------------------------
+    # --- unsubscribe: public, the signed token is the authority (no session) -----------
     path(
         "email/unsubscribe/<str:token>",
         unsubscribe_views.UnsubscribeView.as_view(),
         name="unsubscribe",
     ),
-    # --- portal (C) ---------------------------------------------------------------------
+    # --- portal -------------------------------------------------------------------------
 ]
