@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 
 from emails.models import EmailEvent, EmailIdentity, EmailTemplate, EspCredentials
 from emails.selectors import masked_key
-from emails.services import identity_check_soon, identity_mark_verified
+from emails.services import identity_check_now, identity_mark_verified
 from tenants.services import Actor
 
 
@@ -40,7 +40,7 @@ class EmailIdentityAdmin(_ReadOnly):
         actor = Actor.from_request(request)
         count = 0
         for identity in queryset.exclude(status=EmailIdentity.Status.VERIFIED):
-            identity_check_soon(identity=identity, actor=actor)
+            identity_check_now(identity=identity, actor=actor)
             count += 1
         self.message_user(request, f"Checking {count} identity(ies).", messages.INFO)
 

@@ -1,5 +1,6 @@
-"""REST API of the email channel (/api/v1/email/...): sending identities, templates, the
-tenant's own ESP credentials and the suppression list.
+"""REST API of the email channel (/api/v1/email/...): sending identities, templates and the
+tenant's own ESP credentials. The suppression list is the opt-outs API on channel email
+(/api/v1/opt-outs?channel=email).
 
 Views route only: scoping and roles come from the base views, rules from the services."""
 
@@ -8,8 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from emails.esp import EspError
 from emails.models import EmailIdentity, EmailTemplate
-from emails.selectors import credentials_for, identity_list, suppression_list, template_list
+from emails.selectors import credentials_for, identity_list, template_list
 from emails.serializers import (
     CredentialsInputSerializer,
     CredentialsSavedSerializer,
@@ -17,7 +19,6 @@ from emails.serializers import (
     IdentityCreateSerializer,
     IdentitySerializer,
     RenderedEmailSerializer,
-    SuppressionSerializer,
     TemplateInputSerializer,
     TemplatePreviewInputSerializer,
     TemplateSerializer,
@@ -25,7 +26,7 @@ from emails.serializers import (
 from emails.services import (
     credentials_delete,
     credentials_save,
-    identity_check_soon,
+    identity_check_now,
     identity_create,
     identity_delete,
     render_email,
@@ -33,14 +34,25 @@ from emails.services import (
     template_delete,
     template_update,
 )
-from isvplatform.api.schema import error_responses
+from isvplatform.api.errors import error_body
+from isvplatform.api.schema import ErrorSerializer, error_responses
 from isvplatform.api.views import MANAGE_ROLES, TenantAPIView, TenantScopedMixin
-from messaging.models import OptOut
-from messaging.services import optout_remove
 from tenants.models import Membership
 
 TAGS = ["email"]
 Q_PARAMETER = OpenApiParameter("q", OpenApiTypes.STR, description="Part of the name.")
+ESP_DOWN = {
+    503: OpenApiResponse(
+        ErrorSerializer,
+        description="The ESP didn't answer (`esp_unavailable`); nothing changed, try again.",
+    )
+}
+
+
+def esp_unavailable(err: EspError) -> Response:
+    """The ESP refused for its own reasons or couldn't be reached: a 503 saying so."""
+    body = error_body("esp_unavailable", f"The ESP didn't answer as expected: {err.message}")
+    return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
 # --- sending identities -----------------------------------------------------------------
@@ -109,10 +121,13 @@ class IdentityDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         tags=TAGS,
         summary="Remove a sending identity",
         description="Deleted at the ESP too; emails already sent keep their history.",
-        responses={204: None, **error_responses(404)},
+        responses={204: None, **error_responses(404), **ESP_DOWN},
     )
     def delete(self, request, *args, **kwargs):
-        identity_delete(identity=self.get_object(), actor=self.actor)
+        try:
+            identity_delete(identity=self.get_object(), actor=self.actor)
+        except EspError as err:
+            return esp_unavailable(err)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -132,7 +147,9 @@ class IdentityCheckView(TenantScopedMixin, TenantAPIView, generics.GenericAPIVie
         responses={202: IdentitySerializer, **error_responses(404)},
     )
     def post(self, request, *args, **kwargs):
-        identity = identity_check_soon(identity=self.get_object(), actor=self.actor)
+        identity = self.get_object()
+        identity_check_now(identity=identity, actor=self.actor)
+        identity.refresh_from_db()
         return Response(IdentitySerializer(identity).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -236,7 +253,8 @@ class TemplatePreviewView(TenantScopedMixin, TenantAPIView, generics.GenericAPIV
         tags=TAGS,
         summary="Render a template with values",
         description="The subject, HTML and text as an email would carry them (nothing is "
-        "sent); variables without a value are left empty.",
+        "sent). A variable with neither a value nor a fallback (`{{name|fallback}}`) is a "
+        "400 on `variables`.",
         request=TemplatePreviewInputSerializer,
         responses={200: RenderedEmailSerializer, **error_responses(400, 404)},
     )
@@ -277,14 +295,17 @@ class CredentialsView(TenantAPIView):
         "on `access_key_id`). The secret is encrypted and never answered again; the answer "
         "carries the tracking URL with its basic-auth secret this one time.",
         request=CredentialsInputSerializer,
-        responses={200: CredentialsSavedSerializer, **error_responses(400)},
+        responses={200: CredentialsSavedSerializer, **error_responses(400), **ESP_DOWN},
     )
     def put(self, request):
         serializer = CredentialsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        credentials, tracking_url = credentials_save(
-            tenant=self.tenant, actor=self.actor, **serializer.validated_data
-        )
+        try:
+            credentials, tracking_url = credentials_save(
+                tenant=self.tenant, actor=self.actor, **serializer.validated_data
+            )
+        except EspError as err:
+            return esp_unavailable(err)
         body = CredentialsSerializer(credentials).data
         body["tracking_url"] = tracking_url
         return Response(body)
@@ -303,78 +324,5 @@ class CredentialsView(TenantAPIView):
 
 
 def _no_credentials() -> Response:
-    from isvplatform.api.errors import error_body
-
     body = error_body("not_found", "You have no ESP credentials of your own.")
     return Response(body, status=status.HTTP_404_NOT_FOUND)
-
-
-# --- suppression list -------------------------------------------------------------------
-
-
-class SuppressionListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
-    """Addresses never emailed: hard bounces, complaints, unsubscribes, added by hand."""
-
-    model = OptOut
-    serializer_class = SuppressionSerializer
-
-    def tenant_queryset(self, queryset):
-        params = self.request.query_params
-        return suppression_list(
-            self.tenant, query=params.get("q", ""), source=params.get("source", "")
-        )
-
-    @extend_schema(
-        operation_id="email_suppressions_list",
-        tags=TAGS,
-        summary="Suppressed email addresses",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Part of the address."),
-            OpenApiParameter("source", OpenApiTypes.STR, enum=OptOut.Source.values),
-        ],
-        responses={200: SuppressionSerializer(many=True), **error_responses(404)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class SuppressionDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
-    model = OptOut
-    serializer_class = SuppressionSerializer
-    lookup_url_kwarg = "id"
-    http_method_names = ["get", "delete", "head", "options"]
-
-    def tenant_queryset(self, queryset):
-        return suppression_list(self.tenant)
-
-    @extend_schema(
-        operation_id="email_suppressions_retrieve",
-        tags=TAGS,
-        summary="One suppressed address",
-        responses={200: SuppressionSerializer, **error_responses(404)},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="email_suppressions_destroy",
-        tags=TAGS,
-        summary="Email an address again",
-        description="Only with the person's renewed consent (a hard bounce may bounce again); "
-        "the opt-in is kept in the consent ledger.",
-        responses={
-            204: OpenApiResponse(description="Removed from the suppression list."),
-            **error_responses(404),
-        },
-    )
-    def delete(self, request, *args, **kwargs):
-        optout = self.get_object()
-        optout_remove(
-            tenant=self.tenant,
-            number=optout.number,
-            channel=optout.channel,
-            source=OptOut.Source.MANUAL,
-            actor=self.actor,
-            reason=request.query_params.get("reason", "")[:500],
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -22,10 +22,4 @@ urlpatterns = [
         name="api-email-template-preview",
     ),
     path("email/credentials", api.CredentialsView.as_view(), name="api-email-credentials"),
-    path("email/suppressions", api.SuppressionListView.as_view(), name="api-email-suppressions"),
-    path(
-        "email/suppressions/<uuid:id>",
-        api.SuppressionDetailView.as_view(),
-        name="api-email-suppression",
-    ),
 ]

@@ -134,7 +134,9 @@ class HistoryEntry:
 
 def _history_label(event: AuditEvent) -> str:
     status = (event.changes or {}).get("status")
-    if status in EmailIdentity.Status.values:
+    if isinstance(status, list) and status:
+        status = status[-1]  # [before, after]
+    if isinstance(status, str) and status in EmailIdentity.Status.values:
         return EmailIdentity.Status(status).label
     verb = event.action.rsplit(".", 1)[-1].replace("_", " ")
     return verb[:1].upper() + verb[1:]

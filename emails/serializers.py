@@ -9,7 +9,6 @@ from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
 from emails.models import EmailIdentity, EmailTemplate, EspCredentials
 from emails.selectors import masked_key
 from isvplatform.api.serializers import column_length
-from messaging.models import OptOut
 
 
 class NoNulCharField(serializers.CharField):
@@ -155,14 +154,3 @@ class CredentialsInputSerializer(serializers.Serializer):
         help_text="The SES region, like us-east-1.",
         error_messages={"invalid": "Enter an AWS region such as us-east-1."},
     )
-
-
-class SuppressionSerializer(serializers.ModelSerializer):
-    address = serializers.CharField(source="number", read_only=True)
-    source_label = serializers.CharField(source="get_source_display", read_only=True)
-
-    class Meta:
-        model = OptOut
-        fields = ["id", "address", "source", "source_label", "reason", "actor_label",
-                  "created_at"]  # fmt: skip
-        read_only_fields = fields

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from emails import views, views_send, views_templates
+from emails import unsubscribe_views, views, views_send, views_templates
 
 app_name = "emails"
 
-# --- the portal's email pages (helper C) ---
 urlpatterns = [
+    # --- unsubscribe (public: signed token, no session) -- B1 ----------------------------
+    path(
+        "email/unsubscribe/<str:token>",
+        unsubscribe_views.UnsubscribeView.as_view(),
+        name="unsubscribe",
+    ),
+    # --- portal (C) ---------------------------------------------------------------------
     path("email/domains/", views.IdentityListView.as_view(), name="identities"),
     path("email/domains/<uuid:pk>/", views.IdentityDetailView.as_view(), name="identity"),
     path(

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import TemplateView
 
+from emails.esp import EspError
 from emails.forms import CredentialsForm, IdentityForm, attach_errors
 from emails.models import EmailIdentity
 from emails.selectors import (
@@ -27,7 +28,7 @@ from emails.services import (
     credentials_delete,
     credentials_save,
     dns_records,
-    identity_check_soon,
+    identity_check_now,
     identity_create,
     identity_delete,
 )
@@ -98,9 +99,8 @@ class IdentityDetailView(TenantRequiredMixin, TemplateView):
 
 class IdentityCheckView(TenantManageMixin, View):
     def post(self, request, pk):
-        identity = identity_check_soon(
-            identity=identity_for_tenant(self.tenant, pk), actor=self.actor
-        )
+        identity = identity_for_tenant(self.tenant, pk)
+        identity_check_now(identity=identity, actor=self.actor)
         messages.info(request, f"Checking {identity.name} at the ESP; this page will show it.")
         return redirect("emails:identity", pk=identity.pk)
 
@@ -108,7 +108,11 @@ class IdentityCheckView(TenantManageMixin, View):
 class IdentityDeleteView(TenantManageMixin, View):
     def post(self, request, pk):
         identity = identity_for_tenant(self.tenant, pk)
-        identity_delete(identity=identity, actor=self.actor)
+        try:
+            identity_delete(identity=identity, actor=self.actor)
+        except EspError as err:
+            messages.error(request, f"The ESP didn't answer ({err.message}); try again.")
+            return redirect("emails:identity", pk=identity.pk)
         messages.success(request, f"{identity.name} removed; nothing more is sent from it.")
         return redirect("emails:identities")
 
@@ -142,6 +146,8 @@ class CredentialsView(TenantManageMixin, TemplateView):
                 )
             except ValidationError as err:
                 attach_errors(form, err)
+            except EspError as err:
+                form.add_error(None, f"The ESP didn't answer ({err.message}); try again.")
             else:
                 # Shown once, on the page this redirect lands on.
                 request.session["email_tracking_url"] = tracking_url

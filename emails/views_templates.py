@@ -13,9 +13,9 @@ from django.views.generic import TemplateView
 from emails.forms import PreviewForm, TemplateForm, attach_errors
 from emails.models import EmailTemplate
 from emails.selectors import template_for_tenant, template_list
+from emails.services.content import variables_in
 from emails.services import (
     render_email,
-    sanitize_html,
     template_create,
     template_delete,
     template_update,
@@ -104,13 +104,15 @@ class TemplatePreviewView(TenantRequiredMixin, View):
         if not form.is_valid():
             return render(request, "emails/_preview.html", {"form": form}, status=400)
         data = form.cleaned_data
-        draft = EmailTemplate(
-            tenant=self.tenant,
-            subject=data["subject"],
-            html=sanitize_html(data["html"]) if data["html"].strip() else "",
-            text=data["text"],
-        )
-        subject, html, text = render_email(draft, data["variables"])
+        parts = {"subject": data["subject"], "html": data["html"], "text": data["text"]}
+        values = data["variables"]
+        try:
+            subject, html, text = render_email(parts, values)
+        except ValidationError:
+            # Variables without a sample value read as [name] in the preview.
+            names = variables_in(*parts.values())
+            values = {**{n: f"[{n}]" for n in names if n not in values}, **values}
+            subject, html, text = render_email(parts, values)
         return render(
             request, "emails/_preview.html", {"subject": subject, "html": html, "text": text}
         )

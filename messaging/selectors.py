@@ -298,7 +298,9 @@ def filter_optouts(queryset: QuerySet, q: str = "", channel: str = "") -> QueryS
     queryset = queryset.order_by("-created_at", "-id")
     if channel in Channel.values:
         queryset = queryset.filter(channel=channel)
-    if q:
+    if q and ("@" in q or any(c.isalpha() for c in q)):
+        queryset = queryset.filter(Q(number__icontains=q.strip().lower()) | Q(reason__icontains=q))
+    elif q:
         digits = "".join(c for c in q if c.isdigit())
         queryset = queryset.filter(Q(number__contains=digits) if digits else Q(reason__icontains=q))
     return queryset

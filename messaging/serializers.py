@@ -337,7 +337,10 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class OptOutSerializer(serializers.ModelSerializer):
-    number = E164Field()
+    number = serializers.CharField(
+        read_only=True,
+        help_text="E.164; on channel email an address, lower-cased (the suppression list).",
+    )
 
     class Meta:
         model = OptOut
@@ -347,7 +350,10 @@ class OptOutSerializer(serializers.ModelSerializer):
 
 
 class OptOutCreateSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40)
+    number = serializers.CharField(
+        max_length=column_length(OptOut, "number"),
+        help_text="A phone number; on channel email, an email address.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=column_length(OptOut, "reason")
