@@ -13,15 +13,15 @@ from emails.esp import EspError
 from emails.models import EmailIdentity, EmailTemplate
 from emails.selectors import credentials_for, identity_list, template_list
 from emails.serializers import (
-    CredentialsInputSerializer,
-    CredentialsSavedSerializer,
-    CredentialsSerializer,
-    IdentityCreateSerializer,
-    IdentitySerializer,
+    EmailIdentityCreateSerializer,
+    EmailIdentitySerializer,
+    EmailTemplateInputSerializer,
+    EmailTemplatePreviewSerializer,
+    EmailTemplateSerializer,
+    EspCredentialsInputSerializer,
+    EspCredentialsSavedSerializer,
+    EspCredentialsSerializer,
     RenderedEmailSerializer,
-    TemplateInputSerializer,
-    TemplatePreviewInputSerializer,
-    TemplateSerializer,
 )
 from emails.services import (
     credentials_delete,
@@ -60,7 +60,7 @@ def esp_unavailable(err: EspError) -> Response:
 
 class IdentityListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     model = EmailIdentity
-    serializer_class = IdentitySerializer
+    serializer_class = EmailIdentitySerializer
     write_roles = MANAGE_ROLES
 
     def tenant_queryset(self, queryset):
@@ -75,7 +75,7 @@ class IdentityListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
             Q_PARAMETER,
             OpenApiParameter("status", OpenApiTypes.STR, enum=EmailIdentity.Status.values),
         ],
-        responses={200: IdentitySerializer(many=True), **error_responses(404)},
+        responses={200: EmailIdentitySerializer(many=True), **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -88,21 +88,21 @@ class IdentityListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         "answer is `pending` and `dns_records` lists the records to publish once the DKIM "
         "tokens are known. Verification is polled; nothing is sent from an identity until it "
         "is `verified`. A malformed name or one you already have is a 400 on `name`.",
-        request=IdentityCreateSerializer,
-        responses={201: IdentitySerializer, **error_responses(400)},
+        request=EmailIdentityCreateSerializer,
+        responses={201: EmailIdentitySerializer, **error_responses(400)},
     )
     def post(self, request, *args, **kwargs):
-        serializer = IdentityCreateSerializer(data=request.data)
+        serializer = EmailIdentityCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         identity = identity_create(
             tenant=self.tenant, name=serializer.validated_data["name"], actor=self.actor
         )
-        return Response(IdentitySerializer(identity).data, status=status.HTTP_201_CREATED)
+        return Response(EmailIdentitySerializer(identity).data, status=status.HTTP_201_CREATED)
 
 
 class IdentityDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
     model = EmailIdentity
-    serializer_class = IdentitySerializer
+    serializer_class = EmailIdentitySerializer
     lookup_url_kwarg = "id"
     write_roles = MANAGE_ROLES
     http_method_names = ["get", "delete", "head", "options"]
@@ -111,7 +111,7 @@ class IdentityDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         operation_id="email_identities_retrieve",
         tags=TAGS,
         summary="One sending identity, its status and DNS records",
-        responses={200: IdentitySerializer, **error_responses(404)},
+        responses={200: EmailIdentitySerializer, **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -133,7 +133,7 @@ class IdentityDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
 
 class IdentityCheckView(TenantScopedMixin, TenantAPIView, generics.GenericAPIView):
     model = EmailIdentity
-    serializer_class = IdentitySerializer
+    serializer_class = EmailIdentitySerializer
     lookup_url_kwarg = "id"
     write_roles = MANAGE_ROLES
 
@@ -144,13 +144,13 @@ class IdentityCheckView(TenantScopedMixin, TenantAPIView, generics.GenericAPIVie
         description="Queues a check at once instead of waiting for the next poll; the answer "
         "is the identity as it is now (202), the new status follows in a few seconds.",
         request=None,
-        responses={202: IdentitySerializer, **error_responses(404)},
+        responses={202: EmailIdentitySerializer, **error_responses(404)},
     )
     def post(self, request, *args, **kwargs):
         identity = self.get_object()
         identity_check_now(identity=identity, actor=self.actor)
         identity.refresh_from_db()
-        return Response(IdentitySerializer(identity).data, status=status.HTTP_202_ACCEPTED)
+        return Response(EmailIdentitySerializer(identity).data, status=status.HTTP_202_ACCEPTED)
 
 
 # --- templates --------------------------------------------------------------------------
@@ -158,7 +158,7 @@ class IdentityCheckView(TenantScopedMixin, TenantAPIView, generics.GenericAPIVie
 
 class TemplateListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     model = EmailTemplate
-    serializer_class = TemplateSerializer
+    serializer_class = EmailTemplateSerializer
 
     def tenant_queryset(self, queryset):
         params = self.request.query_params
@@ -174,7 +174,7 @@ class TemplateListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
             OpenApiParameter("q", OpenApiTypes.STR, description="Part of the name or subject."),
             OpenApiParameter("category", OpenApiTypes.STR, enum=EmailTemplate.Category.values),
         ],
-        responses={200: TemplateSerializer(many=True), **error_responses(404)},
+        responses={200: EmailTemplateSerializer(many=True), **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -186,21 +186,21 @@ class TemplateListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         description="The HTML is sanitised when saved, and a blank `text` is generated from "
         "it (`text_generated`). Marketing emails get the unsubscribe headers and footer when "
         "sent. Names are unique (400 on `name`).",
-        request=TemplateInputSerializer,
-        responses={201: TemplateSerializer, **error_responses(400)},
+        request=EmailTemplateInputSerializer,
+        responses={201: EmailTemplateSerializer, **error_responses(400)},
     )
     def post(self, request, *args, **kwargs):
-        serializer = TemplateInputSerializer(data=request.data)
+        serializer = EmailTemplateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = template_create(
             tenant=self.tenant, actor=self.actor, **serializer.validated_data
         )
-        return Response(TemplateSerializer(template).data, status=status.HTTP_201_CREATED)
+        return Response(EmailTemplateSerializer(template).data, status=status.HTTP_201_CREATED)
 
 
 class TemplateDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
     model = EmailTemplate
-    serializer_class = TemplateSerializer
+    serializer_class = EmailTemplateSerializer
     lookup_url_kwarg = "id"
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
@@ -208,7 +208,7 @@ class TemplateDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         operation_id="email_templates_retrieve",
         tags=TAGS,
         summary="One email template",
-        responses={200: TemplateSerializer, **error_responses(404)},
+        responses={200: EmailTemplateSerializer, **error_responses(404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -218,17 +218,15 @@ class TemplateDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIV
         tags=TAGS,
         summary="Change an email template",
         description="Only the fields given change; a generated text part follows new HTML.",
-        request=TemplateInputSerializer(partial=True),
-        responses={200: TemplateSerializer, **error_responses(400, 404)},
+        request=EmailTemplateInputSerializer(partial=True),
+        responses={200: EmailTemplateSerializer, **error_responses(400, 404)},
     )
     def patch(self, request, *args, **kwargs):
         template = self.get_object()
-        serializer = TemplateInputSerializer(data=request.data, partial=True)
+        serializer = EmailTemplateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        template = template_update(
-            template=template, actor=self.actor, **serializer.validated_data
-        )
-        return Response(TemplateSerializer(template).data)
+        template = template_update(template=template, actor=self.actor, **serializer.validated_data)
+        return Response(EmailTemplateSerializer(template).data)
 
     @extend_schema(
         operation_id="email_templates_destroy",
@@ -255,12 +253,12 @@ class TemplatePreviewView(TenantScopedMixin, TenantAPIView, generics.GenericAPIV
         description="The subject, HTML and text as an email would carry them (nothing is "
         "sent). A variable with neither a value nor a fallback (`{{name|fallback}}`) is a "
         "400 on `variables`.",
-        request=TemplatePreviewInputSerializer,
+        request=EmailTemplatePreviewSerializer,
         responses={200: RenderedEmailSerializer, **error_responses(400, 404)},
     )
     def post(self, request, *args, **kwargs):
         template = self.get_object()
-        serializer = TemplatePreviewInputSerializer(data=request.data)
+        serializer = EmailTemplatePreviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         subject, html, text = render_email(
             template, serializer.validated_data.get("variables") or {}
@@ -279,13 +277,13 @@ class CredentialsView(TenantAPIView):
         tags=TAGS,
         summary="Your own ESP credentials (masked) and their status",
         description="404 while the platform's ESP account sends your email.",
-        responses={200: CredentialsSerializer, **error_responses(404)},
+        responses={200: EspCredentialsSerializer, **error_responses(404)},
     )
     def get(self, request):
         credentials = credentials_for(self.tenant)
         if credentials is None:
             return _no_credentials()
-        return Response(CredentialsSerializer(credentials).data)
+        return Response(EspCredentialsSerializer(credentials).data)
 
     @extend_schema(
         operation_id="email_credentials_update",
@@ -294,11 +292,11 @@ class CredentialsView(TenantAPIView):
         description="Checked with a real call to SES before saved (a refused key is a 400 "
         "on `access_key_id`). The secret is encrypted and never answered again; the answer "
         "carries the tracking URL with its basic-auth secret this one time.",
-        request=CredentialsInputSerializer,
-        responses={200: CredentialsSavedSerializer, **error_responses(400), **ESP_DOWN},
+        request=EspCredentialsInputSerializer,
+        responses={200: EspCredentialsSavedSerializer, **error_responses(400), **ESP_DOWN},
     )
     def put(self, request):
-        serializer = CredentialsInputSerializer(data=request.data)
+        serializer = EspCredentialsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             credentials, tracking_url = credentials_save(
@@ -306,7 +304,7 @@ class CredentialsView(TenantAPIView):
             )
         except EspError as err:
             return esp_unavailable(err)
-        body = CredentialsSerializer(credentials).data
+        body = EspCredentialsSerializer(credentials).data
         body["tracking_url"] = tracking_url
         return Response(body)
 

@@ -9,13 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet, TextChoices
 from django.http import Http404
 
-from isvplatform.labels import label_for, register_labels
 from emails.models import EmailEvent, EmailIdentity, EmailTemplate, EspCredentials
+from isvplatform.labels import label_for, register_labels
 from messaging.models import Channel, Message, OptOut
 from tenants.models import AuditEvent, Tenant
 
 MAX_QUERY = 200
-
 
 
 class EmailEventType(TextChoices):

@@ -23,7 +23,7 @@ class NoNulCharField(serializers.CharField):
         return value
 
 
-class DnsRecordSerializer(serializers.Serializer):
+class EmailDnsRecordSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="CNAME or TXT.")
     name = serializers.CharField(help_text="The host name to publish the record at.")
     value = serializers.CharField()
@@ -31,7 +31,7 @@ class DnsRecordSerializer(serializers.Serializer):
     required = serializers.BooleanField(help_text="Needed for verification (DKIM), or advice.")
 
 
-class IdentitySerializer(serializers.ModelSerializer):
+class EmailIdentitySerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     dns_records = serializers.SerializerMethodField(
         help_text="The records to publish: the three Easy DKIM CNAMEs (a domain only), then "
@@ -47,14 +47,14 @@ class IdentitySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(DnsRecordSerializer(many=True))
+    @extend_schema_field(EmailDnsRecordSerializer(many=True))
     def get_dns_records(self, identity: EmailIdentity) -> list[dict]:
         from emails.services import dns_records
 
-        return DnsRecordSerializer(dns_records(identity), many=True).data
+        return EmailDnsRecordSerializer(dns_records(identity), many=True).data
 
 
-class IdentityCreateSerializer(serializers.Serializer):
+class EmailIdentityCreateSerializer(serializers.Serializer):
     name = NoNulCharField(
         max_length=column_length(EmailIdentity, "name"),
         help_text='A domain ("example.com", verified with DKIM records) or one address '
@@ -62,7 +62,7 @@ class IdentityCreateSerializer(serializers.Serializer):
     )
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class EmailTemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmailTemplate
         fields = [
@@ -82,7 +82,7 @@ def _part(**kwargs) -> NoNulCharField:
     )
 
 
-class TemplateInputSerializer(serializers.Serializer):
+class EmailTemplateInputSerializer(serializers.Serializer):
     name = NoNulCharField(max_length=column_length(EmailTemplate, "name"))
     category = serializers.ChoiceField(
         choices=EmailTemplate.Category.choices, default=EmailTemplate.Category.MARKETING
@@ -95,7 +95,7 @@ class TemplateInputSerializer(serializers.Serializer):
     text = _part(help_text="Generated from the HTML when left blank.")
 
 
-class TemplatePreviewInputSerializer(serializers.Serializer):
+class EmailTemplatePreviewSerializer(serializers.Serializer):
     variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=MAX_VARIABLE_VALUE),
         required=False,
@@ -109,7 +109,7 @@ class RenderedEmailSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class CredentialsSerializer(serializers.ModelSerializer):
+class EspCredentialsSerializer(serializers.ModelSerializer):
     access_key_id = serializers.SerializerMethodField(help_text="Masked: first and last 4.")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -125,19 +125,19 @@ class CredentialsSerializer(serializers.ModelSerializer):
         return masked_key(credentials)
 
 
-class CredentialsSavedSerializer(CredentialsSerializer):
+class EspCredentialsSavedSerializer(EspCredentialsSerializer):
     tracking_url = serializers.CharField(
         read_only=True,
         help_text="Shown this once: the tracking webhook URL with its basic-auth secret, "
         "already subscribed to your account's SES events.",
     )
 
-    class Meta(CredentialsSerializer.Meta):
-        fields = [*CredentialsSerializer.Meta.fields, "tracking_url"]
+    class Meta(EspCredentialsSerializer.Meta):
+        fields = [*EspCredentialsSerializer.Meta.fields, "tracking_url"]
         read_only_fields = fields
 
 
-class CredentialsInputSerializer(serializers.Serializer):
+class EspCredentialsInputSerializer(serializers.Serializer):
     access_key_id = NoNulCharField(
         max_length=column_length(EspCredentials, "access_key_id"),
         help_text="The IAM access key id of your AWS account (SES send and identity rights).",

@@ -29,9 +29,7 @@ urlpatterns = [
         views_templates.TemplatePreviewView.as_view(),
         name="template_preview",
     ),
-    path(
-        "email/templates/<uuid:pk>/", views_templates.TemplateEditView.as_view(), name="template"
-    ),
+    path("email/templates/<uuid:pk>/", views_templates.TemplateEditView.as_view(), name="template"),
     path(
         "email/templates/<uuid:pk>/delete/",
         views_templates.TemplateDeleteView.as_view(),

@@ -13,13 +13,13 @@ from django.views.generic import TemplateView
 from emails.forms import PreviewForm, TemplateForm, attach_errors
 from emails.models import EmailTemplate
 from emails.selectors import template_for_tenant, template_list
-from emails.services.content import variables_in
 from emails.services import (
     render_email,
     template_create,
     template_delete,
     template_update,
 )
+from emails.services.content import variables_in
 from tenants.views import TenantRequiredMixin
 
 PAGE_SIZE = 50

@@ -47,7 +47,6 @@ from messaging.serializers import (
     batch_items,
     message_data,
 )
-from messaging.transports import sender_for
 from messaging.services import (
     BATCH_MAX,
     SendRefused,
@@ -56,6 +55,7 @@ from messaging.services import (
     message_send,
     message_send_batch,
 )
+from messaging.transports import sender_for
 from tenants.models import Membership
 
 ALL_ROLES = frozenset(Membership.Role.values)
@@ -188,7 +188,7 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         "template's id) with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
         "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
         "`template_not_approved`, `no_sender` or `no_twilio_account`. "
-        "On `channel: \"email\"`, `to` and `from` are addresses (`from` at a verified "
+        'On `channel: "email"`, `to` and `from` are addresses (`from` at a verified '
         "sending identity, else `identity_not_verified`), with `subject`, `html` and/or "
         "`text`, or `template` (an email template's id) and its `variables`; `category` "
         "marketing adds the one-click unsubscribe. A suppressed address is refused with "
