@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
-from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from botocore import exceptions as boto_errors
 from botocore.config import Config
 from django.conf import settings
@@ -215,6 +215,9 @@ def esp_error(err: Exception) -> EspError:
             )
         cls = RetryableEspError if status == 429 or status >= 500 else EspError
         return cls(f"HTTP{status}", f"{esp_label()} answered HTTP {status}.", status=status)
+    if isinstance(err, AnymailError):
+        # anymail refused the message itself, before any call (an unsupported feature...).
+        return EspError(type(err).__name__, str(err).splitlines()[0][:300])
     return EspError(type(err).__name__, f"The ESP call failed: {type(err).__name__}.")
 
 
@@ -225,7 +228,7 @@ def translate_errors() -> Iterator[None]:
         yield
     except EspError:
         raise
-    except (AnymailAPIError, AnymailRecipientsRefused) as err:
+    except AnymailError as err:
         raise esp_error(err) from err
     except BOTO_ERRORS as err:
         raise esp_error(err) from err
