@@ -47,8 +47,8 @@ def test_pages_render_and_the_nav_has_email(portal, tenant):
         "/email/", "/email/?q=mail&status=verified", f"/email/domains/{identity.pk}/",
         "/email/message-templates/", "/email/message-templates/?q=news",
         "/email/message-templates/new/", f"/email/message-templates/{template.pk}/",
-        "/email/credentials/", "/email/suppressions/", "/email/suppressions/?q=gone", "/email/send/",
-        f"/email/send/?template={template.pk}", "/messages/new/",
+        "/email/credentials/", "/email/suppressions/", "/email/suppressions/?q=gone",
+        "/email/send/", f"/email/send/?template={template.pk}", "/messages/new/",
     ]:  # fmt: skip
         response = client.get(url)
         assert response.status_code == 200, url
