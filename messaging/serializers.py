@@ -15,6 +15,10 @@ from messaging.models import Channel, ConsentEvent, Conversation, Message, Messa
 from messaging.selectors import TimelineEntry
 from messaging.services.batch import BATCH_MAX
 
+EMAIL_NOT_IN_BATCHES = (
+    "Batches carry SMS and WhatsApp: send an email on its own (POST /api/v1/messages) or "
+    "to many as an email broadcast."
+)
 EMAIL_CATEGORIES = [("transactional", "Transactional"), ("marketing", "Marketing")]
 
 
@@ -443,6 +447,9 @@ def batch_items(raw_items: list) -> list[dict | DjangoValidationError]:
             checked.append(
                 DjangoValidationError("Each message is an object with the fields of a send.")
             )
+            continue
+        if item.get("channel") == Channel.EMAIL:
+            checked.append(DjangoValidationError({"channel": EMAIL_NOT_IN_BATCHES}))
             continue
         try:
             checked.append(child.run_validation(item))

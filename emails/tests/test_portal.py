@@ -16,7 +16,7 @@ from emails.tests.factories import (
     EspCredentialsFactory,
 )
 from messaging.models import ConsentEvent, Message, OptOut
-from messaging.tests.factories import OptOutFactory
+from messaging.tests.factories import ConversationFactory, OptOutFactory
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor, record_audit
 from tenants.tests.factories import MembershipFactory
@@ -336,3 +336,18 @@ def test_the_log_export_carries_the_subject(portal, tenant):
 
     assert [(r["channel"], r["subject"]) for r in rows] == [("email", "Weekly digest")]
     assert rows[0]["esp_message_id"]
+
+
+def test_an_email_conversation_offers_a_reply_by_email(portal, tenant):
+    client = portal()
+    conversation = ConversationFactory(
+        tenant=tenant, channel="email", contact_number="ana@example.org",
+        our_number="news@mail.example.com",
+    )  # fmt: skip
+
+    thread = client.get(f"/conversations/{conversation.pk}/").content.decode()
+    compose = client.get("/email/send/", {"to": "ana@example.org", "from": "news@mail.example.com"})
+
+    assert 'id="reply-by-email"' in thread and 'id="reply-form"' not in thread
+    assert 'value="ana@example.org"' in compose.content.decode()
+    assert 'value="news@mail.example.com"' in compose.content.decode()
