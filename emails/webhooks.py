@@ -158,6 +158,19 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise BadRequest(f"The SES event could not be read ({type(err).__name__}).") from err
 
+    def auto_confirm_sns_subscription(self, sns_message: dict[str, Any]) -> None:
+        """anymail's confirmation; a refusal (a stale token) is the sender's 400, while a
+        passing trouble stays an error so SNS posts the confirmation again."""
+        from emails import esp
+
+        try:
+            with esp.translate_errors():
+                super().auto_confirm_sns_subscription(sns_message)
+        except esp.RetryableEspError:
+            raise
+        except esp.EspError as err:
+            raise BadRequest(f"The subscription could not be confirmed ({err.code}).") from err
+
     def get_boto_client(self, service_name: str, **kwargs: Any):
         """SNS for confirming a subscription: the owner's account, or the platform's."""
         from emails import esp

@@ -19,7 +19,6 @@ What lives where:
 The ESP itself (connections, boto3 clients, errors) is `emails.esp`.
 """
 
-# --- sending, content, transport, unsubscribe -----------------------------------------
 from emails.services.content import html_to_text, render_email, sanitize_html
 from emails.services.credentials import credentials_delete, credentials_save
 from emails.services.identities import (
@@ -48,7 +47,6 @@ from emails.services.unsubscribe import (
 )
 
 __all__ = [
-    # sending, content, transport, unsubscribe
     "BadUnsubscribeToken",
     "DnsRecord",
     "credentials_delete",

@@ -197,10 +197,11 @@ def send_email(ctx: Context, params: dict) -> dict:
         raise AwsError("BadRequestException", "Missing required field Destination.")
     if len(recipients) > MAX_RECIPIENTS:
         raise AwsError("MessageRejected", f"Recipient count exceeds {MAX_RECIPIENTS}.")
-    set_name = params.get("ConfigurationSetName") or ""
+    identity = _check_identities(ctx, source, recipients)
+    # Without ConfigurationSetName, the sending identity's default set applies (SES v2).
+    set_name = params.get("ConfigurationSetName") or identity.configuration_set
     if set_name:
         ses.config_set(ctx, set_name)
-    identity = _check_identities(ctx, source, recipients)
     message_id = new_message_id()
     del message["Bcc"]
     if not message.get("Message-ID"):

@@ -162,3 +162,37 @@ def test_anymail_auto_confirms_a_subscription_through_the_sandbox(
     clock.advance(1)
     subscription = SnsSubscription.objects.get(topic__arn=arn)
     assert subscription.confirmed and subscription.authenticate_on_unsubscribe
+
+
+def test_attempts_show_in_the_callback_log_without_secrets(sender, tracked, settings):
+    import base64
+
+    from django.test import Client as DjangoClient
+
+    from sandbox.core.auth import ensure_master_account
+
+    send(sender, "success@simulator.amazonses.com")
+    clock.advance(1)
+    ensure_master_account()
+    token = f"{settings.TWILIO_ACCOUNT_SID}:{settings.TWILIO_AUTH_TOKEN}"
+    auth = "Basic " + base64.b64encode(token.encode()).decode()
+    log = DjangoClient().get("/sandbox/callbacks", HTTP_AUTHORIZATION=auth).json()
+    attempts = log["sns_attempts"]
+    assert {a["message_type"] for a in attempts} == {"Notification"}
+    password = settings.ANYMAIL["WEBHOOK_SECRET"][0].split(":", 1)[1]
+    assert all(password not in a["endpoint"] and ":****@" in a["endpoint"] for a in attempts)
+
+
+def test_an_identitys_default_configuration_set_applies(platform, tracked):
+    ses = client()
+    ses.create_email_identity(
+        EmailIdentity="brand.example.com", ConfigurationSetName=settings.AWS_SES_CONFIGURATION_SET
+    )
+    clock.advance(settings.SANDBOX_SES_VERIFY_SECONDS + 1)
+    message_id = ses.send_email(
+        FromEmailAddress="hi@brand.example.com",
+        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+        Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}},
+    )["MessageId"]
+    clock.advance(1)
+    assert {e.event_type for e in tracked if e.message_id == message_id} == {"sent", "delivered"}

@@ -61,7 +61,18 @@ def sns_endpoint(request: HttpRequest, name: str) -> HttpResponse:
     return HttpResponse(status=queued.pop(0) if queued else 200)
 
 
+one_click_posts: list[tuple[str, str, bytes]] = []
+
+
+@csrf_exempt
+def one_click(request: HttpRequest, token: str) -> HttpResponse:
+    """A sender's RFC 8058 unsubscribe endpoint."""
+    one_click_posts.append((token, request.content_type, request.body))
+    return HttpResponse(status=200)
+
+
 urlpatterns = [
+    path("u/<str:token>", one_click, name="test-one-click"),
     path("sns/<str:name>", sns_endpoint, name="test-sns"),
     path(
         "anymail/amazon_ses/tracking/",
