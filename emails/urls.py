@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from emails import unsubscribe_views, views, views_send, views_templates
 
@@ -13,6 +14,8 @@ urlpatterns = [
     ),
     # --- portal -------------------------------------------------------------------------
     path("email/", views.IdentityListView.as_view(), name="identities"),
+    # The section's first page is its sending domains (the address some links carry).
+    path("email/domains/", RedirectView.as_view(pattern_name="emails:identities")),
     path("email/domains/<uuid:pk>/", views.IdentityDetailView.as_view(), name="identity"),
     path(
         "email/domains/<uuid:pk>/check/", views.IdentityCheckView.as_view(), name="identity_check"

@@ -55,6 +55,7 @@ def test_pages_render_and_the_nav_has_email(portal, tenant):
     nav = client.get("/email/").content.decode()
     assert 'href="/email/"' in nav and ">Email<" in nav
     assert 'href="/email/send/"' in client.get("/messages/new/").content.decode()
+    assert client.get("/email/domains/")["Location"] == "/email/"
     templates_page = client.get("/email/message-templates/").content.decode()
     assert 'href="/email/" class="nav-link active"' in templates_page
     assert 'href="/templates/" class="nav-link active"' not in templates_page
