@@ -231,8 +231,10 @@ def test_viewers_may_preview_but_not_write_templates(member_client, tenant):
 # --- credentials ------------------------------------------------------------------------
 
 
-def test_without_own_credentials_get_and_delete_are_404(owner_api):
-    assert owner_api.get("/api/v1/email/credentials").status_code == 404
+def test_without_own_credentials_the_platform_sends_and_delete_is_404(owner_api):
+    answer = owner_api.get("/api/v1/email/credentials")
+    assert answer.status_code == 200
+    assert answer.json() == {"own_credentials": False, "esp": "amazon_ses", "credentials": None}
     response = owner_api.delete("/api/v1/email/credentials")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -244,7 +246,8 @@ def test_credentials_are_answered_masked_and_without_secrets(owner_api, tenant):
     response = owner_api.get("/api/v1/email/credentials")
 
     assert response.status_code == 200
-    body = response.json()
+    assert response.json()["own_credentials"] is True
+    body = response.json()["credentials"]
     assert body["access_key_id"] == "AKIA…1234"
     assert body["status"] == "active"
     text = response.content.decode()
