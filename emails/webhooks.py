@@ -71,14 +71,15 @@ def _credentials_named(request: HttpRequest) -> EspCredentials | None:
 
 def went_through_own_account(message: Message, credentials: EspCredentials | None) -> bool:
     """Whether the email went out through the tenant's own ESP account: the row names the
-    account's key, or (rows that name none) it was queued while the credentials worked."""
+    account's key, or (rows that name none) it was handed to the ESP while the credentials
+    worked (the transport picks the account at that moment)."""
     if credentials is None:
         return False
     if message.account_sid:
         return message.account_sid == credentials.access_key_id
+    handed_over = message.submitted_at or message.created_at
     return (
-        credentials.status == EspCredentials.Status.ACTIVE
-        and message.created_at >= credentials.created_at
+        credentials.status == EspCredentials.Status.ACTIVE and handed_over >= credentials.created_at
     )
 
 
@@ -123,7 +124,7 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
         message_id = _ses_message_id(sns)
         message = (
             Message.objects.filter(esp_message_id=message_id).only(
-                "pk", "tenant_id", "account_sid", "created_at"
+                "pk", "tenant_id", "account_sid", "created_at", "submitted_at"
             )
             if message_id
             else Message.objects.none()

@@ -145,3 +145,31 @@ def test_unreachable_ses_releases_the_claim_for_the_retry(tenant, settings):
     assert identity_submit(str(identity.pk)) == EmailIdentity.Status.PENDING
     identity.refresh_from_db()
     assert len(identity.dkim_tokens) == 3
+
+
+def test_opening_and_clicking_in_the_mailbox_mark_it_opened(tenant):
+    from sandbox import testing
+
+    verified_domain(tenant)
+    message = email_send(
+        tenant=tenant,
+        to="reader@example.org",
+        from_="news@mail.example.com",
+        subject="Sale",
+        html='<p>Our <a href="https://example.com/sale">sale</a> starts today.</p>',
+        actor=Actor.system(),
+    )
+    clock.advance(60)
+    message.refresh_from_db()
+    assert message.status == Status.DELIVERED
+    [received] = testing.ses_emails("reader@example.org")
+    assert received["message_id"] == message.esp_message_id
+    assert testing.ses_open(message.esp_message_id)
+    message.refresh_from_db()
+    assert message.status == Status.OPENED
+    assert message.read_at is not None
+    testing.ses_click(message.esp_message_id, "https://example.com/sale")
+    click = EmailEvent.objects.get(message=message, event_type="clicked")
+    assert click.click_url == "https://example.com/sale"
+    message.refresh_from_db()
+    assert message.status == Status.OPENED
