@@ -67,7 +67,7 @@ def handle(
             protocol=protocol_name,
             now=timezone.now(),
         )
-        ctx = Context(signed.account, signed.region, clock.now(), _endpoint(url))
+        ctx = Context(signed.account, signed.region, clock.now())
         if service == SES:
             found = protocol.match_rest(SES, method, path)
             if found is None:
@@ -96,15 +96,15 @@ def handle(
     except AwsError as err:
         err.status = protocol.error_status(operation_model, _shape_name(err.code), err.status)
         return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
+    except Exception:
+        # AWS answers an unexpected failure with a 500 InternalFailure, never a bare page.
+        logger.exception("the local AWS failed on %s %s", method, path)
+        err = _internal(service)
+        return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
 
 
 def _shape_name(code: str) -> str:
     return code if code.endswith("Exception") or code == "MessageRejected" else code + "Exception"
-
-
-def _endpoint(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _throttled(service: str) -> AwsError:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -44,6 +46,24 @@ def tracked_html(email: SesEmail, address: str) -> str:
 
 def header(email: SesEmail, name: str) -> str:
     return next((h["value"] for h in email.headers if h["name"].lower() == name.lower()), "")
+
+
+def attachments(email: SesEmail) -> list[dict]:
+    """Names, types and sizes of the email's attachments (from the stored MIME)."""
+    if not email.raw:
+        return []
+    message = BytesParser(policy=policy.default).parsebytes(bytes(email.raw))
+    found = []
+    for part in message.iter_attachments():
+        content = part.get_payload(decode=True) or b""
+        found.append(
+            {
+                "filename": part.get_filename() or "(unnamed)",
+                "content_type": part.get_content_type(),
+                "size": len(content),
+            }
+        )
+    return found
 
 
 def email_json(email: SesEmail, address: str) -> dict:
@@ -137,3 +157,17 @@ def sns_attempts(limit: int = 100) -> list[dict]:
         }
         for a in rows[:limit]
     ]
+
+
+def recent_addresses(limit: int = 12) -> list[str]:
+    """Addresses that lately received an SES email, newest first (the mailbox's shortcuts)."""
+    rows = (
+        SesRecipient.objects.filter(outcome__in=RECEIVED)
+        .order_by("-email__sent_at", "-id")
+        .values_list("address", flat=True)[: limit * 5]
+    )
+    found: list[str] = []
+    for address in rows:
+        if address not in found:
+            found.append(address)
+    return found[:limit]

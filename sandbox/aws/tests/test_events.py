@@ -196,3 +196,70 @@ def test_an_identitys_default_configuration_set_applies(platform, tracked):
     )["MessageId"]
     clock.advance(1)
     assert {e.event_type for e in tracked if e.message_id == message_id} == {"sent", "delivered"}
+
+
+def test_sns_messages_are_signed_with_the_served_certificate(platform, sns_endpoint, settings):
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from django.test import Client as DjangoClient
+
+    from sandbox.aws.signing import canonical
+
+    sns = client("sns")
+    arn = sns.create_topic(Name="signed")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=f"{settings.PUBLIC_BASE_URL}/sns/s")
+    clock.advance(1)
+    [post] = sns_endpoint.named("s")
+    body = post.body
+    assert body["SignatureVersion"] == "1"
+    path = body["SigningCertURL"].removeprefix(settings.PUBLIC_BASE_URL)
+    pem = DjangoClient().get(path)
+    assert pem.status_code == 200
+    public_key = x509.load_pem_x509_certificate(pem.content).public_key()
+    signature = base64.b64decode(body["Signature"])
+    public_key.verify(signature, canonical(body), padding.PKCS1v15(), hashes.SHA1())
+    assert b"Token\n" + body["Token"].encode() in canonical(body)
+    assert DjangoClient().get("/sandbox/aws/SimpleNotificationService-abc.pem").status_code == 404
+
+
+def test_callback_faults_duplicate_and_drop_sns_deliveries(sender, tracked):
+    from sandbox import faults
+
+    with faults.injected(duplicate_callbacks=1.0):
+        message_id = send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    sent = [e for e in tracked if e.message_id == message_id and e.event_type == "sent"]
+    assert len(sent) == 2 and sent[0].event_id == sent[1].event_id
+    tracked.clear()
+    with faults.injected(drop_callbacks=1.0):
+        send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    assert tracked == []
+    assert SnsDelivery.objects.filter(status="failed", last_error="dropped (fault)").count() == 2
+
+
+def test_a_virus_is_accepted_then_rejected(sender, tracked):
+    eicar = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    message_id = client().send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": ["pat@example.net"]},
+        Content={
+            "Simple": {
+                "Subject": {"Data": "invoice"},
+                "Body": {"Text": {"Data": "attached"}},
+                "Attachments": [{"RawContent": eicar, "FileName": "eicar.com"}],
+            }
+        },
+        ConfigurationSetName=settings.AWS_SES_CONFIGURATION_SET,
+    )["MessageId"]
+    clock.advance(2)
+    events = by_type(tracked, message_id)
+    assert set(events) == {"sent", "rejected"}
+    assert events["rejected"][0].description == "Bad content"
+    assert events["rejected"][0].reject_reason == "blocked"
+    from sandbox.testing import ses_emails
+
+    assert ses_emails("pat@example.net") == []
