@@ -148,7 +148,12 @@ def ses_client(
 
 def connection(tenant: Any) -> BaseEmailBackend:
     """The anymail connection `tenant`'s email goes out through (not yet opened)."""
-    credentials = active_credentials(tenant)
+    return connection_through(tenant, active_credentials(tenant))
+
+
+def connection_through(tenant: Any, credentials: EspCredentials | None) -> BaseEmailBackend:
+    """The anymail connection through the tenant's own account (`credentials`, active) or,
+    with None, the platform's."""
     if credentials is None and settings.EMAIL_ESP != SES and not sandboxed(tenant):
         return get_connection(f"anymail.backends.{settings.EMAIL_ESP}.EmailBackend")
     session, client = boto_params(tenant, credentials)

@@ -70,17 +70,11 @@ def _credentials_named(request: HttpRequest) -> EspCredentials | None:
 
 
 def went_through_own_account(message: Message, credentials: EspCredentials | None) -> bool:
-    """Whether the email went out through the tenant's own ESP account: the row names the
-    account's key, or (rows that name none) it was handed to the ESP while the credentials
-    worked (the transport picks the account at that moment)."""
-    if credentials is None:
+    """Whether the email went out through the tenant's own ESP account: the transport stores
+    that account's key on the row with the ESP's id (empty: the platform's account)."""
+    if credentials is None or not message.account_sid:
         return False
-    if message.account_sid:
-        return message.account_sid == credentials.access_key_id
-    handed_over = message.submitted_at or message.created_at
-    return (
-        credentials.status == EspCredentials.Status.ACTIVE and handed_over >= credentials.created_at
-    )
+    return message.account_sid == credentials.access_key_id
 
 
 class SesTrackingView(AmazonSESTrackingWebhookView):

@@ -60,14 +60,16 @@ def email_for(message: Message, connection) -> AnymailMessage:
     return email
 
 
-def _record(held: claims.Claim, esp_name: str, esp_message_id: str) -> Message:
-    """Store the ESP's id and `sent`. Written even if the lease ran out meanwhile: the id is
-    the truth, and a row holding it is never sent again."""
+def _record(held: claims.Claim, esp_name: str, esp_message_id: str, account: str) -> Message:
+    """Store the ESP's id, the account it went through (the tenant's own account's key; empty:
+    the platform's) and `sent`. Written even if the lease ran out meanwhile: the id is the
+    truth, and a row holding it is never sent again."""
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=held.pk)
         message.esp_name = esp_name
         message.esp_message_id = esp_message_id
+        message.account_sid = account
         message.in_doubt_since = message.doubt_until = None
         if message.claim_token == held.token:
             message.claim_token = message.claimed_until = None
@@ -114,7 +116,8 @@ def email_transport(held: claims.Claim, message: Message) -> DispatchResult:
     refused = _refused_before(held, message)
     if refused is not None:
         return refused
-    connection = esp.connection(message.tenant)
+    credentials = esp.active_credentials(message.tenant)
+    connection = esp.connection_through(message.tenant, credentials)
     esp_name = esp.connection_esp(message.tenant)
     claim_mark_attempt(held)
     try:
@@ -129,5 +132,5 @@ def email_transport(held: claims.Claim, message: Message) -> DispatchResult:
         label = esp.esp_label(esp_name)
         claim_fail(held, code=None, text=f"{label} refused the email: {err}")
         return DispatchResult("failed")
-    _record(held, esp_name, esp_message_id)
+    _record(held, esp_name, esp_message_id, credentials.access_key_id if credentials else "")
     return DispatchResult("sent", esp_message_id)

@@ -89,9 +89,10 @@ def test_platform_secret_applies_platform_email(client, tenant):
 
 
 def test_own_account_email_needs_that_tenants_secret(client, tenant, other_tenant):
-    own_credentials(tenant, "tenant-a:secret-a")
+    credentials = own_credentials(tenant, "tenant-a:secret-a")
     own_credentials(other_tenant, "tenant-b:secret-b")
-    message = email(tenant)
+    # The transport names the account an email went through by its key.
+    message = email(tenant, account_sid=credentials.access_key_id)
     # Another tenant's secret, and the platform's, don't vouch for this tenant's account.
     assert deliver(client, message, auth="tenant-b:secret-b").status_code == 400
     assert deliver(client, message, auth="platform").status_code == 400
@@ -101,7 +102,9 @@ def test_own_account_email_needs_that_tenants_secret(client, tenant, other_tenan
     assert message.status == Status.DELIVERED
 
 
-def test_email_sent_before_own_credentials_still_takes_platform_secret(client, tenant):
+def test_email_through_the_platform_account_takes_platform_secret(client, tenant):
+    """An email the transport sent through the platform's account (no key on the row), e.g.
+    before the tenant's own credentials were saved."""
     message = email(tenant, created_at=timezone.now() - timedelta(days=1))
     own_credentials(tenant, "tenant-a:secret-a")
     assert deliver(client, message, auth="tenant-a:secret-a").status_code == 400
