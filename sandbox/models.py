@@ -11,5 +11,7 @@ __all__ = ["Account", "ApiKey", "Callback", "CallbackAttempt", "SandboxState", "
 cache.watch(Account)
 cache.watch(ApiKey)
 
+importlib.import_module("sandbox.aws.models")
+
 for _module in resource_modules("models"):
     importlib.import_module(_module)

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
 from sandbox import views
+from sandbox.aws import views as aws_views
 
 app_name = "sandbox"
 
 urlpatterns = [
     re_path(r"^twilio/(?P<sub>[a-z0-9-]+)/(?P<path>.+)$", views.twilio_api, name="twilio"),
+    re_path(r"^aws(?:/(?P<path>.*))?$", aws_views.aws_api, name="aws"),
     path("handsets/messages", views.handset_send, name="handset-send"),
     path("handsets/numbers", views.handset_numbers, name="handset-numbers"),
     path("handsets/<str:number>/messages", views.handset_messages, name="handset-messages"),

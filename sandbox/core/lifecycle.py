@@ -11,6 +11,9 @@ from sandbox.core.routing import resource_modules
 
 Tick = Callable[[dt.datetime], int]
 
+# Packages outside `sandbox.resources` whose lifecycle modules tick too (the local AWS).
+EXTRA_MODULES = ("sandbox.aws.lifecycle",)
+
 _ticks: list[tuple[int, str, Tick]] = []
 _discovered = False
 _lock = threading.Lock()
@@ -35,7 +38,7 @@ def discover() -> None:
         return
     with _lock:
         if not _discovered:
-            for module in resource_modules("lifecycle"):
+            for module in [*resource_modules("lifecycle"), *EXTRA_MODULES]:
                 importlib.import_module(module)
             _discovered = True
 

@@ -1,0 +1,116 @@
+"""One entry point for the local AWS: SigV4 check, route by the service model, handler,
+answer in the service's wire format. In-process (boto3 `before-send`) and HTTP both call
+`handle`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox import clock
+from sandbox.aws import protocol, sigv4
+from sandbox.aws.errors import AwsError, response_headers
+from sandbox.aws.registry import SES, SNS, Context, handlers
+from sandbox.core import dispatch as core_dispatch
+
+logger = logging.getLogger("sandbox.aws")
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def _discover() -> None:
+    """The service modules register their handlers on import."""
+    from sandbox.aws import mail, ses, sns  # noqa: F401
+
+
+def implemented() -> list[tuple[str, str]]:
+    _discover()
+    return sorted(handlers)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}" if parts.port and parts.port != default else host
+
+
+def handle(
+    method: str, url: str, headers: dict[str, str], body: bytes, raw_path: str = ""
+) -> Answer:
+    """Serve one signed AWS request; `raw_path` is the path as sent (percent-encoded)."""
+    _discover()
+    parts = urlsplit(url)
+    headers = {
+        k.lower(): v.decode("latin-1") if isinstance(v, bytes) else str(v)
+        for k, v in headers.items()
+    }
+    headers.setdefault("host", _host(url))
+    path = parts.path or "/"
+    service = SES if path.startswith("/v2/email") else SNS
+    protocol_name = "rest-json" if service == SES else "query"
+    operation_model = None
+    try:
+        signed = sigv4.verify(
+            method=method,
+            raw_path=raw_path or path,
+            query=parts.query,
+            headers=headers,
+            body=body,
+            protocol=protocol_name,
+            now=timezone.now(),
+        )
+        ctx = Context(signed.account, signed.region, clock.now(), _endpoint(url))
+        if service == SES:
+            found = protocol.match_rest(SES, method, path)
+            if found is None:
+                raise AwsError("NotFoundException", f"No SES v2 operation at {method} {path}", 404)
+            operation_model, labels = found
+            params = protocol.parse_rest(operation_model, labels, parts.query, headers, body)
+            result = _call(service, operation_model.name, ctx, params)
+            status = operation_model.http.get("responseCode", 200)
+            return (
+                status,
+                response_headers("application/json"),
+                protocol.rest_body(operation_model, result),
+            )
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        action = (form.get("Action") or [""])[0]
+        model = protocol.service_model(SNS)
+        if action not in model.operation_names:
+            raise AwsError("InvalidAction", f"Could not find operation {action}", 400)
+        operation_model = model.operation_model(action)
+        params = protocol.parse_query(operation_model, form)
+        result = _call(service, action, ctx, params)
+        request_id = str(uuid.uuid4())
+        answer_headers = response_headers("text/xml")
+        answer_headers["x-amzn-RequestId"] = request_id
+        return 200, answer_headers, protocol.query_body(operation_model, result, request_id)
+    except AwsError as err:
+        err.status = protocol.error_status(operation_model, _shape_name(err.code), err.status)
+        return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
+
+
+def _shape_name(code: str) -> str:
+    return code if code.endswith("Exception") or code == "MessageRejected" else code + "Exception"
+
+
+def _endpoint(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _call(service: str, name: str, ctx: Context, params: dict) -> dict | None:
+    handler = handlers.get((service, name))
+    if handler is None:
+        call = f"{service}:{name}"
+        logger.warning("the local AWS does not implement %s", call)
+        core_dispatch.unimplemented_calls.append(call)
+        code = "BadRequestException" if service == SES else "InvalidAction"
+        raise AwsError(code, f"The sandbox does not implement {name}.", 400)
+    with transaction.atomic():
+        return handler(ctx, params)
