@@ -1,6 +1,23 @@
+import importlib
+import importlib.util
+
 from django.apps import AppConfig
+
+# Modules that register themselves on import (Celery tasks by name, signal receivers).
+_SELF_REGISTERING = ("emails.tasks", "emails.receivers")
 
 
 class EmailsConfig(AppConfig):
     name = "emails"
     verbose_name = "Email"
+
+    def ready(self) -> None:
+        """Hand channel email to the ESP transport; load the tasks and receivers."""
+        from emails.services.transport import email_transport
+        from messaging import transports
+        from messaging.models import Channel
+
+        transports.register(Channel.EMAIL, email_transport)
+        for name in _SELF_REGISTERING:
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name)

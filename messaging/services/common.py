@@ -6,6 +6,7 @@ from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 
 from messaging import events
@@ -76,6 +77,25 @@ def normalize_number(value: str, field_name: str = "to") -> str:
     if number is None:
         raise ValidationError({field_name: f"{value} is not a valid phone number."})
     return number
+
+
+def normalize_email(value: str, field_name: str = "to") -> str:
+    """An email address, lower-cased: the suppression list and threads compare it as such."""
+    address = (value or "").strip().lower()
+    if not address:
+        raise ValidationError({field_name: "Enter an email address, like ana@example.com."})
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({field_name: f"{value} is not a valid email address."}) from None
+    return address
+
+
+def normalize_address(value: str, channel: str, field_name: str = "to") -> str:
+    """A recipient of `channel`: an email address on the email channel, else E.164."""
+    if channel == Channel.EMAIL:
+        return normalize_email(value, field_name)
+    return normalize_number(value, field_name)
 
 
 def number_region(number: str) -> str:

@@ -229,6 +229,27 @@ def _mark_unknown(held: claims.Claim, text: str) -> None:
             mark_unknown(message, text)
 
 
+# For channel transports (`messaging.transports`): the same claim steps the Twilio path takes.
+def claim_mark_attempt(held: claims.Claim) -> None:
+    """Committed before the ESP call: from now on this attempt may have reached it."""
+    _mark_attempt(held)
+
+
+def claim_release(held: claims.Claim, **changes) -> None:
+    """Give the row back (still queued), writing `changes`."""
+    _release(held, **changes)
+
+
+def claim_fail(held: claims.Claim, *, code: int | None, text: str) -> None:
+    """Fail the claimed row (nothing was sent) and tell the tenant's webhooks."""
+    _fail(held, code=code, text=text)
+
+
+def claim_mark_unknown(held: claims.Claim, text: str) -> None:
+    """Park the claimed row in `unknown`: an attempt may have gone out; never sent again."""
+    _mark_unknown(held, text)
+
+
 def _refused(held: claims.Claim, message: Message, err: gateway.GatewayError) -> DispatchResult:
     """Twilio refused the send for good; a 21610 means the recipient had opted out there."""
     _fail(held, code=err.code, text=err.message)

@@ -18,7 +18,7 @@ from messaging.services.common import (
     OPTED_OUT_CODE,
     check_channel,
     mark_failed,
-    normalize_number,
+    normalize_address,
 )
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
@@ -51,9 +51,13 @@ def _cancel_pending_sends(tenant_id: int, number: str, channel: str) -> int:
     return len(pending)
 
 
+# The contact's own acts: a STOP keyword, an email's unsubscribe link.
+_CONTACT_SOURCES = frozenset({OptOut.Source.KEYWORD, OptOut.Source.UNSUBSCRIBE})
+
+
 def _ledger_label(source: str, actor: Actor) -> str:
-    """A keyword is the contact's own act; anything else is the actor's."""
-    return "contact" if source == OptOut.Source.KEYWORD else actor.label
+    """A keyword or an unsubscribe link is the contact's own act; anything else the actor's."""
+    return "contact" if source in _CONTACT_SOURCES else actor.label
 
 
 def optout_add(
@@ -67,9 +71,10 @@ def optout_add(
     reason: str = "",
     message: Message | None = None,
 ) -> tuple[OptOut, bool]:
-    """Suppress a number (idempotent); the ledger and tenant webhooks hear of a new one."""
+    """Suppress a number, or an address on the email channel (idempotent); the ledger and
+    tenant webhooks hear of a new one."""
     check_channel(channel)
-    number = normalize_number(number, "number")
+    number = normalize_address(number, channel, "number")
     with transaction.atomic():
         _cancel_pending_sends(tenant.pk, number, channel)
         try:
