@@ -629,3 +629,9 @@ BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
 # A broadcast completes once its last recipient is handed over; its progress keeps following
 # the delivery reports that come after for this long at most.
 BROADCAST_REPORTS_WAIT_SECONDS = env.int("BROADCAST_REPORTS_WAIT_SECONDS", default=600)
+
+# --- the email channel's beat (emails/; its settings are in the email channel block) -----
+CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
+    "task": "emails.poll_identities",
+    "schedule": EMAIL_IDENTITY_POLL_SECONDS,
+}
