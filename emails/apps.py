@@ -12,12 +12,16 @@ class EmailsConfig(AppConfig):
     verbose_name = "Email"
 
     def ready(self) -> None:
-        """Hand channel email to the ESP transport; load the tasks and receivers."""
+        """Hand channel email to the ESP transport (and POST /api/v1/messages with channel
+        email to `email_send`: messaging doesn't import this app); load the tasks and
+        receivers."""
+        from emails.services import email_send
         from emails.services.transport import email_transport
         from messaging import transports
         from messaging.models import Channel
 
         transports.register(Channel.EMAIL, email_transport)
+        transports.register_sender(Channel.EMAIL, email_send)
         for name in _SELF_REGISTERING:
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name)

@@ -593,6 +593,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "BroadcastRecipientOutcomeEnum": "broadcasts.models.RecipientOutcome",
 }
 
+# --- the email channel's API (emails/) ----------------------------------------------------
+# The email API's choice sets, named apart from other apps' "status" and "category".
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "EmailIdentityStatusEnum": "emails.models.EmailIdentity.Status",
+    "EmailIdentityKindEnum": "emails.models.EmailIdentity.Kind",
+    "EmailTemplateCategoryEnum": "emails.models.EmailTemplate.Category",
+    "EspCredentialsStatusEnum": "emails.models.EspCredentials.Status",
+    "EmailSendCategoryEnum": "messaging.serializers.EMAIL_CATEGORIES",
+}
+
 # --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
 # Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
 BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)

@@ -26,6 +26,7 @@ from messaging.models import (
     Status,
 )
 from messaging.selectors import (
+    email_timeline,
     filter_messages,
     iterate_messages,
     message_events,
@@ -54,6 +55,7 @@ from messaging.services import (
     message_send,
     message_send_batch,
 )
+from messaging.transports import sender_for
 from tenants.models import Membership
 
 ALL_ROLES = frozenset(Membership.Role.values)
@@ -70,11 +72,15 @@ MESSAGE_FILTERS = [
     OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
     OpenApiParameter(
-        "number", {"type": "string", "maxLength": 20}, description="E.164 (exact) or digits."
+        "number",
+        {"type": "string", "maxLength": 254},
+        description="E.164 (exact) or digits; an email address (exact) or part of one.",
     ),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description=_DATES),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description=_DATES),
-    OpenApiParameter("q", {"type": "string", "maxLength": 200}, description="Text in the body."),
+    OpenApiParameter(
+        "q", {"type": "string", "maxLength": 200}, description="Text in the body or subject."
+    ),
 ]
 
 
@@ -105,12 +111,35 @@ SEND_ERRORS = {
 }
 
 
+def _send_own(send, view: TenantAPIView, data: dict, defaults: dict) -> Message:
+    """A message of a channel with its own send service (email): its own fields, the same
+    refusals."""
+    return send(
+        tenant=view.tenant,
+        to=defaults.get("to") or data["to"],
+        from_=defaults.get("from_", data.get("from", "")),
+        subject=data.get("subject", ""),
+        html=data.get("html", ""),
+        text=data.get("text", "") or data.get("body", ""),
+        template=str(data.get("template") or ""),
+        variables=data.get("variables") or {},
+        category=data.get("category") or "transactional",
+        actor=view.actor,
+        origin=defaults.get("origin", Message.Origin.API),
+    )
+
+
 def _send(view: TenantAPIView, data: dict, **defaults) -> Response:
+    channel = defaults.get("channel") or data.get("channel", Channel.SMS)
+    own_sender = sender_for(channel)
     try:
+        if own_sender is not None:
+            message = _send_own(own_sender, view, data, defaults)
+            return Response(message_data(message), status=status.HTTP_201_CREATED)
         message = message_send(
             tenant=view.tenant,
             to=defaults.get("to") or data["to"],
-            channel=defaults.get("channel") or data.get("channel", Channel.SMS),
+            channel=channel,
             body=data.get("body", ""),
             media_urls=data.get("media_urls") or [],
             content_sid=data.get("content_sid", ""),
@@ -158,7 +187,12 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         "conversation has it at once). A WhatsApp template goes by `template` (an approved "
         "template's id) with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
         "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
-        "`template_not_approved`, `no_sender` or `no_twilio_account`.",
+        "`template_not_approved`, `no_sender` or `no_twilio_account`. "
+        'On `channel: "email"`, `to` and `from` are addresses (`from` at a verified '
+        "sending identity, else `identity_not_verified`), with `subject`, `html` and/or "
+        "`text`, or `template` (an email template's id) and its `variables`; `category` "
+        "marketing adds the one-click unsubscribe. A suppressed address is refused with "
+        "`recipient_suppressed`.",
         request=MessageCreateSerializer,
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: MessageSerializer, **SEND_ERRORS},
@@ -234,6 +268,7 @@ class MessageDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIVi
         context = {
             "events": raw_events,
             "timeline": message_timeline(message, raw_events),
+            "email_events": email_timeline(message),
             "request": request,
         }
         return Response(MessageDetailSerializer(message, context=context).data)

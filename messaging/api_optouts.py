@@ -39,7 +39,8 @@ from messaging.services import (
 
 @extend_schema(tags=["opt-outs"])
 class OptOutListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
-    """The suppression list; adding a number here stops every send to it at once."""
+    """The suppression list; adding a number here stops every send to it at once. On
+    channel email it holds addresses (hard bounces, complaints, unsubscribes)."""
 
     model = OptOut
     serializer_class = OptOutSerializer
@@ -52,7 +53,9 @@ class OptOutListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         operation_id="optouts_list",
         summary="Opted-out numbers",
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Digits of the number."),
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="Digits of the number, or part of an address."
+            ),
             OpenApiParameter("channel", OpenApiTypes.STR, enum=Channel.values),
         ],
         responses={200: OptOutSerializer(many=True), **error_responses()},

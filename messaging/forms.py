@@ -152,7 +152,7 @@ class LogFilterForm(forms.Form):
     )  # fmt: skip
     channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    number = forms.CharField(required=False, max_length=20)
+    number = forms.CharField(required=False, max_length=254)
     date_from = filter_date("From")
     date_to = filter_date("To")
     q = forms.CharField(label="Text", required=False, max_length=200)

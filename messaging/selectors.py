@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from content.rendering import render
+from isvplatform.labels import label_for
 from messaging.models import (
     STATUS_ALIASES,
     Channel,
@@ -64,7 +65,12 @@ def filter_messages(queryset: QuerySet, filters: MessageFilters) -> QuerySet:
         queryset = queryset.filter(channel=filters.channel)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
-    if filters.number:
+    if filters.number and "@" in filters.number:
+        address = filters.number.strip().lower()
+        queryset = queryset.filter(
+            Q(to_number__icontains=address) | Q(from_number__icontains=address)
+        )
+    elif filters.number:
         digits = "".join(c for c in filters.number if c.isdigit() or c == "+")
         if digits.startswith("+"):
             queryset = queryset.filter(Q(to_number=digits) | Q(from_number=digits))
@@ -77,13 +83,26 @@ def filter_messages(queryset: QuerySet, filters: MessageFilters) -> QuerySet:
     if filters.date_to:
         queryset = queryset.filter(created_at__lt=_day_start(filters.date_to + timedelta(days=1)))
     if filters.text:
-        queryset = queryset.filter(body__icontains=filters.text)
+        queryset = queryset.filter(
+            Q(body__icontains=filters.text) | Q(subject__icontains=filters.text)
+        )
     return queryset
 
 
 def tenant_messages(tenant: Tenant | int, filters: MessageFilters | None = None) -> QuerySet:
     queryset = Message.objects.for_tenant(tenant)
     return filter_messages(queryset, filters) if filters else queryset
+
+
+def email_timeline(message: Message) -> list:
+    """An email's tracking events from the ESP (the emails app's EmailEvent rows), oldest
+    first, each with its human `label`; none for other channels."""
+    if message.channel != Channel.EMAIL:
+        return []
+    events = list(message.email_events.filter(tenant_id=message.tenant_id))
+    for event in events:
+        event.label = label_for(event.event_type, "email_event_type")
+    return events
 
 
 # --- keyset pages -----------------------------------------------------------------------
@@ -279,7 +298,9 @@ def filter_optouts(queryset: QuerySet, q: str = "", channel: str = "") -> QueryS
     queryset = queryset.order_by("-created_at", "-id")
     if channel in Channel.values:
         queryset = queryset.filter(channel=channel)
-    if q:
+    if q and ("@" in q or any(c.isalpha() for c in q)):
+        queryset = queryset.filter(Q(number__icontains=q.strip().lower()) | Q(reason__icontains=q))
+    elif q:
         digits = "".join(c for c in q if c.isdigit())
         queryset = queryset.filter(Q(number__contains=digits) if digits else Q(reason__icontains=q))
     return queryset

@@ -4,6 +4,7 @@ from functools import cache
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
@@ -13,6 +14,8 @@ from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
 from messaging.services.batch import BATCH_MAX
+
+EMAIL_CATEGORIES = [("transactional", "Transactional"), ("marketing", "Marketing")]
 
 
 def _with_address_names(fields: dict) -> dict:
@@ -48,6 +51,11 @@ class MessageSerializer(serializers.ModelSerializer):
             "to_number",
             "body",
             "media_urls",
+            "subject",
+            "html",
+            "headers",
+            "esp_name",
+            "esp_message_id",
             "content_sid",
             "content_variables",
             "template_id",
@@ -138,14 +146,31 @@ class TimelineSerializer(serializers.Serializer):
         return super().to_representation(instance.__dict__)
 
 
+class EmailEventSerializer(serializers.Serializer):
+    event_type = serializers.CharField(help_text="anymail's event type: delivered, opened...")
+    label = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    recipient = serializers.CharField()
+    description = serializers.CharField()
+    mta_response = serializers.CharField()
+    click_url = serializers.CharField()
+
+
 class MessageDetailSerializer(MessageSerializer):
     media = MediaSerializer(many=True, read_only=True)
     timeline = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    email_events = serializers.SerializerMethodField(
+        help_text="An email's tracking events from the ESP, oldest first (empty otherwise)."
+    )
 
     class Meta(MessageSerializer.Meta):
-        fields = [*MessageSerializer.Meta.fields, "media", "timeline", "events"]
+        fields = [*MessageSerializer.Meta.fields, "media", "timeline", "events", "email_events"]
         read_only_fields = fields
+
+    @extend_schema_field(EmailEventSerializer(many=True))
+    def get_email_events(self, message) -> list[dict]:
+        return EmailEventSerializer(self.context.get("email_events", []), many=True).data
 
     def get_timeline(self, message) -> list[dict]:
         return TimelineSerializer(self.context["timeline"], many=True).data
@@ -167,12 +192,37 @@ class _SendFields(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="An approved WhatsApp template (its id in /api/v1/templates); "
-        "replaces `body`. Outside the 24-hour window only templates can be sent.",
+        "replaces `body`. Outside the 24-hour window only templates can be sent. On channel "
+        "email: an email template (its id in /api/v1/email/templates).",
     )
     variables = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=MAX_VARIABLE_VALUE),
         required=False,
         help_text='The template\'s values, one per variable, like {"1": "Ana"}.',
+    )
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=column_length(Message, "subject"),
+        help_text="Email only: the subject line (required unless a template gives it).",
+    )
+    html = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Email only: the HTML part (sanitised before it is sent).",
+    )
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Email only: the text part (generated from the HTML when missing).",
+    )
+    category = serializers.ChoiceField(
+        choices=EMAIL_CATEGORIES,
+        required=False,
+        help_text="Email only: marketing emails carry the one-click unsubscribe headers and "
+        "a footer link; transactional (the default) don't.",
     )
 
 
@@ -196,7 +246,9 @@ class SendErrorSerializer(serializers.Serializer):
 
 
 class MessageCreateSerializer(_SendFields):
-    to = serializers.CharField(max_length=40, help_text="E.164, e.g. +14155550123.")
+    to = serializers.CharField(
+        max_length=254, help_text="E.164, e.g. +14155550123; an email address on channel email."
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
 
     def get_fields(self):
@@ -204,8 +256,9 @@ class MessageCreateSerializer(_SendFields):
         fields["from"] = serializers.CharField(
             required=False,
             allow_blank=True,
-            max_length=40,
-            help_text="One of your numbers; by default your messaging service or primary number.",
+            max_length=254,
+            help_text="One of your numbers; by default your messaging service or primary number. "
+            "On channel email: an address of one of your verified sending identities.",
         )
         return fields
 
@@ -284,7 +337,10 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class OptOutSerializer(serializers.ModelSerializer):
-    number = E164Field()
+    number = serializers.CharField(
+        read_only=True,
+        help_text="E.164; on channel email an address, lower-cased (the suppression list).",
+    )
 
     class Meta:
         model = OptOut
@@ -294,7 +350,10 @@ class OptOutSerializer(serializers.ModelSerializer):
 
 
 class OptOutCreateSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40)
+    number = serializers.CharField(
+        max_length=column_length(OptOut, "number"),
+        help_text="A phone number; on channel email, an email address.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.SMS)
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=column_length(OptOut, "reason")

@@ -28,6 +28,7 @@ from messaging.media import media_response
 from messaging.models import Channel, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
     consent_history,
+    email_timeline,
     filter_messages,
     iterate_messages,
     keyset_page,
@@ -219,6 +220,7 @@ class MessageDetailView(TenantRequiredMixin, TemplateView):
             timeline=message_timeline(message, raw_events),
             raw_events=raw_events,
             media=list(message.media.all()),
+            email_events=email_timeline(message),
         )
         return context
 

@@ -9,6 +9,8 @@ What lives where:
   exactly once.
 - `unsubscribe`: signed per-recipient unsubscribe URLs, the RFC 8058 headers and footer,
   recording the opt-out.
+- `templates`: creating, changing and deleting email templates (HTML sanitised, text part
+  generated, audited).
 - `tracking`: the ESP's tracking events applied to emails (once, forward only);
   `suppression`: the suppression list (email opt-outs).
 - `identities`: sender identities at the ESP (create, poll, DNS records, delete);
@@ -33,6 +35,7 @@ from emails.services.identities import (
 from emails.services.sending import email_content, email_send, sending_identity
 from emails.services.setup import credentials_setup, tracking_url
 from emails.services.suppression import is_suppressed, suppress, unsuppress
+from emails.services.templates import template_create, template_delete, template_update
 from emails.services.tracking import tracking_event_apply
 from emails.services.transport import email_transport
 from emails.services.unsubscribe import (
@@ -66,6 +69,9 @@ __all__ = [
     "sanitize_html",
     "sending_identity",
     "suppress",
+    "template_create",
+    "template_delete",
+    "template_update",
     "tracking_event_apply",
     "tracking_url",
     "unsubscribe_apply",
