@@ -29,7 +29,12 @@ from broadcasts import quiet_hours
 from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose, SkipReason
 from broadcasts.models import RecipientStatus as R
 from broadcasts.services.lifecycle import broadcast_complete
-from broadcasts.services.rendering import email_parts_for, render_for, template_variables_for
+from broadcasts.services.rendering import (
+    email_parts_for,
+    email_template_values,
+    render_for,
+    template_variables_for,
+)
 from emails.services import email_send
 from isvplatform import claims
 from messaging import buckets, pacing
@@ -154,18 +159,20 @@ def _send(broadcast: Broadcast, recipient: BroadcastRecipient) -> Message:
     """The recipient's one Message, through the channel's send path."""
     if broadcast.channel != Channel.EMAIL:
         return message_send(**_send_kwargs(broadcast, recipient))
+    kwargs = {
+        "tenant": broadcast.tenant,
+        "to": recipient.address,
+        "from_": broadcast.from_number,
+        "category": broadcast.purpose,
+        "actor": Actor.system(),
+        "origin": Message.Origin.BROADCAST,
+    }
+    if broadcast.email_template_id:
+        # The emails app renders its template (and a marketing template's unsubscribe).
+        values = email_template_values(broadcast, recipient.contact)
+        return email_send(template=str(broadcast.email_template_id), variables=values, **kwargs)
     subject, html, text = email_parts_for(broadcast, recipient.contact)
-    return email_send(
-        tenant=broadcast.tenant,
-        to=recipient.address,
-        from_=broadcast.from_number,
-        subject=subject,
-        html=html,
-        text=text,
-        category=broadcast.purpose,
-        actor=Actor.system(),
-        origin=Message.Origin.BROADCAST,
-    )
+    return email_send(subject=subject, html=html, text=text, **kwargs)
 
 
 def _take(recipient: BroadcastRecipient, **changes) -> None:

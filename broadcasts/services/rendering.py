@@ -86,3 +86,12 @@ def email_preview_text(broadcast: Broadcast, contact: Contact) -> tuple[str, str
     """(subject, readable text) of what `contact` receives, for the preview."""
     subject, html, text = email_parts_for(broadcast, contact)
     return subject, text or " ".join(strip_tags(html).split())
+
+
+def email_template_values(broadcast: Broadcast, contact: Contact | None) -> dict[str, str]:
+    """An email template's variables for `contact`: every variable a contact may have, empty
+    when this one has none (so its fallback applies, as in a text)."""
+    values = {name: "" for name in known_variables(broadcast.tenant_id)}
+    if contact is not None:
+        values.update(contact_values(contact))
+    return values

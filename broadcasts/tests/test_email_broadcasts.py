@@ -3,6 +3,7 @@ email template), the audience's email addresses and the suppression list at laun
 the run through the emails app's send path to the local SES, with its delivery counted."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -12,9 +13,12 @@ from broadcasts.services import drafts
 from broadcasts.services.lifecycle import broadcast_launch
 from broadcasts.tests.test_quiet_hours import _zone_at_local_hour
 from contacts.tests.factories import ContactFactory
+from emails import esp
 from emails.tests.factories import EmailIdentityFactory, EmailTemplateFactory
 from messaging import pacing
 from messaging.models import Channel, Message, OptOut
+from sandbox import clock
+from sandbox.testing import ses_emails
 from tenants.services import Actor
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +30,14 @@ HTML = "<p>Hi {{first_name|there}}, our <b>spring sale</b> starts today.</p>"
 
 @pytest.fixture
 def identity(tenant):
+    return EmailIdentityFactory(tenant=tenant, name=DOMAIN)
+
+
+@pytest.fixture
+def ses_identity(tenant):
+    """The domain created and verified at the local SES too (sends go out through it)."""
+    esp.ses_client(tenant).create_email_identity(EmailIdentity=DOMAIN)
+    clock.advance(settings.SANDBOX_SES_VERIFY_SECONDS + 1)
     return EmailIdentityFactory(tenant=tenant, name=DOMAIN)
 
 
@@ -184,11 +196,8 @@ def test_quiet_hours_never_hold_a_marketing_email_back(
 
 
 def test_an_email_broadcast_reaches_the_mailbox_and_counts_its_deliveries(
-    tenant, identity, audience_of, django_capture_on_commit_callbacks
+    tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
 ):
-    from sandbox import clock
-    from sandbox.testing import ses_emails
-
     contacts = opted_in(tenant, 3)
     contacts[0].first_name = "Ada"
     contacts[0].save()
@@ -223,10 +232,8 @@ def test_an_email_broadcast_reaches_the_mailbox_and_counts_its_deliveries(
 
 
 def test_a_bounce_counts_as_failed_and_suppresses_the_address(
-    tenant, identity, audience_of, django_capture_on_commit_callbacks
+    tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
 ):
-    from sandbox import clock
-
     bounce = "bounce@simulator.amazonses.com"
     (contact,) = opted_in(tenant, 1, email=bounce)
     broadcast = email_draft(tenant, audience_of([contact]))
