@@ -221,7 +221,7 @@ def test_an_email_broadcast_reaches_the_mailbox_and_counts_its_deliveries(
     assert received["subject"] == "Spring sale, Ada"
     assert "spring sale" in received["html"] and "Hi Ada" in received["html"]
     # Marketing: the one-click unsubscribe headers (RFC 8058).
-    headers = {k.lower(): v for k, v in received["headers"].items()}
+    headers = {h["name"].lower(): h["value"] for h in received["headers"]}
     assert headers["list-unsubscribe-post"] == "List-Unsubscribe=One-Click"
 
     with django_capture_on_commit_callbacks(execute=True):
