@@ -15,7 +15,8 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from sandbox import transport
+from sandbox import clock, transport
+from sandbox.aws import mailbox as ses_mailbox
 from sandbox.core import dispatch
 from sandbox.resources.verifications import mailbox
 from sandbox.services import get_test_credentials
@@ -171,3 +172,36 @@ def latest_verify_code(to: str) -> str | None:
 def verify_emails(address: str) -> list[dict]:
     """The Verify emails an address received, newest first (`subject`, `body`, `from`...)."""
     return mailbox.emails(address)
+
+
+def ses_emails(address: str) -> list[dict]:
+    """The emails the local SES delivered to an address, newest first (`message_id`,
+    `subject`, `text`, `html`, `headers` as [{name, value}], `from`, `list_unsubscribe`...)."""
+    return ses_mailbox.emails(address)
+
+
+def ses_open(message_id: str, address: str | None = None) -> bool:
+    """The recipient (the first one, or `address`) opens the email, as on the mailbox page:
+    SES publishes `Open` (HTML emails only: the pixel is in the HTML), delivered now.
+    False if nothing was published."""
+    found = ses_mailbox.find(message_id, address)
+    if found is None:
+        raise LookupError(f"no delivered SES email {message_id}")
+    opened = ses_mailbox.record_open(*found, clock.now())
+    clock.advance(0)
+    return opened
+
+
+def ses_click(message_id: str, link: str | int = 0, address: str | None = None) -> str:
+    """The recipient clicks a link of the email (by position or URL): SES publishes
+    `Click`, delivered now. Returns the link."""
+    found = ses_mailbox.find(message_id, address)
+    if found is None:
+        raise LookupError(f"no delivered SES email {message_id}")
+    links = ses_mailbox.links(found[0].html)
+    index = links.index(link) if isinstance(link, str) else link
+    clicked = ses_mailbox.record_click(*found, index, clock.now())
+    if clicked is None:
+        raise LookupError(f"email {message_id} has no link {link!r}")
+    clock.advance(0)
+    return clicked

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from sandbox import views
+from sandbox.aws import pages as ses_pages
 from sandbox.aws import views as aws_views
 
 app_name = "sandbox"
@@ -21,6 +22,13 @@ urlpatterns = [
     path("handset/tap", views.handset_tap, name="handset-tap"),
     path("mailbox/", views.mailbox_page, name="mailbox"),
     path("mailbox/emails", views.mailbox_list, name="mailbox-emails"),
+    path("mailbox/ses/<str:message_id>/", ses_pages.email_page, name="ses-email"),
+    path("mailbox/ses/<str:message_id>/click/<int:index>", ses_pages.click, name="ses-click"),
+    path(
+        "mailbox/ses/<str:message_id>/unsubscribe",
+        ses_pages.one_click_unsubscribe,
+        name="ses-unsubscribe",
+    ),
     path("mailboxes/<str:address>/emails", views.mailbox_emails, name="mailbox-json"),
     path("clock", views.clock_view, name="clock"),
     path("faults", views.faults_view, name="faults"),

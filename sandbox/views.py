@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from sandbox import clock, faults, handsets, services
 from sandbox.access import pages_only, sandbox_only
+from sandbox.aws import mailbox as ses_mailbox
 from sandbox.core.auth import ensure_master_account, tokens_match
 from sandbox.core.dispatch import dispatch, dispatch_file, error_answer
 from sandbox.core.errors import TwilioError
@@ -207,12 +208,19 @@ def handset_tap(request: HttpRequest) -> HttpResponse:
 DEFAULT_MAILBOX = "person@example.com"
 
 
+def _inbox(address: str) -> list[dict]:
+    """Verify's emails and the local SES's, newest first."""
+    verify = [{"kind": "verify", **mail} for mail in mailbox.emails(address)]
+    merged = verify + ses_mailbox.emails(address)
+    return sorted(merged, key=lambda mail: mail["date"] or "", reverse=True)
+
+
 @pages_only
 @require_http_methods(["GET"])
 def mailbox_page(request: HttpRequest) -> HttpResponse:
-    """The inbox of one email address: the Verify emails sent to it, newest first."""
+    """The inbox of one email address: Verify's emails and the local SES's, newest first."""
     address = (request.GET.get("address") or DEFAULT_MAILBOX).strip()
-    context = {"address": address, "emails": mailbox.emails(address), "now": clock.now()}
+    context = {"address": address, "emails": _inbox(address), "now": clock.now()}
     return render(request, "sandbox/mailbox.html", context)
 
 
@@ -221,14 +229,14 @@ def mailbox_page(request: HttpRequest) -> HttpResponse:
 def mailbox_list(request: HttpRequest) -> HttpResponse:
     """The inbox fragment the page polls."""
     address = (request.GET.get("address") or DEFAULT_MAILBOX).strip()
-    context = {"address": address, "emails": mailbox.emails(address)}
+    context = {"address": address, "emails": _inbox(address)}
     return render(request, "sandbox/_emails.html", context)
 
 
 @pages_only
 @require_http_methods(["GET"])
 def mailbox_emails(request: HttpRequest, address: str) -> JsonResponse:
-    return JsonResponse({"address": address, "emails": mailbox.emails(address)})
+    return JsonResponse({"address": address, "emails": _inbox(address)})
 
 
 @csrf_exempt

@@ -49,7 +49,7 @@ def masked(endpoint: str) -> str:
     return parts._replace(netloc=f"{credentials[0]}:****@{parts.netloc}").geturl()
 
 
-def _inprocess(url: str) -> bool:
+def inprocess(url: str) -> bool:
     base = getattr(settings, "PUBLIC_BASE_URL", "")
     return bool(getattr(settings, "SANDBOX_CALLBACKS_INPROCESS", False) and base) and (
         url == base or url.startswith(base.rstrip("/") + "/")
@@ -78,7 +78,7 @@ def _post_inprocess(url: str, body: bytes, headers: dict) -> tuple[int, dict]:
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int, dict]:
-    if _inprocess(url):
+    if inprocess(url):
         return _post_inprocess(url, body, headers)
     response = _session.post(
         url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False

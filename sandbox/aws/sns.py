@@ -7,7 +7,7 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from sandbox.aws import events
+from sandbox.aws import delivery, events
 from sandbox.aws.errors import AwsError
 from sandbox.aws.models import SnsSubscription, SnsTopic
 from sandbox.aws.registry import SNS, Context, operation
@@ -176,7 +176,7 @@ def list_subscriptions_by_topic(ctx: Context, params: dict) -> dict:
                 "SubscriptionArn": s.arn if s.confirmed else "PendingConfirmation",
                 "Owner": ctx.account.account_id,
                 "Protocol": s.protocol,
-                "Endpoint": s.endpoint,
+                "Endpoint": delivery.masked(s.endpoint),
                 "TopicArn": topic.arn,
             }
             for s in topic.subscriptions.order_by("id")
