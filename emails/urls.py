@@ -5,7 +5,7 @@ from emails import unsubscribe_views, views, views_send, views_templates
 app_name = "emails"
 
 urlpatterns = [
-    # --- unsubscribe (public: signed token, no session) -- B1 ----------------------------
+    # --- unsubscribe: public, the signed token is the authority (no session) -----------
     path(
         "email/unsubscribe/<str:token>",
         unsubscribe_views.UnsubscribeView.as_view(),

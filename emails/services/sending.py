@@ -124,6 +124,8 @@ def email_content(
     """(subject, sanitised html, text, template) of a send; raises ValidationError."""
     subject, html, text = subject or "", html or "", text or ""
     _check_sizes(subject, html, text)
+    if variables is not None and not isinstance(variables, Mapping):
+        raise ValidationError({"variables": "Give the variables as an object of names and values."})
     if template:
         if subject.strip() or html.strip() or text.strip():
             raise ValidationError(

@@ -90,3 +90,21 @@ def test_botocore_never_retries_a_send_itself(tenant, settings):
     settings.EMAIL_MODE = "live"
     config = esp.connection(tenant).client_params["config"]
     assert config.retries["total_max_attempts"] == 1
+
+
+def test_a_demo_tenant_always_uses_the_local_ses(tenant, settings):
+    settings.EMAIL_MODE = "live"
+    settings.EMAIL_SANDBOX_URL = ""
+    tenant.is_demo = True
+    tenant.save()
+    client_params = esp.connection(tenant).client_params
+    assert client_params["endpoint_url"] == "https://sandbox-aws.invalid"
+    assert client_params["aws_access_key_id"] == settings.SANDBOX_AWS_ACCESS_KEY_ID
+    assert esp.connection_esp(tenant) == "amazon_ses"
+
+
+def test_sandbox_over_http_when_a_url_is_set(tenant, settings):
+    settings.EMAIL_SANDBOX_URL = "http://127.0.0.1:8000/sandbox/aws"
+    connection = esp.connection(tenant)
+    assert connection.client_params["endpoint_url"] == "http://127.0.0.1:8000/sandbox/aws"
+    assert connection.session_params == {}

@@ -131,6 +131,7 @@ def test_suppressed_address_is_refused_on_to(tenant, domain):
         ({"template": "nope", "subject": "", "html": ""}, "template"),
         ({"template": MISSING_ID, "subject": "", "html": ""}, "template"),
         ({"variables": {"a": "1"}, "subject": "Hi {{name}}"}, "variables"),
+        ({"variables": ["a"]}, "variables"),
     ],
 )
 def test_bad_input_names_its_field(tenant, domain, changes, field):
