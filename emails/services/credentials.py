@@ -18,7 +18,11 @@ from tenants.services import Actor, record_audit
 ACCESS_KEY_RE = re.compile(r"^[A-Z0-9]{16,128}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 # SES/STS codes that mean the secret (not the key id) is wrong.
-SECRET_REFUSED = {"SignatureDoesNotMatch", "IncompleteSignature"}
+SECRET_REFUSED = {"SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature"}
+FIELD_WORDS = {
+    "access_key_id": "Amazon SES refused this access key ID",
+    "secret_access_key": "Amazon SES refused the secret access key for this key ID",
+}
 
 
 def _validated(access_key_id: str, secret_access_key: str, region: str) -> tuple[str, str, str]:
@@ -54,9 +58,7 @@ def check_keys(candidate: EspCredentials) -> dict:
         raise
     except esp.EspError as err:
         field = "secret_access_key" if error_code(err) in SECRET_REFUSED else "access_key_id"
-        raise ValidationError(
-            {field: f"Amazon SES refused these keys ({error_code(err)})."}
-        ) from None
+        raise ValidationError({field: f"{FIELD_WORDS[field]} ({error_code(err)})."}) from None
 
 
 def credentials_save(

@@ -284,3 +284,16 @@ def test_event_rows_keep_what_ses_said(client, tenant):
     assert event.recipient == message.to_number
     assert event.mta_response.startswith("smtp; 550")
     assert json.dumps(event.payload)
+
+
+def test_forged_subscription_confirmation_is_refused(client):
+    body = {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "c0ffee00-0000-4000-8000-000000000001",
+        "Token": "2336412f37fb687f5d51e6e2425f004aed",
+        "TopicArn": "arn:aws:sns:us-east-1:999999999999:attacker",
+        "SubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription",
+        "Timestamp": "2026-12-01T10:00:00.000Z",
+    }
+    assert sns.post(client, body, auth="tenant-1-abcd:guess").status_code == 400
+    assert sns.post(client, body, auth=None).status_code == 401
