@@ -128,6 +128,11 @@ class CredentialsForm(forms.Form):
     )
 
 
+class SuppressForm(forms.Form):
+    address = forms.EmailField(max_length=254, validators=[no_nul])
+    reason = forms.CharField(required=False, max_length=500, validators=[no_nul])
+
+
 class EmailComposeForm(forms.Form):
     to = forms.EmailField(max_length=254, validators=[no_nul])
     from_ = forms.EmailField(

@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from emails.esp import EspError
-from emails.forms import CredentialsForm, IdentityForm, attach_errors
+from emails.forms import CredentialsForm, IdentityForm, SuppressForm, attach_errors
 from emails.models import EmailIdentity
 from emails.selectors import (
     credentials_for,
@@ -31,10 +31,11 @@ from emails.services import (
     identity_check_now,
     identity_create,
     identity_delete,
+    suppress,
+    unsuppress,
 )
 from messaging import csvio
 from messaging.models import OptOut
-from messaging.services import optout_remove
 from tenants.views import TenantManageMixin, TenantRequiredMixin
 
 PAGE_SIZE = 50
@@ -181,17 +182,38 @@ class SuppressionListView(TenantRequiredMixin, TemplateView):
         found = suppression_list(self.tenant, query=query, source=source)
         context.update(_page(self.request, found, q=query, source=source))
         context["sources"] = OptOut.Source.choices
+        context.setdefault("form", SuppressForm())
         return context
+
+    def post(self, request):
+        form = SuppressForm(request.POST)
+        if form.is_valid():
+            try:
+                optout, created = suppress(
+                    tenant=self.tenant,
+                    address=form.cleaned_data["address"],
+                    source=OptOut.Source.MANUAL,
+                    reason=form.cleaned_data["reason"],
+                    actor=self.actor,
+                )
+            except ValidationError as err:
+                attach_errors(form, err, {"number": "address"})
+            else:
+                if created:
+                    messages.success(request, f"{optout.number} is suppressed.")
+                else:
+                    messages.info(request, f"{optout.number} was already suppressed.")
+                return redirect("emails:suppressions")
+        context = self.get_context_data(form=form)
+        return TemplateResponse(request, self.template_name, context, status=400)
 
 
 class SuppressionRemoveView(TenantRequiredMixin, View):
     def post(self, request, pk):
         optout = suppression_for_tenant(self.tenant, pk)
-        optout_remove(
+        unsuppress(
             tenant=self.tenant,
-            number=optout.number,
-            channel=optout.channel,
-            source=OptOut.Source.MANUAL,
+            address=optout.number,
             reason=request.POST.get("reason", "")[:500],
             actor=self.actor,
         )
