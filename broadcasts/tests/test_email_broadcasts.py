@@ -2,9 +2,12 @@
 email template), the audience's email addresses and the suppression list at launch, and
 the run through the emails app's send path to the local SES, with its delivery counted."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from broadcasts import dispatcher
@@ -12,7 +15,8 @@ from broadcasts.models import Broadcast, BroadcastRecipient
 from broadcasts.services import drafts
 from broadcasts.services.lifecycle import broadcast_launch
 from broadcasts.tests.test_quiet_hours import _zone_at_local_hour
-from contacts.tests.factories import ContactFactory
+from contacts.models import Contact
+from contacts.tests.factories import ContactFactory, ContactFieldFactory
 from emails import esp
 from emails.tests.factories import EmailIdentityFactory, EmailTemplateFactory
 from messaging import pacing
@@ -310,3 +314,51 @@ def test_the_portal_form_saves_an_email_broadcast(tenant, owner, identity, audie
     assert (broadcast.channel, broadcast.from_number, broadcast.html) == ("email", FROM, HTML)
     detail = client.get(f"/broadcasts/{broadcast.pk}/")
     assert b"Spring sale, {{first_name}}" in detail.content and b"srcdoc=" in detail.content
+
+
+def test_an_unsubscribe_during_the_run_counts_and_the_rest_skip_the_address(
+    settings, tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_BATCH_MAX = 1
+    first, second = opted_in(tenant, 2)
+    broadcast = email_draft(tenant, audience_of([first, second]))
+    with django_capture_on_commit_callbacks(execute=False):
+        broadcast = broadcast_launch(broadcast, Actor.system())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatcher.broadcast_dispatch(broadcast.pk).queued == 1
+    reached = BroadcastRecipient.objects.get(broadcast=broadcast, status="queued").address
+    (email,) = ses_emails(reached)
+    url = next(h["value"] for h in email["headers"] if h["name"].lower() == "list-unsubscribe")
+    one_click = Client(enforce_csrf_checks=True).post(
+        urlsplit(url.strip().strip("<>")).path,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert one_click.status_code == 200
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.replies_opted_out) == ("sending", 1)
+    assert OptOut.objects.filter(tenant=tenant, channel="email", number=reached).exists()
+
+
+def test_a_template_broadcast_is_rendered_per_contact_by_the_emails_app(
+    tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
+):
+    ContactFieldFactory(tenant=tenant, key="city", label="City")
+    ada, bo = opted_in(tenant, 2)
+    Contact.objects.filter(pk=ada.pk).update(first_name="Ada", fields={"city": "Tampa"})
+    Contact.objects.filter(pk=bo.pk).update(first_name="", fields={})
+    template = EmailTemplateFactory(
+        tenant=tenant, subject="News for {{first_name|you}}",
+        html="<p>Hello from {{city|our shop}}</p>", text="",
+    )  # fmt: skip
+    broadcast = email_draft(
+        tenant, audience_of([ada, bo]), subject="", html="", email_template=template
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcast = broadcast_launch(broadcast, Actor.system())
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent, broadcast.skipped) == ("completed", 2, 0)
+    (to_ada,) = ses_emails(ada.email)
+    (to_bo,) = ses_emails(bo.email)
+    assert (to_ada["subject"], to_bo["subject"]) == ("News for Ada", "News for you")
+    assert "Hello from Tampa" in to_ada["html"] and "Hello from our shop" in to_bo["html"]
