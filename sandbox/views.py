@@ -220,7 +220,12 @@ def _inbox(address: str) -> list[dict]:
 def mailbox_page(request: HttpRequest) -> HttpResponse:
     """The inbox of one email address: Verify's emails and the local SES's, newest first."""
     address = (request.GET.get("address") or DEFAULT_MAILBOX).strip()
-    context = {"address": address, "emails": _inbox(address), "now": clock.now()}
+    context = {
+        "address": address,
+        "emails": _inbox(address),
+        "recent": [a for a in ses_mailbox.recent_addresses() if a != address.lower()],
+        "now": clock.now(),
+    }
     return render(request, "sandbox/mailbox.html", context)
 
 
@@ -298,7 +303,8 @@ def callback_log(request: HttpRequest) -> JsonResponse:
                     "error": a.error,
                 }
                 for a in attempts
-            ]
+            ],
+            "sns_attempts": ses_mailbox.sns_attempts(),
         }
     )
 

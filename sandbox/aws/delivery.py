@@ -15,8 +15,10 @@ import requests
 from django.conf import settings
 from django.db import transaction
 
+from sandbox import faults
 from sandbox.aws.events import USER_AGENT
 from sandbox.aws.models import SnsDelivery, SnsDeliveryAttempt
+from sandbox.core.state import load_state
 
 logger = logging.getLogger("sandbox.aws")
 
@@ -139,13 +141,30 @@ def attempt(delivery: SnsDelivery, now: dt.datetime) -> SnsDeliveryAttempt:
     )
 
 
+def _dropped(delivery: SnsDelivery, now: dt.datetime) -> SnsDeliveryAttempt:
+    delivery.attempts += 1
+    delivery.status, delivery.last_error = SnsDelivery.Status.FAILED, "dropped (fault)"
+    return SnsDeliveryAttempt(
+        delivery=delivery,
+        number=delivery.attempts,
+        at=now,
+        outcome=SnsDeliveryAttempt.Outcome.FAILED,
+        error="dropped by fault injection (drop_callbacks)",
+    )
+
+
 def deliver_due(now: dt.datetime) -> int:
-    """Deliver each due SNS message once (claimed first, so two tickers never both send)."""
+    """Deliver each due SNS message once (claimed first, so two tickers never both send).
+    The callback faults apply: `drop_callbacks`, `duplicate_callbacks` (SNS delivers at
+    least once), `reorder_callbacks`."""
+    state = load_state()
     due = list(
         SnsDelivery.objects.select_related("subscription__topic").filter(
             status=SnsDelivery.Status.PENDING, due_at__lte=now
         )[:BATCH]
     )
+    if len(due) > 1 and faults.chance(state, state.reorder_callbacks):
+        due.reverse()
     handled = 0
     for delivery in due:
         claimed = SnsDelivery.objects.filter(
@@ -154,9 +173,15 @@ def deliver_due(now: dt.datetime) -> int:
         if not claimed:
             continue
         handled += 1
-        record = attempt(delivery, now)
+        if faults.chance(state, state.drop_callbacks):
+            records = [_dropped(delivery, now)]
+        else:
+            records = [attempt(delivery, now)]
+            delivered = delivery.status == SnsDelivery.Status.DELIVERED
+            if delivered and faults.chance(state, state.duplicate_callbacks):
+                records.append(attempt(delivery, now))
         with transaction.atomic():
-            record.save()
+            SnsDeliveryAttempt.objects.bulk_create(records)
             delivery.save(
                 update_fields=[
                     "status", "due_at", "attempts", "last_status_code", "last_error", "delivered_at"

@@ -5,17 +5,20 @@ answer in the service's wire format. In-process (boto3 `before-send`) and HTTP b
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import clock
+from sandbox import clock, faults
 from sandbox.aws import protocol, sigv4
 from sandbox.aws.errors import AwsError, response_headers
 from sandbox.aws.registry import SES, SNS, Context, handlers
 from sandbox.core import dispatch as core_dispatch
+from sandbox.core.models import SandboxState
+from sandbox.core.state import load_state
 
 logger = logging.getLogger("sandbox.aws")
 
@@ -71,7 +74,7 @@ def handle(
                 raise AwsError("NotFoundException", f"No SES v2 operation at {method} {path}", 404)
             operation_model, labels = found
             params = protocol.parse_rest(operation_model, labels, parts.query, headers, body)
-            result = _call(service, operation_model.name, ctx, params)
+            result = _call(service, operation_model.name, ctx, params, method, path)
             status = operation_model.http.get("responseCode", 200)
             return (
                 status,
@@ -85,13 +88,18 @@ def handle(
             raise AwsError("InvalidAction", f"Could not find operation {action}", 400)
         operation_model = model.operation_model(action)
         params = protocol.parse_query(operation_model, form)
-        result = _call(service, action, ctx, params)
+        result = _call(service, action, ctx, params, method, f"/{action}")
         request_id = str(uuid.uuid4())
         answer_headers = response_headers("text/xml")
         answer_headers["x-amzn-RequestId"] = request_id
         return 200, answer_headers, protocol.query_body(operation_model, result, request_id)
     except AwsError as err:
         err.status = protocol.error_status(operation_model, _shape_name(err.code), err.status)
+        return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
+    except Exception:
+        # AWS answers an unexpected failure with a 500 InternalFailure, never a bare page.
+        logger.exception("the local AWS failed on %s %s", method, path)
+        err = _internal(service)
         return err.rest_json() if protocol_name == "rest-json" else err.query_xml()
 
 
@@ -104,7 +112,44 @@ def _endpoint(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _call(service: str, name: str, ctx: Context, params: dict) -> dict | None:
+def _throttled(service: str) -> AwsError:
+    if service == SES:
+        return AwsError("TooManyRequestsException", "Too many requests.", 429)
+    return AwsError("Throttling", "Rate exceeded", 400)
+
+
+def _internal(service: str) -> AwsError:
+    if service == SES:
+        return AwsError(
+            "InternalFailure",
+            "The request processing has failed because of an unknown error, exception or failure.",
+            500,
+            sender=False,
+        )
+    return AwsError("InternalError", "Internal Error", 500, sender=False)
+
+
+def _inject_faults(service: str, fault_path: str) -> SandboxState:
+    """The sandbox's faults (`sandbox.faults`): latency, throttling, 500s; `path_pattern`
+    matches the SES path (`/v2/email/outbound-emails`) or `/{Action}` for SNS."""
+    state = load_state()
+    if not (state.rate_429 or state.rate_500 or state.latency_ms):
+        return state
+    if not faults.applies_to(state, fault_path):
+        return state
+    if state.latency_ms:
+        time.sleep(state.latency_ms / 1000)
+    if faults.chance(state, state.rate_429):
+        raise _throttled(service)
+    if faults.chance(state, state.rate_500):
+        raise _internal(service)
+    return state
+
+
+def _call(
+    service: str, name: str, ctx: Context, params: dict, method: str, fault_path: str
+) -> dict | None:
+    state = _inject_faults(service, fault_path)
     handler = handlers.get((service, name))
     if handler is None:
         call = f"{service}:{name}"
@@ -113,4 +158,8 @@ def _call(service: str, name: str, ctx: Context, params: dict) -> dict | None:
         code = "BadRequestException" if service == SES else "InvalidAction"
         raise AwsError(code, f"The sandbox does not implement {name}.", 400)
     with transaction.atomic():
-        return handler(ctx, params)
+        result = handler(ctx, params)
+    lose = method.upper() in ("POST", "PUT") and state.rate_500_after_write
+    if lose and faults.applies_to(state, fault_path) and faults.chance(state, lose):
+        raise _internal(service)
+    return result

@@ -6,7 +6,6 @@ event's own object); SNS wraps it, as a string, in a `Notification`.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import json
@@ -15,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
+from sandbox.aws import signing
 from sandbox.aws.models import (
     SesEmail,
     SesEvent,
@@ -149,7 +149,6 @@ def subscribe_url(subscription: SnsSubscription) -> str:
 
 
 def _envelope(topic: SnsTopic, message_type: str, message: str, at: dt.datetime, **extra) -> dict:
-    region = topic.region
     body = {
         "Type": message_type,
         "MessageId": str(uuid.uuid4()),
@@ -157,26 +156,8 @@ def _envelope(topic: SnsTopic, message_type: str, message: str, at: dt.datetime,
         "TopicArn": topic.arn,
         "Message": message,
         "Timestamp": iso(at),
-        "SignatureVersion": "1",
     }
-    canonical = "".join(
-        f"{key}\n{body[key]}\n"
-        for key in (
-            "Message",
-            "MessageId",
-            "SubscribeURL",
-            "Timestamp",
-            "Token",
-            "TopicArn",
-            "Type",
-        )
-        if key in body
-    )
-    body["Signature"] = base64.b64encode(hashlib.sha256(canonical.encode()).digest()).decode()
-    body["SigningCertURL"] = (
-        f"https://sns.{region}.amazonaws.com/SimpleNotificationService-sandbox.pem"
-    )
-    return body
+    return signing.sign(body)
 
 
 def confirmation(subscription: SnsSubscription, at: dt.datetime) -> SnsDelivery:

@@ -184,11 +184,15 @@ def _parts(message: EmailMessage) -> tuple[str, str]:
 
 @operation(SES, "SendEmail")
 def send_email(ctx: Context, params: dict) -> dict:
-    message = _message(params)
-    source_header = params.get("FromEmailAddress") or message.get("From", "")
-    if params.get("FromEmailAddress") and message.get("From") != params["FromEmailAddress"]:
-        del message["From"]
-        message["From"] = params["FromEmailAddress"]
+    try:
+        message = _message(params)
+        source_header = params.get("FromEmailAddress") or message.get("From", "")
+        if params.get("FromEmailAddress") and message.get("From") != params["FromEmailAddress"]:
+            del message["From"]
+            message["From"] = params["FromEmailAddress"]
+    except (ValueError, TypeError, IndexError) as err:
+        # The email package refuses header injection (CR/LF) and malformed headers.
+        raise AwsError("MessageRejected", f"Invalid message: {err}") from None
     source = parseaddr(str(source_header))[1]
     if not source:
         raise AwsError("MessageRejected", "Missing required header 'From'.")
@@ -197,10 +201,11 @@ def send_email(ctx: Context, params: dict) -> dict:
         raise AwsError("BadRequestException", "Missing required field Destination.")
     if len(recipients) > MAX_RECIPIENTS:
         raise AwsError("MessageRejected", f"Recipient count exceeds {MAX_RECIPIENTS}.")
-    set_name = params.get("ConfigurationSetName") or ""
+    identity = _check_identities(ctx, source, recipients)
+    # Without ConfigurationSetName, the sending identity's default set applies (SES v2).
+    set_name = params.get("ConfigurationSetName") or identity.configuration_set
     if set_name:
         ses.config_set(ctx, set_name)
-    identity = _check_identities(ctx, source, recipients)
     message_id = new_message_id()
     del message["Bcc"]
     if not message.get("Message-ID"):

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from sandbox.aws.models import SesEmail, SesEvent, SesRecipient
+from sandbox.aws.delivery import masked
+from sandbox.aws.models import SesEmail, SesEvent, SesRecipient, SnsDeliveryAttempt
 from sandbox.core import formats
 
 RECEIVED = (
@@ -43,6 +46,24 @@ def tracked_html(email: SesEmail, address: str) -> str:
 
 def header(email: SesEmail, name: str) -> str:
     return next((h["value"] for h in email.headers if h["name"].lower() == name.lower()), "")
+
+
+def attachments(email: SesEmail) -> list[dict]:
+    """Names, types and sizes of the email's attachments (from the stored MIME)."""
+    if not email.raw:
+        return []
+    message = BytesParser(policy=policy.default).parsebytes(bytes(email.raw))
+    found = []
+    for part in message.iter_attachments():
+        content = part.get_payload(decode=True) or b""
+        found.append(
+            {
+                "filename": part.get_filename() or "(unnamed)",
+                "content_type": part.get_content_type(),
+                "size": len(content),
+            }
+        )
+    return found
 
 
 def email_json(email: SesEmail, address: str) -> dict:
@@ -117,3 +138,36 @@ def record_click(
         link=found[index], user_agent=user_agent or "Mozilla/5.0 (sandbox mailbox)",
     )  # fmt: skip
     return found[index]
+
+
+def sns_attempts(limit: int = 100) -> list[dict]:
+    """The latest SNS delivery attempts, newest first (endpoints with passwords masked)."""
+    rows = SnsDeliveryAttempt.objects.select_related("delivery__subscription").order_by("-id")
+    return [
+        {
+            "message_type": a.delivery.message_type,
+            "message_id": a.delivery.message_id,
+            "endpoint": masked(a.delivery.subscription.endpoint),
+            "attempt": a.number,
+            "at": a.at.isoformat(),
+            "outcome": a.outcome,
+            "status_code": a.status_code,
+            "authenticated": a.authenticated,
+            "error": a.error,
+        }
+        for a in rows[:limit]
+    ]
+
+
+def recent_addresses(limit: int = 12) -> list[str]:
+    """Addresses that lately received an SES email, newest first (the mailbox's shortcuts)."""
+    rows = (
+        SesRecipient.objects.filter(outcome__in=RECEIVED)
+        .order_by("-email__sent_at", "-id")
+        .values_list("address", flat=True)[: limit * 5]
+    )
+    found: list[str] = []
+    for address in rows:
+        if address not in found:
+            found.append(address)
+    return found[:limit]

@@ -245,3 +245,15 @@ class SnsDeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.delivery_id}: {self.outcome}"
+
+
+class SnsSigningCertificate(models.Model):
+    """The key SNS signs its messages with; the certificate is served at SigningCertURL."""
+
+    serial = models.CharField(max_length=40, unique=True)
+    private_key = EncryptedTextField(bind_to="serial")
+    certificate_pem = models.TextField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"SNS signing certificate {self.serial}"

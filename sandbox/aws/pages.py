@@ -42,6 +42,7 @@ def email_page(request: HttpRequest, message_id: str) -> HttpResponse:
         "address": address,
         "headers": shown,
         "html": mailbox.tracked_html(email, address),
+        "attachments": mailbox.attachments(email),
         "one_click": bool(unsubscribe.one_click_url(email)),
         "unsubscribed": request.GET.get("unsubscribed", ""),
         "now": now,

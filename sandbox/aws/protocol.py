@@ -56,7 +56,14 @@ def rest_routes(service: str) -> list[RestRoute]:
     return sorted(routes, key=lambda r: (r.regex.pattern.count("(?P<"), -len(r.regex.pattern)))
 
 
+# Paths older models (and SDKs) use for operations the current model moved.
+LEGACY_ROUTES = {("sesv2", "GET", "/v2/email/identities"): "ListEmailIdentities"}
+
+
 def match_rest(service: str, method: str, path: str) -> tuple[OperationModel, dict] | None:
+    legacy = LEGACY_ROUTES.get((service, method.upper(), path.rstrip("/")))
+    if legacy is not None:
+        return service_model(service).operation_model(legacy), {}
     for route in rest_routes(service):
         if route.operation.http["method"] != method.upper():
             continue
@@ -84,6 +91,47 @@ def _decode(shape: Shape | None, value):
     return value
 
 
+_PY_TYPES = {
+    "structure": dict,
+    "map": dict,
+    "list": list,
+    "string": str,
+    "blob": bytes,
+    "boolean": bool,
+    "integer": int,
+    "long": int,
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+}
+
+
+def check_types(shape: Shape, value, where: str) -> None:
+    """The JSON body's values have the model's types (AWS answers a 400 otherwise)."""
+    expected = _PY_TYPES.get(shape.type_name)
+    wrong_bool = shape.type_name in ("integer", "long", "double", "float") and isinstance(
+        value, bool
+    )
+    if expected is not None and (not isinstance(value, expected) or wrong_bool):
+        raise AwsError(
+            "BadRequestException",
+            f"Invalid type for parameter {where}: expected {shape.type_name}.",
+        )
+    if shape.type_name == "structure":
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                check_types(member, value[name], f"{where}.{name}" if where else name)
+        for name in shape.required_members:
+            if value.get(name) in (None, "") and where:
+                raise AwsError("BadRequestException", f"{where}.{name} is required.")
+    elif shape.type_name == "list":
+        for index, item in enumerate(value):
+            check_types(shape.member, item, f"{where}[{index}]")
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            check_types(shape.value, item, f"{where}.{key}")
+
+
 def parse_rest(
     operation: OperationModel, labels: dict, query: str, headers: dict, body: bytes
 ) -> dict:
@@ -99,6 +147,7 @@ def parse_rest(
         if not isinstance(data, dict):
             raise AwsError("BadRequestException", "The request body must be a JSON object.")
         params.update(_decode(shape, data))
+        check_types(shape, params, "")
     qs = parse_qs(query, keep_blank_values=True)
     for name, member in shape.members.items():
         location, wire = member.serialization.get("location"), member.serialization.get("name")
@@ -109,6 +158,8 @@ def parse_rest(
             params[name] = raw if member.type_name == "list" else _scalar(member, raw[0])
         elif location == "header" and (wire or "").lower() in headers:
             params[name] = headers[wire.lower()]
+        elif location is None and not body and name in qs and member.type_name != "structure":
+            params[name] = _scalar(member, qs[name][0])  # a legacy GET's query
     for required in shape.required_members:
         if params.get(required) in (None, ""):
             raise AwsError("BadRequestException", f"{required} is required.")

@@ -8,7 +8,7 @@ import secrets
 
 from django.conf import settings
 
-from sandbox.aws import events
+from sandbox.aws import events, verification
 from sandbox.aws.errors import AwsError
 from sandbox.aws.models import SesConfigurationSet, SesEmail, SesEventDestination, SesIdentity
 from sandbox.aws.registry import SES, Context, operation
@@ -80,6 +80,8 @@ def create_email_identity(ctx: Context, params: dict) -> dict:
         created_at=ctx.now,
         verify_at=ctx.now + delay,
     )
+    if kind == SesIdentity.Type.EMAIL_ADDRESS:
+        verification.send(identity, ctx.now)
     return {
         "IdentityType": identity.type,
         "VerifiedForSendingStatus": False,
@@ -152,7 +154,9 @@ def _offset(token) -> int:
 @operation(SES, "GetAccount")
 def get_account(ctx: Context, params: dict) -> dict:
     since = ctx.now - dt.timedelta(hours=24)
-    sent = SesEmail.objects.filter(account=ctx.account, region=ctx.region, sent_at__gte=since)
+    sent = SesEmail.objects.filter(
+        account=ctx.account, region=ctx.region, sent_at__gte=since, auto_reply_to__isnull=True
+    ).exclude(source=verification.SENDER)
     production = ctx.account.production_access
     return {
         "DedicatedIpAutoWarmupEnabled": True,

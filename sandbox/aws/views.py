@@ -4,6 +4,7 @@ and SNS's unsigned SubscribeURL / UnsubscribeURL GETs."""
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Callable
 from urllib.parse import quote
@@ -13,11 +14,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import clock
-from sandbox.aws import dispatch, protocol, sns
+from sandbox.aws import dispatch, protocol, signing, sns, verification
 from sandbox.aws.errors import AwsError
 from sandbox.aws.models import SnsSubscription
 from sandbox.aws.registry import SNS
 from sandbox.aws.services import ensure_platform_account_once
+
+_CERT = re.compile(r"^SimpleNotificationService-([0-9a-f]{1,40})\.pem$")
 
 
 def email_sandbox_only(view: Callable) -> Callable:
@@ -53,11 +56,19 @@ def _unsigned_get(request: HttpRequest) -> HttpResponse:
             )
             result = {"SubscriptionArn": subscription.arn}
         elif action == "Unsubscribe":
-            deleted, _ = SnsSubscription.objects.filter(
+            subscription = SnsSubscription.objects.filter(
                 arn=request.GET.get("SubscriptionArn", "")
-            ).delete()
-            if not deleted:
+            ).first()
+            if subscription is None:
                 raise AwsError("NotFound", "Subscription does not exist", 404)
+            if subscription.authenticate_on_unsubscribe:
+                raise AwsError(
+                    "AuthorizationError",
+                    "This subscription can only be removed with a signed Unsubscribe call "
+                    "(AuthenticateOnUnsubscribe).",
+                    403,
+                )
+            subscription.delete()
             result = None
         else:
             raise AwsError("MissingAuthenticationToken", "Missing Authentication Token", 403)
@@ -67,6 +78,22 @@ def _unsigned_get(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/xml")
 
 
+def _verify_email_address(request: HttpRequest) -> HttpResponse:
+    """The link of SES's verification email."""
+    identity = verification.confirm(request.GET.get("Token", ""), clock.now())
+    if identity is None:
+        return HttpResponse(
+            "This verification link is not valid or has expired.",
+            status=400,
+            content_type="text/plain",
+        )
+    return HttpResponse(
+        f"Congratulations! You have successfully verified {identity.name}. You can now "
+        "start sending email from this address.",
+        content_type="text/plain",
+    )
+
+
 @csrf_exempt
 @email_sandbox_only
 def aws_api(request: HttpRequest, path: str | None = None) -> HttpResponse:
@@ -74,6 +101,14 @@ def aws_api(request: HttpRequest, path: str | None = None) -> HttpResponse:
     unsigned = request.method == "GET" and "Authorization" not in request.headers
     if unsigned and request.GET.get("Action") in ("ConfirmSubscription", "Unsubscribe"):
         return _unsigned_get(request)
+    if unsigned and request.GET.get("Action") == "VerifyEmailAddress":
+        return _verify_email_address(request)
+    certificate = _CERT.match(path or "")
+    if unsigned and certificate:
+        pem = signing.certificate_pem(certificate.group(1))
+        if pem is None:
+            return HttpResponse("Not Found", status=404, content_type="text/plain")
+        return HttpResponse(pem, content_type="application/x-pem-file")
     ensure_platform_account_once()
     raw_path = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or ""
     raw_path = raw_path.split("?", 1)[0] or quote(request.path, safe="/~")

@@ -162,3 +162,80 @@ def test_anymail_auto_confirms_a_subscription_through_the_sandbox(
     clock.advance(1)
     subscription = SnsSubscription.objects.get(topic__arn=arn)
     assert subscription.confirmed and subscription.authenticate_on_unsubscribe
+
+
+def test_attempts_show_in_the_callback_log_without_secrets(sender, tracked, settings):
+    import base64
+
+    from django.test import Client as DjangoClient
+
+    from sandbox.core.auth import ensure_master_account
+
+    send(sender, "success@simulator.amazonses.com")
+    clock.advance(1)
+    ensure_master_account()
+    token = f"{settings.TWILIO_ACCOUNT_SID}:{settings.TWILIO_AUTH_TOKEN}"
+    auth = "Basic " + base64.b64encode(token.encode()).decode()
+    log = DjangoClient().get("/sandbox/callbacks", HTTP_AUTHORIZATION=auth).json()
+    attempts = log["sns_attempts"]
+    assert {a["message_type"] for a in attempts} == {"Notification"}
+    password = settings.ANYMAIL["WEBHOOK_SECRET"][0].split(":", 1)[1]
+    assert all(password not in a["endpoint"] and ":****@" in a["endpoint"] for a in attempts)
+
+
+def test_an_identitys_default_configuration_set_applies(platform, tracked):
+    ses = client()
+    ses.create_email_identity(
+        EmailIdentity="brand.example.com", ConfigurationSetName=settings.AWS_SES_CONFIGURATION_SET
+    )
+    clock.advance(settings.SANDBOX_SES_VERIFY_SECONDS + 1)
+    message_id = ses.send_email(
+        FromEmailAddress="hi@brand.example.com",
+        Destination={"ToAddresses": ["success@simulator.amazonses.com"]},
+        Content={"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}},
+    )["MessageId"]
+    clock.advance(1)
+    assert {e.event_type for e in tracked if e.message_id == message_id} == {"sent", "delivered"}
+
+
+def test_sns_messages_are_signed_with_the_served_certificate(platform, sns_endpoint, settings):
+    import base64
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from django.test import Client as DjangoClient
+
+    from sandbox.aws.signing import canonical
+
+    sns = client("sns")
+    arn = sns.create_topic(Name="signed")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=f"{settings.PUBLIC_BASE_URL}/sns/s")
+    clock.advance(1)
+    [post] = sns_endpoint.named("s")
+    body = post.body
+    assert body["SignatureVersion"] == "1"
+    path = body["SigningCertURL"].removeprefix(settings.PUBLIC_BASE_URL)
+    pem = DjangoClient().get(path)
+    assert pem.status_code == 200
+    public_key = x509.load_pem_x509_certificate(pem.content).public_key()
+    signature = base64.b64decode(body["Signature"])
+    public_key.verify(signature, canonical(body), padding.PKCS1v15(), hashes.SHA1())
+    assert b"Token\n" + body["Token"].encode() in canonical(body)
+    assert DjangoClient().get("/sandbox/aws/SimpleNotificationService-abc.pem").status_code == 404
+
+
+def test_callback_faults_duplicate_and_drop_sns_deliveries(sender, tracked):
+    from sandbox import faults
+
+    with faults.injected(duplicate_callbacks=1.0):
+        message_id = send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    sent = [e for e in tracked if e.message_id == message_id and e.event_type == "sent"]
+    assert len(sent) == 2 and sent[0].event_id == sent[1].event_id
+    tracked.clear()
+    with faults.injected(drop_callbacks=1.0):
+        send(sender, "success@simulator.amazonses.com")
+        clock.advance(1)
+    assert tracked == []
+    assert SnsDelivery.objects.filter(status="failed", last_error="dropped (fault)").count() == 2

@@ -50,6 +50,8 @@ def test_inbox_json_helpers_and_page(sender):
     assert [(m["kind"], m["message_id"]) for m in listed] == [("ses", message_id)]
     inbox = web.get("/sandbox/mailbox/", {"address": "pat@example.net"}).content.decode()
     assert "Big sale" in inbox and "List-Unsubscribe: &lt;https://shop.example.com/u/1&gt;" in inbox
+    other = web.get("/sandbox/mailbox/", {"address": "nobody@example.com"}).content.decode()
+    assert "Recently received email:" in other and "?address=pat%40example.net" in other
     page = web.get(f"/sandbox/mailbox/ses/{message_id}/", {"address": "pat@example.net"})
     html = page.content.decode()
     assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in html
@@ -117,3 +119,41 @@ def test_one_click_unsubscribe_posts_rfc8058(sender, unsubscribes, settings):
     assert unsubscribes == [
         ("tok", "application/x-www-form-urlencoded", b"List-Unsubscribe=One-Click")
     ]
+
+
+def test_the_ses_pages_are_for_staff_and_this_machine_only(sender):
+    message_id = send_html(sender, "pat@example.net")
+    remote = DjangoClient(REMOTE_ADDR="203.0.113.7")
+    for method, path in (
+        ("get", f"/sandbox/mailbox/ses/{message_id}/"),
+        ("get", f"/sandbox/mailbox/ses/{message_id}/click/0"),
+        ("post", f"/sandbox/mailbox/ses/{message_id}/unsubscribe"),
+        ("get", "/sandbox/mailboxes/pat@example.net/emails"),
+    ):
+        response = getattr(remote, method)(path, {"address": "pat@example.net"})
+        assert response.status_code == 403, path
+        assert "Big sale" not in response.content.decode()
+    from sandbox.aws.models import SesEvent
+
+    assert not SesEvent.objects.filter(event_type__in=["Open", "Click"]).exists()
+
+
+def test_an_address_identity_gets_the_verification_email(platform):
+    ses = client()
+    ses.create_email_identity(EmailIdentity="owner@example.org")
+    [mail] = ses_emails("owner@example.org")
+    assert mail["subject"].startswith("Amazon Web Services \u2013 Email Address Verification")
+    assert "US East (N. Virginia)" in mail["subject"]
+    web = DjangoClient()
+    redirect = web.get(
+        f"/sandbox/mailbox/ses/{mail['message_id']}/click/0", {"address": "owner@example.org"}
+    )
+    link = redirect["Location"]
+    assert link.startswith(f"{settings.PUBLIC_BASE_URL}/sandbox/aws/?Action=VerifyEmailAddress")
+    answer = web.get(link.removeprefix(settings.PUBLIC_BASE_URL))
+    assert (
+        answer.status_code == 200 and b"successfully verified owner@example.org" in answer.content
+    )
+    assert ses.get_email_identity(EmailIdentity="owner@example.org")["VerifiedForSendingStatus"]
+    forged = web.get("/sandbox/aws/", {"Action": "VerifyEmailAddress", "Token": "1:forged"})
+    assert forged.status_code == 400

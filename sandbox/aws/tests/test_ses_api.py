@@ -185,3 +185,31 @@ def test_accounts_are_separate(ses):
     assert error(lambda: other.get_email_identity(EmailIdentity="example.com"))[1] == (
         "NotFoundException"
     )
+
+
+def test_faults_apply_to_the_local_aws(ses):
+    from botocore.config import Config
+
+    from sandbox import faults
+    from sandbox.aws.models import SesIdentity
+
+    once = boto3.session.Session(**session_params()).client(
+        "sesv2",
+        endpoint_url=endpoint_url(),
+        region_name="us-east-1",
+        aws_access_key_id=settings.SANDBOX_AWS_ACCESS_KEY_ID,
+        aws_secret_access_key=settings.SANDBOX_AWS_SECRET_ACCESS_KEY,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+    with faults.injected(rate_429=1.0, path_pattern="identities"):
+        assert error(lambda: once.create_email_identity(EmailIdentity="a.example.com"))[:2] == (
+            429,
+            "TooManyRequestsException",
+        )
+        assert once.get_account()["SendingEnabled"] is True
+    with faults.injected(rate_500_after_write=1.0):
+        assert error(lambda: once.create_email_identity(EmailIdentity="b.example.com"))[:2] == (
+            500,
+            "InternalFailure",
+        )
+    assert list(SesIdentity.objects.values_list("name", flat=True)) == ["b.example.com"]
