@@ -71,14 +71,15 @@ def _credentials_named(request: HttpRequest) -> EspCredentials | None:
 
 def went_through_own_account(message: Message, credentials: EspCredentials | None) -> bool:
     """Whether the email went out through the tenant's own ESP account: the row names the
-    account's key, or (rows that name none) it was queued while the credentials worked."""
+    account's key, or (rows that name none) it was handed to the ESP while the credentials
+    worked (the transport picks the account at that moment)."""
     if credentials is None:
         return False
     if message.account_sid:
         return message.account_sid == credentials.access_key_id
+    handed_over = message.submitted_at or message.created_at
     return (
-        credentials.status == EspCredentials.Status.ACTIVE
-        and message.created_at >= credentials.created_at
+        credentials.status == EspCredentials.Status.ACTIVE and handed_over >= credentials.created_at
     )
 
 
@@ -123,7 +124,7 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
         message_id = _ses_message_id(sns)
         message = (
             Message.objects.filter(esp_message_id=message_id).only(
-                "pk", "tenant_id", "account_sid", "created_at"
+                "pk", "tenant_id", "account_sid", "created_at", "submitted_at"
             )
             if message_id
             else Message.objects.none()
@@ -157,6 +158,19 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
             raise BadRequest(str(err)[:300]) from err
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise BadRequest(f"The SES event could not be read ({type(err).__name__}).") from err
+
+    def auto_confirm_sns_subscription(self, sns_message: dict[str, Any]) -> None:
+        """anymail's confirmation; a refusal (a stale token) is the sender's 400, while a
+        passing trouble stays an error so SNS posts the confirmation again."""
+        from emails import esp
+
+        try:
+            with esp.translate_errors():
+                super().auto_confirm_sns_subscription(sns_message)
+        except esp.RetryableEspError:
+            raise
+        except esp.EspError as err:
+            raise BadRequest(f"The subscription could not be confirmed ({err.code}).") from err
 
     def get_boto_client(self, service_name: str, **kwargs: Any):
         """SNS for confirming a subscription: the owner's account, or the platform's."""

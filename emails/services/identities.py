@@ -40,6 +40,9 @@ POLLED = (
     EmailIdentity.Status.TEMPORARY_FAILURE,
     EmailIdentity.Status.NOT_STARTED,
 )
+# A verified identity is looked at again daily: SES revokes it when its DNS records go.
+RECHECK_VERIFIED = timedelta(days=1)
+CHECKED = (*POLLED, EmailIdentity.Status.VERIFIED)
 SES_STATUSES = {
     "SUCCESS": EmailIdentity.Status.VERIFIED,
     "PENDING": EmailIdentity.Status.PENDING,
@@ -183,7 +186,7 @@ def _apply(identity: EmailIdentity, answer: dict[str, Any]) -> bool:
     identity.dkim_status = dkim_status
     identity.dkim_tokens = tokens or identity.dkim_tokens
     identity.last_checked_at = now
-    identity.next_check_at = now + poll_delay(identity.checks) if status in POLLED else None
+    identity.next_check_at = _next_check(status, identity.checks, now)
     identity.failure_reason = _failure_reason(answer) if status == identity.Status.FAILED else ""
     if status == identity.Status.VERIFIED and identity.verified_at is None:
         identity.verified_at = now
@@ -192,6 +195,12 @@ def _apply(identity: EmailIdentity, answer: dict[str, Any]) -> bool:
     if moved:
         _announce_change(identity, before, actor=Actor.system())
     return moved
+
+
+def _next_check(status: str, checks: int, now) -> Any:
+    if status == EmailIdentity.Status.VERIFIED:
+        return now + RECHECK_VERIFIED
+    return now + poll_delay(checks) if status in POLLED else None
 
 
 def _failure_reason(answer: dict[str, Any]) -> str:
@@ -244,7 +253,7 @@ def _run(identity_id: str, *, create: bool, force: bool) -> str:
     """Claim the identity, ask SES (no transaction open), write the answer under the claim."""
     from emails import esp
 
-    queryset = EmailIdentity.objects.filter(esp=SES, status__in=POLLED)
+    queryset = EmailIdentity.objects.filter(esp=SES, status__in=CHECKED)
     if not force and not create:
         due = Q(next_check_at__isnull=True) | Q(next_check_at__lte=timezone.now())
         queryset = queryset.filter(due)
@@ -303,7 +312,7 @@ def identity_check(identity_id: str, *, force: bool = False) -> str:
 def due_identities(limit: int = 500) -> list[str]:
     """Identities at SES whose next check is due (the beat's work)."""
     rows = (
-        EmailIdentity.objects.filter(esp=SES, status__in=POLLED, next_check_at__lte=timezone.now())
+        EmailIdentity.objects.filter(esp=SES, status__in=CHECKED, next_check_at__lte=timezone.now())
         .filter(claims.free())
         .order_by("next_check_at")
         .values_list("pk", flat=True)[:limit]

@@ -12,11 +12,15 @@ from typing import Any
 from django.utils import timezone
 
 from emails.models import EspCredentials
-from isvplatform.public import absolute_url, public_netloc
+from isvplatform.public import public_is_https, public_netloc
 
 logger = logging.getLogger(__name__)
 
 TRACKING_PATH = "/anymail/amazon_ses/tracking/"
+HTTPS_NEEDED = (
+    "SNS sends the webhook's basic auth only to https endpoints; the platform's "
+    "PUBLIC_BASE_URL must be https to use a tenant's own SES account."
+)
 EVENT_DESTINATION = "isvplatform-tracking"
 EVENT_TYPES = [
     "SEND",
@@ -57,7 +61,7 @@ def error_message(err: Exception) -> str:
 
 def tracking_url(secret: str) -> str:
     """The webhook URL with its basic auth inlined, as SNS subscriptions carry it."""
-    scheme = "https" if absolute_url("/").startswith("https://") else "http"
+    scheme = "https" if public_is_https() else "http"
     return f"{scheme}://{secret}@{public_netloc()}{TRACKING_PATH}"
 
 
@@ -118,6 +122,17 @@ def provision(credentials: EspCredentials) -> str:
     return topic_arn
 
 
+def _failed(credentials_id: str, reason: str) -> str:
+    """The account can't publish its events to the platform: it isn't used (the platform's
+    account sends the tenant's email) until the keys are saved again."""
+    EspCredentials.objects.filter(pk=credentials_id).update(
+        status=EspCredentials.Status.FAILED,
+        check_error=f"Setting up event publishing failed: {reason}"[:500],
+        updated_at=timezone.now(),
+    )
+    return EspCredentials.Status.FAILED
+
+
 def credentials_setup(credentials_id: str) -> str:
     """The task's work: provision (idempotent, so two runs at once do no harm; no row is
     locked across the calls) and record the outcome. A retryable ESP error is raised for
@@ -128,17 +143,14 @@ def credentials_setup(credentials_id: str) -> str:
     if credentials is None:
         return "missing"
     name = credentials.configuration_set or configuration_set_name(credentials.tenant_id)
+    if not public_is_https():
+        return _failed(credentials_id, HTTPS_NEEDED)
     try:
         provision(credentials)
     except esp.RetryableEspError:
         raise
     except esp.EspError as err:
-        EspCredentials.objects.filter(pk=credentials_id).update(
-            status=EspCredentials.Status.FAILED,
-            check_error=f"Setting up event publishing failed: {error_message(err)}"[:500],
-            updated_at=timezone.now(),
-        )
-        return EspCredentials.Status.FAILED
+        return _failed(credentials_id, error_message(err))
     EspCredentials.objects.filter(pk=credentials_id).update(
         configuration_set=name, updated_at=timezone.now()
     )

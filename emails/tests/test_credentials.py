@@ -141,3 +141,19 @@ def test_own_account_email_is_sent_and_tracked_there(tenant, other_tenant):
     message.refresh_from_db()
     # Its events came signed with the tenant's webhook secret, and were applied.
     assert message.status == Status.DELIVERED
+
+
+def test_an_http_platform_cannot_take_events_from_an_own_account(tenant, settings):
+    settings.PUBLIC_BASE_URL = "http://platform.example.test"
+    key_id, secret = account_create("tenant-a")
+    credentials, url = credentials_save(
+        tenant=tenant,
+        access_key_id=key_id,
+        secret_access_key=secret,
+        region="us-east-1",
+        actor=Actor.system(),
+    )
+    assert url.startswith("http://")
+    credentials.refresh_from_db()
+    assert credentials.status == EspCredentials.Status.FAILED
+    assert "https" in credentials.check_error

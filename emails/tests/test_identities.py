@@ -100,3 +100,11 @@ def test_verified_identity_for_prefers_the_address(tenant):
     assert verified_identity_for(tenant, "bob@example.com") == domain
     assert verified_identity_for(tenant, "bob@pending.org") is None
     assert verified_identity_for(tenant, "not-an-address") is None
+
+
+def test_beat_polls_identities_with_a_registered_task(settings):
+    from isvplatform.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["emails-poll-identities"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == settings.EMAIL_IDENTITY_POLL_SECONDS

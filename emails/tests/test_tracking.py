@@ -297,3 +297,40 @@ def test_forged_subscription_confirmation_is_refused(client):
     }
     assert sns.post(client, body, auth="tenant-1-abcd:guess").status_code == 400
     assert sns.post(client, body, auth=None).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Basic !!!", "Bearer abc", "Basic", "Basic " + "A" * 5000])
+def test_garbled_authorization_is_refused(client, tenant, header):
+    message = email(tenant)
+    body = sns.notification(sns.ses_event("Delivery", message.esp_message_id, message.to_number))
+    response = client.post(
+        sns.TRACKING_PATH,
+        data=json.dumps(body),
+        content_type="text/plain",
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+        HTTP_X_AMZ_SNS_MESSAGE_ID=body["MessageId"],
+        HTTP_AUTHORIZATION=header,
+    )
+    assert response.status_code == 400
+    assert not EmailEvent.objects.exists()
+
+
+def test_odd_shapes_inside_a_notification_are_not_500(client, tenant):
+    for inner in ({"mail": "text"}, {"mail": {"messageId": 5}}, [], {"eventType": "Received"}):
+        response = sns.post(client, sns.notification(json.dumps(inner)))
+        assert response.status_code in (200, 400), inner
+    assert not EmailEvent.objects.exists()
+
+
+def test_confirmation_with_a_stale_token_is_400(client):
+    body = {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "c0ffee00-0000-4000-8000-000000000002",
+        "Token": "0" * 64,
+        "TopicArn": "arn:aws:sns:us-east-1:123456789012:isvplatform-ses-events",
+        "SubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription",
+        "Timestamp": "2026-12-01T10:00:00.000Z",
+    }
+    response = sns.post(client, body)
+    assert response.status_code == 400
+    assert "confirmed" in response.json()["error"]["message"]

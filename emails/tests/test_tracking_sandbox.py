@@ -2,6 +2,8 @@
 mailbox simulator sent through `email_send`, and the events SES posts (in process, with the
 subscription's basic auth) ending each email in its status."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -46,7 +48,7 @@ def test_identity_pending_then_verified_by_the_beat_poll(tenant):
     identity = verified_domain(tenant, name="mail2.example.com")
     assert identity.status == EmailIdentity.Status.VERIFIED
     assert identity.verified_at is not None
-    assert identity.next_check_at is None
+    assert identity.next_check_at > identity.verified_at + timedelta(hours=23)
     audit = AuditEvent.objects.get(tenant=tenant, action="email.identity.verified")
     assert audit.changes["status"] == ["pending", "verified"]
     assert [m.to for m in mail.outbox] == [[owner.email]]
@@ -126,3 +128,48 @@ def test_repeated_events_from_ses_change_nothing(tenant):
     message.refresh_from_db()
     assert EmailEvent.objects.filter(message=message).count() == events
     assert message.updated_at == stamp
+
+
+def test_unreachable_ses_releases_the_claim_for_the_retry(tenant, settings):
+    from celery.exceptions import Retry
+
+    from emails.services import identity_submit
+
+    settings.EMAIL_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens there
+    with pytest.raises(Retry):  # the task asks Celery to try again later
+        identity_create(tenant=tenant, name="mail.example.com", actor=Actor.system())
+    identity = EmailIdentity.objects.get(tenant=tenant)
+    assert identity.status == EmailIdentity.Status.PENDING
+    assert identity.claimed_until is None
+    settings.EMAIL_SANDBOX_URL = ""
+    assert identity_submit(str(identity.pk)) == EmailIdentity.Status.PENDING
+    identity.refresh_from_db()
+    assert len(identity.dkim_tokens) == 3
+
+
+def test_opening_and_clicking_in_the_mailbox_mark_it_opened(tenant):
+    from sandbox import testing
+
+    verified_domain(tenant)
+    message = email_send(
+        tenant=tenant,
+        to="reader@example.org",
+        from_="news@mail.example.com",
+        subject="Sale",
+        html='<p>Our <a href="https://example.com/sale">sale</a> starts today.</p>',
+        actor=Actor.system(),
+    )
+    clock.advance(60)
+    message.refresh_from_db()
+    assert message.status == Status.DELIVERED
+    [received] = testing.ses_emails("reader@example.org")
+    assert received["message_id"] == message.esp_message_id
+    assert testing.ses_open(message.esp_message_id)
+    message.refresh_from_db()
+    assert message.status == Status.OPENED
+    assert message.read_at is not None
+    testing.ses_click(message.esp_message_id, "https://example.com/sale")
+    click = EmailEvent.objects.get(message=message, event_type="clicked")
+    assert click.click_url == "https://example.com/sale"
+    message.refresh_from_db()
+    assert message.status == Status.OPENED
