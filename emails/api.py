@@ -4,6 +4,7 @@ tenant's own ESP credentials. The suppression list is the opt-outs API on channe
 
 Views route only: scoping and roles come from the base views, rules from the services."""
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -15,6 +16,7 @@ from emails.selectors import credentials_for, identity_list, template_list
 from emails.serializers import (
     EmailIdentityCreateSerializer,
     EmailIdentitySerializer,
+    EmailSendingAccountSerializer,
     EmailTemplateInputSerializer,
     EmailTemplatePreviewSerializer,
     EmailTemplateSerializer,
@@ -275,15 +277,19 @@ class CredentialsView(TenantAPIView):
     @extend_schema(
         operation_id="email_credentials_retrieve",
         tags=TAGS,
-        summary="Your own ESP credentials (masked) and their status",
-        description="404 while the platform's ESP account sends your email.",
-        responses={200: EspCredentialsSerializer, **error_responses(404)},
+        summary="Which ESP account sends your email; your own credentials masked",
+        description="`credentials` is null while the platform's ESP account sends your email. "
+        "The secret is never answered.",
+        responses={200: EmailSendingAccountSerializer, **error_responses()},
     )
     def get(self, request):
         credentials = credentials_for(self.tenant)
-        if credentials is None:
-            return _no_credentials()
-        return Response(EspCredentialsSerializer(credentials).data)
+        body = {
+            "own_credentials": credentials is not None,
+            "esp": credentials.esp if credentials else settings.EMAIL_ESP,
+            "credentials": credentials,
+        }
+        return Response(EmailSendingAccountSerializer(body).data)
 
     @extend_schema(
         operation_id="email_credentials_update",

@@ -125,6 +125,16 @@ class EspCredentialsSerializer(serializers.ModelSerializer):
         return masked_key(credentials)
 
 
+class EmailSendingAccountSerializer(serializers.Serializer):
+    own_credentials = serializers.BooleanField(
+        help_text="Whether your email goes out through your own ESP account (else the platform's)."
+    )
+    esp = serializers.CharField(help_text="The ESP your email goes out through.")
+    credentials = EspCredentialsSerializer(
+        allow_null=True, help_text="Your own ESP account, masked; null without one."
+    )
+
+
 class EspCredentialsSavedSerializer(EspCredentialsSerializer):
     tracking_url = serializers.CharField(
         read_only=True,

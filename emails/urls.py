@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from emails import unsubscribe_views, views, views_send, views_templates
 
@@ -11,8 +12,10 @@ urlpatterns = [
         unsubscribe_views.UnsubscribeView.as_view(),
         name="unsubscribe",
     ),
-    # --- portal (C) ---------------------------------------------------------------------
-    path("email/domains/", views.IdentityListView.as_view(), name="identities"),
+    # --- portal -------------------------------------------------------------------------
+    path("email/", views.IdentityListView.as_view(), name="identities"),
+    # The section's first page is its sending domains (the address some links carry).
+    path("email/domains/", RedirectView.as_view(pattern_name="emails:identities")),
     path("email/domains/<uuid:pk>/", views.IdentityDetailView.as_view(), name="identity"),
     path(
         "email/domains/<uuid:pk>/check/", views.IdentityCheckView.as_view(), name="identity_check"
@@ -22,16 +25,24 @@ urlpatterns = [
         views.IdentityDeleteView.as_view(),
         name="identity_delete",
     ),
-    path("email/templates/", views_templates.TemplateListView.as_view(), name="templates"),
-    path("email/templates/new/", views_templates.TemplateEditView.as_view(), name="template_new"),
+    path("email/message-templates/", views_templates.TemplateListView.as_view(), name="templates"),
     path(
-        "email/templates/preview/",
+        "email/message-templates/new/",
+        views_templates.TemplateEditView.as_view(),
+        name="template_new",
+    ),
+    path(
+        "email/message-templates/preview/",
         views_templates.TemplatePreviewView.as_view(),
         name="template_preview",
     ),
-    path("email/templates/<uuid:pk>/", views_templates.TemplateEditView.as_view(), name="template"),
     path(
-        "email/templates/<uuid:pk>/delete/",
+        "email/message-templates/<uuid:pk>/",
+        views_templates.TemplateEditView.as_view(),
+        name="template",
+    ),
+    path(
+        "email/message-templates/<uuid:pk>/delete/",
         views_templates.TemplateDeleteView.as_view(),
         name="template_delete",
     ),

@@ -20,7 +20,10 @@ class EmailComposeView(TenantRequiredMixin, TemplateView):
     template_name = "emails/compose.html"
 
     def form(self, data=None) -> EmailComposeForm:
-        initial = {k: self.request.GET[k] for k in ("to", "template") if k in self.request.GET}
+        params = self.request.GET
+        initial = {k: params[k][:254] for k in ("to", "template") if k in params}
+        if "from" in params:
+            initial["from_"] = params["from"][:254]
         return EmailComposeForm(data, initial=initial, templates=template_list(self.tenant))
 
     def get_context_data(self, **kwargs):

@@ -66,6 +66,8 @@ MESSAGE_HEADER = [
     "sid",
     "template",
     "button_text",
+    "subject",
+    "esp_message_id",
     "body",
 ]
 
@@ -88,6 +90,8 @@ def message_row(message) -> list[Any]:
         message.sid or "",
         message.template.name if message.template_id else "",
         message.button_text,
+        message.subject,
+        message.esp_message_id or "",
         message.body,
     ]
 

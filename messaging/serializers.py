@@ -9,12 +9,16 @@ from rest_framework import serializers
 
 from content.rendering import MAX_VALUE_LENGTH as MAX_VARIABLE_VALUE
 from isvplatform.api.schema import ErrorDetailSerializer
-from isvplatform.api.serializers import E164Field, column_length
+from isvplatform.api.serializers import E164_PATTERN, column_length
 from messaging import csvio
 from messaging.models import Channel, ConsentEvent, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import TimelineEntry
 from messaging.services.batch import BATCH_MAX
 
+EMAIL_NOT_IN_BATCHES = (
+    "Batches carry SMS and WhatsApp: send an email on its own (POST /api/v1/messages) or "
+    "to many as an email broadcast."
+)
 EMAIL_CATEGORIES = [("transactional", "Transactional"), ("marketing", "Marketing")]
 
 
@@ -336,10 +340,20 @@ class ConversationSerializer(serializers.ModelSerializer):
         return conversation.last_inbound_at + WHATSAPP_WINDOW > timezone.now()
 
 
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"pattern": E164_PATTERN}, {"format": "email"}],
+     "example": "+14155550123", "readOnly": True}
+)  # fmt: skip
+class NumberOrAddressField(serializers.CharField):
+    """A stored number (E.164), or on channel email an address, lower-cased."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+
 class OptOutSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(
-        read_only=True,
-        help_text="E.164; on channel email an address, lower-cased (the suppression list).",
+    number = NumberOrAddressField(
+        help_text="E.164; on channel email an address, lower-cased (the suppression list)."
     )
 
     class Meta:
@@ -381,7 +395,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 class ConsentEventSerializer(serializers.ModelSerializer):
     message_id = serializers.UUIDField(read_only=True, allow_null=True)
-    number = E164Field()
+    number = NumberOrAddressField(help_text="E.164; on channel email an address.")
 
     class Meta:
         model = ConsentEvent
@@ -443,6 +457,9 @@ def batch_items(raw_items: list) -> list[dict | DjangoValidationError]:
             checked.append(
                 DjangoValidationError("Each message is an object with the fields of a send.")
             )
+            continue
+        if item.get("channel") == Channel.EMAIL:
+            checked.append(DjangoValidationError({"channel": EMAIL_NOT_IN_BATCHES}))
             continue
         try:
             checked.append(child.run_validation(item))

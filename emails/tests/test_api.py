@@ -12,7 +12,7 @@ from emails.tests.factories import (
     EspCredentialsFactory,
 )
 from messaging.models import Channel, Message, OptOut
-from messaging.tests.factories import OptOutFactory
+from messaging.tests.factories import ConversationFactory, OptOutFactory
 from tenants.models import AuditEvent, Membership
 
 pytestmark = pytest.mark.django_db
@@ -231,8 +231,10 @@ def test_viewers_may_preview_but_not_write_templates(member_client, tenant):
 # --- credentials ------------------------------------------------------------------------
 
 
-def test_without_own_credentials_get_and_delete_are_404(owner_api):
-    assert owner_api.get("/api/v1/email/credentials").status_code == 404
+def test_without_own_credentials_the_platform_sends_and_delete_is_404(owner_api):
+    answer = owner_api.get("/api/v1/email/credentials")
+    assert answer.status_code == 200
+    assert answer.json() == {"own_credentials": False, "esp": "amazon_ses", "credentials": None}
     response = owner_api.delete("/api/v1/email/credentials")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -244,7 +246,8 @@ def test_credentials_are_answered_masked_and_without_secrets(owner_api, tenant):
     response = owner_api.get("/api/v1/email/credentials")
 
     assert response.status_code == 200
-    body = response.json()
+    assert response.json()["own_credentials"] is True
+    body = response.json()["credentials"]
     assert body["access_key_id"] == "AKIA…1234"
     assert body["status"] == "active"
     text = response.content.decode()
@@ -429,3 +432,41 @@ def test_an_address_is_suppressed_through_the_opt_outs_api(owner_api, tenant):
 
     assert response.status_code == 201, response.content
     assert response.json()["number"] == "ana@example.org"
+
+
+def test_a_reply_in_an_email_conversation_is_an_email(owner_api, tenant):
+    EmailIdentityFactory(tenant=tenant, name="mail.example.com")
+    conversation = ConversationFactory(
+        tenant=tenant,
+        channel="email",
+        contact_number="ana@example.org",
+        our_number="news@mail.example.com",
+    )
+
+    response = owner_api.post(
+        f"/api/v1/conversations/{conversation.pk}/messages",
+        {"subject": "Re: your order", "text": "Thanks!"},
+        format="json",
+    )
+    no_subject = owner_api.post(
+        f"/api/v1/conversations/{conversation.pk}/messages", {"body": "hi"}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["channel"], body["to"], body["subject"]) == (
+        "email", "ana@example.org", "Re: your order",
+    )  # fmt: skip
+    assert body["origin"] == "reply"
+    assert "subject" in fields_of(no_subject)
+
+
+def test_a_batch_refuses_email_items_by_channel(owner_api, tenant):
+    item = {"channel": "email", "to": "ana@example.org", "from": "x@mail.example.com",
+            "subject": "Hi", "text": "Hello"}  # fmt: skip
+
+    response = owner_api.post("/api/v1/messages/batch", {"messages": [item]}, format="json")
+
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    assert result["status"] == "refused" and "channel" in result["errors"]

@@ -65,7 +65,8 @@ def test_own_ses_keys_are_checked_and_the_tracking_url_shown_once(
     assert secret not in saved.content.decode()
     assert body["access_key_id"] == f"{key_id[:4]}…{key_id[-4:]}"
     again = owner_api.get("/api/v1/email/credentials")
-    assert "tracking_url" not in again.json()
+    assert again.json()["own_credentials"] is True
+    assert "tracking_url" not in again.json()["credentials"]
     assert secret not in again.content.decode()
     stored = EspCredentials.objects.for_tenant(tenant).get()
     assert stored.secret_access_key.reveal() == secret

@@ -1,6 +1,9 @@
 """The portal's email pages render, their forms act through the services, other tenants'
 rows are 404s, and nothing in an email's HTML runs in the portal (sandboxed iframes)."""
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 
@@ -13,7 +16,7 @@ from emails.tests.factories import (
     EspCredentialsFactory,
 )
 from messaging.models import ConsentEvent, Message, OptOut
-from messaging.tests.factories import OptOutFactory
+from messaging.tests.factories import ConversationFactory, OptOutFactory
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor, record_audit
 from tenants.tests.factories import MembershipFactory
@@ -41,17 +44,21 @@ def test_pages_render_and_the_nav_has_email(portal, tenant):
     template = EmailTemplateFactory(tenant=tenant)
     OptOutFactory(tenant=tenant, channel="email", number="gone@example.org")
     for url in [
-        "/email/domains/", "/email/domains/?q=mail&status=verified",
-        f"/email/domains/{identity.pk}/", "/email/templates/", "/email/templates/?q=news",
-        "/email/templates/new/", f"/email/templates/{template.pk}/", "/email/credentials/",
-        "/email/suppressions/", "/email/suppressions/?q=gone", "/email/send/",
-        f"/email/send/?template={template.pk}", "/messages/new/",
+        "/email/", "/email/?q=mail&status=verified", f"/email/domains/{identity.pk}/",
+        "/email/message-templates/", "/email/message-templates/?q=news",
+        "/email/message-templates/new/", f"/email/message-templates/{template.pk}/",
+        "/email/credentials/", "/email/suppressions/", "/email/suppressions/?q=gone",
+        "/email/send/", f"/email/send/?template={template.pk}", "/messages/new/",
     ]:  # fmt: skip
         response = client.get(url)
         assert response.status_code == 200, url
-    nav = client.get("/email/domains/").content.decode()
-    assert 'href="/email/domains/"' in nav and ">Email<" in nav
+    nav = client.get("/email/").content.decode()
+    assert 'href="/email/"' in nav and ">Email<" in nav
     assert 'href="/email/send/"' in client.get("/messages/new/").content.decode()
+    assert client.get("/email/domains/")["Location"] == "/email/"
+    templates_page = client.get("/email/message-templates/").content.decode()
+    assert 'href="/email/" class="nav-link active"' in templates_page
+    assert 'href="/templates/" class="nav-link active"' not in templates_page
 
 
 def test_other_tenants_rows_are_404(portal, other_tenant):
@@ -59,11 +66,12 @@ def test_other_tenants_rows_are_404(portal, other_tenant):
     identity = EmailIdentityFactory(tenant=other_tenant)
     template = EmailTemplateFactory(tenant=other_tenant)
     optout = OptOutFactory(tenant=other_tenant, channel="email", number="x@example.org")
-    for url in [f"/email/domains/{identity.pk}/", f"/email/templates/{template.pk}/"]:
+    for url in [f"/email/domains/{identity.pk}/", f"/email/message-templates/{template.pk}/"]:
         assert client.get(url).status_code == 404, url
     for url in [
         f"/email/domains/{identity.pk}/check/", f"/email/domains/{identity.pk}/delete/",
-        f"/email/templates/{template.pk}/delete/", f"/email/suppressions/{optout.pk}/remove/",
+        f"/email/message-templates/{template.pk}/delete/",
+        f"/email/suppressions/{optout.pk}/remove/",
     ]:  # fmt: skip
         assert client.post(url).status_code == 404, url
     assert EmailIdentity.objects.filter(pk=identity.pk).exists()
@@ -74,7 +82,7 @@ def test_other_tenants_rows_are_404(portal, other_tenant):
 def test_adding_a_domain_leads_to_its_page(portal, tenant):
     client = portal()
 
-    response = client.post("/email/domains/", {"name": "news.example.com"})
+    response = client.post("/email/", {"name": "news.example.com"})
 
     identity = EmailIdentity.objects.for_tenant(tenant).get()
     assert response.status_code == 302
@@ -88,7 +96,7 @@ def test_a_bad_or_duplicate_domain_is_shown_beside_the_field(portal, tenant):
     EmailIdentityFactory(tenant=tenant, name="dup.example.com")
 
     for name in ("not a domain", "dup.example.com"):
-        response = client.post("/email/domains/", {"name": name})
+        response = client.post("/email/", {"name": name})
         assert response.status_code == 400
         assert 'id="id_name_errors"' in response.content.decode()
     assert EmailIdentity.objects.for_tenant(tenant).count() == 1
@@ -98,7 +106,7 @@ def test_members_cannot_add_or_remove_domains(portal, tenant):
     client = portal(role=Membership.Role.MEMBER)
     identity = EmailIdentityFactory(tenant=tenant)
 
-    assert client.post("/email/domains/", {"name": "x.example.com"}).status_code == 403
+    assert client.post("/email/", {"name": "x.example.com"}).status_code == 403
     assert client.post(f"/email/domains/{identity.pk}/delete/").status_code == 403
     assert client.get("/email/credentials/").status_code == 403
     assert EmailIdentity.objects.for_tenant(tenant).count() == 1
@@ -139,18 +147,19 @@ def test_a_template_is_created_and_changed_in_the_editor(portal, tenant):
     client = portal()
 
     response = client.post(
-        "/email/templates/new/",
+        "/email/message-templates/new/",
         {"name": "Hello", "category": "marketing", "subject": "Hi {{first_name}}",
          "html": "<p>Hi <script>x()</script>{{first_name}}</p>", "text": ""},
     )  # fmt: skip
 
     template = EmailTemplate.objects.for_tenant(tenant).get()
     assert (
-        response.status_code == 302 and response["Location"] == f"/email/templates/{template.pk}/"
+        response.status_code == 302
+        and response["Location"] == f"/email/message-templates/{template.pk}/"
     )
     assert "<script" not in template.html and template.text_generated
     client.post(
-        f"/email/templates/{template.pk}/",
+        f"/email/message-templates/{template.pk}/",
         {"name": "Hello", "category": "transactional", "subject": "Hey", "html": template.html,
          "text": "Own text"},
     )  # fmt: skip
@@ -169,7 +178,7 @@ def test_a_bad_template_is_refused_beside_its_field(portal, tenant):
         ({"name": "New", "category": "marketing", "subject": "x" * 999, "text": "x"}, "subject"),
         ({"name": "New", "category": "marketing", "subject": "Hi", "text": "a\x00b"}, "text"),
     ]:
-        response = client.post("/email/templates/new/", data)
+        response = client.post("/email/message-templates/new/", data)
         assert response.status_code == 400
         assert f'id="id_{field}_errors"' in response.content.decode(), field
     assert EmailTemplate.objects.for_tenant(tenant).count() == 1
@@ -179,7 +188,7 @@ def test_the_live_preview_renders_into_a_sandboxed_iframe(portal):
     client = portal(role=Membership.Role.VIEWER)
 
     response = client.post(
-        "/email/templates/preview/",
+        "/email/message-templates/preview/",
         {"subject": "Hi {{first_name}}", "html": '<p onclick="x()">Hi {{first_name}}</p>'
          "<script>alert(1)</script>", "variables": "first_name=Ana"},
     )  # fmt: skip
@@ -189,9 +198,9 @@ def test_the_live_preview_renders_into_a_sandboxed_iframe(portal):
     assert 'sandbox=""' in page and "srcdoc=" in page
     assert "Hi Ana" in page
     assert "<script" not in page and "alert(1)" not in page and "onclick" not in page
-    unfilled = client.post("/email/templates/preview/", {"subject": "Hi {{who}}"})
+    unfilled = client.post("/email/message-templates/preview/", {"subject": "Hi {{who}}"})
     assert "Hi [who]" in unfilled.content.decode()
-    bad = client.post("/email/templates/preview/", {"variables": "no equals sign"})
+    bad = client.post("/email/message-templates/preview/", {"variables": "no equals sign"})
     assert bad.status_code == 400
 
 
@@ -311,7 +320,35 @@ def test_audit_of_a_template_change_is_recorded(portal, tenant):
     client = portal()
     template = EmailTemplateFactory(tenant=tenant)
 
-    client.post(f"/email/templates/{template.pk}/delete/")
+    client.post(f"/email/message-templates/{template.pk}/delete/")
 
     assert AuditEvent.objects.filter(tenant=tenant, action="email_template.deleted").exists()
     assert not EmailTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_the_log_export_carries_the_subject(portal, tenant):
+    client = portal()
+    EmailMessageFactory(tenant=tenant, subject="Weekly digest")
+
+    response = client.get("/messages/export.csv", {"channel": "email"})
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+
+    assert [(r["channel"], r["subject"]) for r in rows] == [("email", "Weekly digest")]
+    assert rows[0]["esp_message_id"]
+
+
+def test_an_email_conversation_offers_a_reply_by_email(portal, tenant):
+    client = portal()
+    conversation = ConversationFactory(
+        tenant=tenant, channel="email", contact_number="ana@example.org",
+        our_number="news@mail.example.com",
+    )  # fmt: skip
+
+    thread = client.get(f"/conversations/{conversation.pk}/").content.decode()
+    compose = client.get("/email/send/", {"to": "ana@example.org", "from": "news@mail.example.com"})
+
+    assert 'id="reply-by-email"' in thread and 'id="reply-form"' not in thread
+    assert 'value="ana@example.org"' in compose.content.decode()
+    assert 'value="news@mail.example.com"' in compose.content.decode()
