@@ -2,8 +2,8 @@
 sending domain, see it verified once the sandbox's SES has (its clock moved), send an
 email from the portal, read it rendered in the sandbox mailbox (which opens it), and see
 it delivered and opened in the message log; then an email broadcast to two subscribers.
-Tasks run eagerly in the live server; SES's events come back through SNS to the tracking
-webhook in-process."""
+Tasks run eagerly in the live server; SES's events come back as SNS's HTTP POSTs to the live
+server's tracking webhook (basic auth after the 401 challenge, as SNS sends it)."""
 
 import re
 
@@ -18,6 +18,8 @@ from contacts.tests.factories import ContactFactory
 from emails.models import EmailIdentity
 from messaging.models import Message
 from sandbox import clock
+from sandbox.aws import delivery as sns_delivery
+from sandbox.aws.models import SnsDeliveryAttempt
 from tenants.tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,6 +28,15 @@ DOMAIN = "news.acme-coffee.test"
 SENDER = f"hello@{DOMAIN}"
 READER = "ada.reader@example.org"
 ORDER_HTML = "<h1>Ready!</h1><p>Your <b>flat white</b> is at the counter.</p>"
+
+
+@pytest.fixture(autouse=True)
+def _tracking_over_http(live_server, settings):
+    """The platform's SNS subscription points at the live server, reached over HTTP."""
+    settings.PUBLIC_BASE_URL = live_server.url
+    settings.SANDBOX_CALLBACKS_INPROCESS = False
+    yield
+    sns_delivery._session.close()  # its keep-alive connections end with this live server
 
 
 def sign_in(page, user) -> None:
@@ -80,6 +91,8 @@ def test_add_a_domain_send_an_email_read_it_and_see_its_statuses(page, tenant, o
     clock.advance(2)  # SES's Send and Delivery events, through SNS to the tracking webhook
     message.refresh_from_db()
     assert message.status == "delivered", message.status
+    # Over HTTP: SNS was challenged (401), then sent the webhook's basic auth.
+    assert SnsDeliveryAttempt.objects.filter(status_code=200, authenticated=True).exists()
 
     read_in_mailbox(page, READER, "Your order is ready")
     clock.advance(1)
