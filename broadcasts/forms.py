@@ -92,10 +92,9 @@ class BroadcastForm(forms.Form):
         self.fields["email_template"].queryset = EmailTemplate.objects.for_tenant(tenant)
         self.fields["sender"].choices = sender_choices(tenant)
         names = ", ".join(f"{{{{{name}}}}}" for name in known_variables(tenant.pk))
-        self.fields[
-            "body"
-        ].help_text = (
-            f"Variables: {names}. A fallback for an empty value: {{{{first_name|there}}}}."
+        self.fields["body"].help_text = (
+            f"Variables: {names}. A fallback for an empty value: {{{{first_name|there}}}}. "
+            "For email, the text part (made from the HTML when empty)."
         )
 
     @classmethod

@@ -6,10 +6,11 @@ so rendering never meets one it can't fill."""
 import re
 from typing import Any
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 
 from broadcasts.models import Broadcast
 from contacts.models import Contact, ContactField
+from emails.services import html_to_text
 
 VARIABLE = re.compile(r"\{\{\s*([^{}|]*?)\s*(?:\|([^{}]*))?\}\}")
 BUILTIN_VARIABLES = ("first_name", "last_name", "phone", "email")
@@ -85,7 +86,7 @@ def email_parts_for(broadcast: Broadcast, contact: Contact | None) -> tuple[str,
 def email_preview_text(broadcast: Broadcast, contact: Contact) -> tuple[str, str]:
     """(subject, readable text) of what `contact` receives, for the preview."""
     subject, html, text = email_parts_for(broadcast, contact)
-    return subject, text or " ".join(strip_tags(html).split())
+    return subject, text or html_to_text(html)
 
 
 def email_template_values(broadcast: Broadcast, contact: Contact | None) -> dict[str, str]:
