@@ -18,8 +18,12 @@ from broadcasts.tests.test_quiet_hours import _zone_at_local_hour
 from contacts.models import Contact
 from contacts.tests.factories import ContactFactory, ContactFieldFactory
 from emails import esp
-from emails.tests.factories import EmailIdentityFactory, EmailTemplateFactory
-from messaging import pacing
+from emails.tests.factories import (
+    EmailIdentityFactory,
+    EmailTemplateFactory,
+    EspCredentialsFactory,
+)
+from messaging import buckets, pacing
 from messaging.models import Channel, Message, OptOut
 from sandbox import clock
 from sandbox.testing import ses_emails
@@ -362,3 +366,26 @@ def test_a_template_broadcast_is_rendered_per_contact_by_the_emails_app(
     (to_bo,) = ses_emails(bo.email)
     assert (to_ada["subject"], to_bo["subject"]) == ("News for Ada", "News for you")
     assert "Hello from Tampa" in to_ada["html"] and "Hello from our shop" in to_bo["html"]
+
+
+def test_a_tenants_own_esp_account_has_its_own_pace(tenant):
+    EspCredentialsFactory(tenant=tenant)
+    limit = pacing.sender_limit(
+        tenant_id=tenant.pk, channel=Channel.EMAIL, from_number=FROM, messaging_service_sid=""
+    )
+    assert (limit.key, limit.mps) == (f"esp:tenant:{tenant.pk}", pacing.EMAIL_ACCOUNT_MPS)
+
+
+def test_broadcast_emails_take_the_esp_accounts_slots(
+    settings, tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
+):
+    settings.BROADCAST_PACING = True
+    broadcast = email_draft(tenant, audience_of(opted_in(tenant, 3)))
+    started = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcast = broadcast_launch(broadcast, Actor.system())
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.sent) == ("completed", 3)
+    bucket = buckets._bucket_model().objects.get(key="esp:platform")
+    interval = 1 / (pacing.EMAIL_ACCOUNT_MPS * settings.BROADCAST_PACING_HEADROOM)
+    assert (bucket.tat - started).total_seconds() >= 3 * interval * 0.99
