@@ -67,7 +67,7 @@ def handle(
             protocol=protocol_name,
             now=timezone.now(),
         )
-        ctx = Context(signed.account, signed.region, clock.now(), _endpoint(url))
+        ctx = Context(signed.account, signed.region, clock.now())
         if service == SES:
             found = protocol.match_rest(SES, method, path)
             if found is None:
@@ -105,11 +105,6 @@ def handle(
 
 def _shape_name(code: str) -> str:
     return code if code.endswith("Exception") or code == "MessageRejected" else code + "Exception"
-
-
-def _endpoint(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _throttled(service: str) -> AwsError:

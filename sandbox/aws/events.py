@@ -32,6 +32,7 @@ _TYPES = {
     "Delivery": "DELIVERY",
     "Bounce": "BOUNCE",
     "Complaint": "COMPLAINT",
+    "Reject": "REJECT",
     "Open": "OPEN",
     "Click": "CLICK",
 }
@@ -116,6 +117,8 @@ def ses_event(event: SesEvent) -> dict:
         }
     elif kind == "Bounce":
         body["bounce"] = _bounce(event, at)
+    elif kind == "Reject":
+        body["reject"] = {"reason": "Bad content"}
     elif kind == "Complaint":
         body["complaint"] = {
             "feedbackId": _feedback_id(event),

@@ -4,6 +4,7 @@ builds it), the From identity check, each recipient's simulated outcome and its 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ from sandbox.aws.registry import SES, Context, operation
 
 SIMULATOR = "simulator.amazonses.com"
 MAX_RECIPIENTS = 50
+EICAR = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 MAX_BYTES = 40 * 1024 * 1024
 _OUTCOMES = {
     "success": SesRecipient.Outcome.DELIVERY,
@@ -110,8 +112,6 @@ def _message(params: dict) -> EmailMessage:
     if template.get("TemplateName") or template.get("TemplateArn"):
         name = template.get("TemplateName") or template.get("TemplateArn")
         raise AwsError("NotFoundException", f"Template {name} does not exist.", 404)
-    import json
-
     try:
         data = json.loads(template.get("TemplateData") or "{}")
     except ValueError:
@@ -240,18 +240,37 @@ def send_email(ctx: Context, params: dict) -> dict:
         destination={"identity": identity.name, "addresses": [a for _, a in recipients]},
         sent_at=ctx.now,
     )
-    _record_outcomes(email, recipients, ctx.now)
+    _record_outcomes(email, recipients, ctx.now, rejected=_has_virus(message))
     return {"MessageId": message_id}
 
 
-def _record_outcomes(email: SesEmail, recipients: list[tuple[str, str]], now: dt.datetime) -> None:
+def _has_virus(message: EmailMessage) -> bool:
+    """SES's virus scan, played by the EICAR test file: the email is accepted, then rejected."""
+    for part in message.walk():
+        if not part.is_multipart():
+            payload = part.get_payload(decode=True) or b""
+            if EICAR in payload:
+                return True
+    return False
+
+
+def _record_outcomes(
+    email: SesEmail, recipients: list[tuple[str, str]], now: dt.datetime, *, rejected: bool
+) -> None:
     rows = [
-        SesRecipient(email=email, address=a.lower(), kind=kind, outcome=outcome_for(a))
+        SesRecipient(
+            email=email,
+            address=a.lower(),
+            kind=kind,
+            outcome=SesRecipient.Outcome.REJECTED if rejected else outcome_for(a),
+        )
         for kind, a in recipients
     ]
     SesRecipient.objects.bulk_create(rows)
     second = dt.timedelta(seconds=1)
     events = [SesEvent(email=email, event_type="Send", recipients=[], due_at=now)]
+    if rejected:
+        events.append(SesEvent(email=email, event_type="Reject", recipients=[], due_at=now))
     delivered = [r.address for r in rows if r.outcome in ("delivery", "complaint", "ooto")]
     if delivered:
         events.append(

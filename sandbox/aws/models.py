@@ -166,6 +166,7 @@ class SesRecipient(models.Model):
         COMPLAINT = "complaint"
         OOTO = "ooto"
         SUPPRESSED = "suppressed"
+        REJECTED = "rejected"
 
     email = models.ForeignKey(SesEmail, on_delete=models.CASCADE, related_name="recipients")
     address = models.CharField(max_length=320, db_index=True)

@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 from xml.sax.saxutils import escape
@@ -18,7 +17,6 @@ from botocore.model import OperationModel, ServiceModel, Shape
 
 from sandbox.aws.errors import SNS_NS, AwsError
 
-Handler = Callable[..., dict]
 _loader = Loader()
 
 

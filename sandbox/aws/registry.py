@@ -18,7 +18,6 @@ class Context:
     account: AwsAccount
     region: str
     now: dt.datetime
-    endpoint: str
 
 
 Handler = Callable[[Context, dict], "dict | None"]

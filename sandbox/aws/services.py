@@ -108,3 +108,13 @@ def account_create(label: str) -> tuple[str, str]:
     secret = secrets.token_urlsafe(30)[:40]
     _create(label, key_id, secret)
     return key_id, secret
+
+
+def set_production_access(access_key_id: str, enabled: bool) -> None:
+    """Move an account into or out of the SES sandbox (AWS's support case, here a call):
+    out of production, recipients must be verified too and the quota is 200 a day."""
+    updated = AwsAccount.objects.filter(access_key_id=access_key_id).update(
+        production_access=enabled
+    )
+    if not updated:
+        raise LookupError(f"no AWS account with access key {access_key_id}")

@@ -239,3 +239,27 @@ def test_callback_faults_duplicate_and_drop_sns_deliveries(sender, tracked):
         clock.advance(1)
     assert tracked == []
     assert SnsDelivery.objects.filter(status="failed", last_error="dropped (fault)").count() == 2
+
+
+def test_a_virus_is_accepted_then_rejected(sender, tracked):
+    eicar = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+    message_id = client().send_email(
+        FromEmailAddress=sender,
+        Destination={"ToAddresses": ["pat@example.net"]},
+        Content={
+            "Simple": {
+                "Subject": {"Data": "invoice"},
+                "Body": {"Text": {"Data": "attached"}},
+                "Attachments": [{"RawContent": eicar, "FileName": "eicar.com"}],
+            }
+        },
+        ConfigurationSetName=settings.AWS_SES_CONFIGURATION_SET,
+    )["MessageId"]
+    clock.advance(2)
+    events = by_type(tracked, message_id)
+    assert set(events) == {"sent", "rejected"}
+    assert events["rejected"][0].description == "Bad content"
+    assert events["rejected"][0].reject_reason == "blocked"
+    from sandbox.testing import ses_emails
+
+    assert ses_emails("pat@example.net") == []

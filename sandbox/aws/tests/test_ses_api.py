@@ -213,3 +213,30 @@ def test_faults_apply_to_the_local_aws(ses):
             "InternalFailure",
         )
     assert list(SesIdentity.objects.values_list("name", flat=True)) == ["b.example.com"]
+
+
+def test_an_account_in_the_ses_sandbox_may_only_mail_verified_recipients(db):
+    from sandbox.aws.services import set_production_access
+
+    key, secret = account_create("new tenant")
+    set_production_access(key, False)
+    ses = client(key=key, secret=secret)
+    account = ses.get_account()
+    assert account["ProductionAccessEnabled"] is False
+    assert account["SendQuota"]["Max24HourSend"] == 200.0
+    ses.create_email_identity(EmailIdentity="new.example.com")
+    clock.advance(settings.SANDBOX_SES_VERIFY_SECONDS + 1)
+
+    def send(to: str):
+        return ses.send_email(
+            FromEmailAddress="hi@new.example.com",
+            Destination={"ToAddresses": [to]},
+            Content={"Simple": {"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "y"}}}},
+        )
+
+    status, code, message = error(lambda: send("stranger@example.net"))
+    assert (status, code) == (400, "MessageRejected")
+    assert message.endswith("US-EAST-1: stranger@example.net")
+    assert send("success@simulator.amazonses.com")["MessageId"]
+    set_production_access(key, True)
+    assert send("stranger@example.net")["MessageId"]
