@@ -5,12 +5,14 @@ ESP events."""
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from emails.models import EmailIdentity, EspCredentials
 from messaging.models import Message, Status
 from sandbox import clock
 from sandbox.aws.services import account_create
 from tenants.models import Membership
+from tenants.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,29 @@ def test_an_email_sent_through_the_api_shows_its_events(
     detail = owner_api.get(f"/api/v1/messages/{message.pk}").json()
     assert detail["status"] == "delivered"
     assert "Delivered to the mailbox" in [e["label"] for e in detail["email_events"]]
+
+
+def test_the_credentials_page_shows_the_tracking_url_once(
+    tenant, django_capture_on_commit_callbacks
+):
+    membership = MembershipFactory(tenant=tenant, role=Membership.Role.ADMIN)
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session["tenant_id"] = tenant.pk
+    session.save()
+    key_id, secret = account_create("portal account")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(
+            "/email/credentials/",
+            {"access_key_id": key_id, "secret_access_key": secret, "region": "us-east-1"},
+        )
+    first = client.get("/email/credentials/").content.decode()
+    second = client.get("/email/credentials/").content.decode()
+
+    assert saved.status_code == 302
+    assert 'id="tracking-url"' in first and "/anymail/amazon_ses/tracking/" in first
+    assert 'id="tracking-url"' not in second
+    assert secret not in first and secret not in second
+    assert f"{key_id[:4]}…{key_id[-4:]}" in second
