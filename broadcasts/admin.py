@@ -48,7 +48,8 @@ class BroadcastAdmin(admin.ModelAdmin):
     inlines = [FailureInline, TransitionInline]
     readonly_fields = [
         "tenant", "name", "channel", "purpose", "body", "template", "template_variables",
-        "audience", "from_number", "messaging_service_sid", "scheduled_at", "status",
+        "subject", "html", "email_template", "audience", "from_number", "messaging_service_sid",
+        "scheduled_at", "status",
         "pause_reason", "pause_detail", "total", "pending", "deferred", "sent", "delivered",
         "failed", "filtered", "opted_out", "replies_opted_out", "skipped", "materialised_at",
         "launched_at", "completed_at", "cancelled_at", "created_by", "actor_label",

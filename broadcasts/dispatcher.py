@@ -7,8 +7,10 @@ quiet hours ended, takes about `BROADCAST_BATCH_SECONDS` of the sender's rate (a
 recipients outside their window (`quiet_hours`), takes the sender's daily cap, and hands
 each remaining recipient to messaging's ordinary send path (`message_send`, the outbox):
 the recipient's one `Message` is created in the transaction that moves the recipient from
-pending, so a run repeated or overlapping creates nothing twice. The pace itself is kept
-at the Twilio call (`messaging.pacing`); the dispatcher only keeps the pipeline short.
+pending, so a run repeated or overlapping creates nothing twice. Email goes through
+`emails.services.email_send` instead (no quiet hours: an email waits in the inbox), paced
+on the ESP account's send rate. The pace itself is kept at the Twilio (or ESP) call
+(`messaging.pacing`); the dispatcher only keeps the pipeline short.
 A run ends by naming when the next one is due; with nothing left, the broadcast completes.
 """
 
@@ -27,10 +29,16 @@ from broadcasts import quiet_hours
 from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose, SkipReason
 from broadcasts.models import RecipientStatus as R
 from broadcasts.services.lifecycle import broadcast_complete
-from broadcasts.services.rendering import render_for, template_variables_for
+from broadcasts.services.rendering import (
+    email_parts_for,
+    email_template_values,
+    render_for,
+    template_variables_for,
+)
+from emails.services import email_send
 from isvplatform import claims
 from messaging import buckets, pacing
-from messaging.models import Message, OptOut
+from messaging.models import Channel, Message, OptOut
 from messaging.services import SendRefused, message_send
 from messaging.services.senders import account_or_refuse, select_sender
 from tenants.services import Actor
@@ -108,8 +116,9 @@ def _skip_opted_out(broadcast: Broadcast, batch: list[BroadcastRecipient]) -> se
 
 
 def _defer_quiet(broadcast: Broadcast, batch: list[BroadcastRecipient]) -> set[int]:
-    """Marketing recipients outside their local window wait for its next opening."""
-    if broadcast.purpose != Purpose.MARKETING:
+    """Marketing recipients outside their local window wait for its next opening (texts
+    only: the quiet-hour rules are about phones)."""
+    if broadcast.purpose != Purpose.MARKETING or broadcast.channel == Channel.EMAIL:
         return set()
     now = timezone.now()
     openings: dict[dt.datetime, list[int]] = {}
@@ -146,6 +155,26 @@ def _send_kwargs(broadcast: Broadcast, recipient: BroadcastRecipient) -> dict:
     return kwargs
 
 
+def _send(broadcast: Broadcast, recipient: BroadcastRecipient) -> Message:
+    """The recipient's one Message, through the channel's send path."""
+    if broadcast.channel != Channel.EMAIL:
+        return message_send(**_send_kwargs(broadcast, recipient))
+    kwargs = {
+        "tenant": broadcast.tenant,
+        "to": recipient.address,
+        "from_": broadcast.from_number,
+        "category": broadcast.purpose,
+        "actor": Actor.system(),
+        "origin": Message.Origin.BROADCAST,
+    }
+    if broadcast.email_template_id:
+        # The emails app renders its template (and a marketing template's unsubscribe).
+        values = email_template_values(broadcast, recipient.contact)
+        return email_send(template=str(broadcast.email_template_id), variables=values, **kwargs)
+    subject, html, text = email_parts_for(broadcast, recipient.contact)
+    return email_send(subject=subject, html=html, text=text, **kwargs)
+
+
 def _take(recipient: BroadcastRecipient, **changes) -> None:
     """Move a recipient from pending, only if no run did (else the whole batch gives way)."""
     moved = BroadcastRecipient.objects.filter(
@@ -164,7 +193,7 @@ def hand_over(broadcast: Broadcast, recipients: list[BroadcastRecipient]) -> int
     with transaction.atomic():
         for recipient in recipients:
             try:
-                message = message_send(**_send_kwargs(broadcast, recipient))
+                message = _send(broadcast, recipient)
             except (SendRefused, ValidationError) as err:
                 logger.info("broadcast %s: %s refused: %s", broadcast.pk, recipient.address, err)
                 _take(recipient, status=R.SKIPPED, skip_reason=SkipReason.REFUSED)
@@ -216,7 +245,7 @@ def hand_over_in_lanes(broadcast: Broadcast, recipients: list[BroadcastRecipient
 def broadcast_sender_limit(broadcast: Broadcast) -> pacing.SenderLimit:
     """The limit of the sender the broadcast's messages go out from."""
     from_number, service_sid = broadcast.from_number, broadcast.messaging_service_sid
-    if not from_number and not service_sid:
+    if not from_number and not service_sid and broadcast.channel != Channel.EMAIL:
         try:
             sender = select_sender(
                 tenant=broadcast.tenant,

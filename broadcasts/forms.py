@@ -9,10 +9,15 @@ from broadcasts.models import Broadcast, BroadcastSettings, Purpose
 from broadcasts.services.rendering import known_variables
 from contacts.models import Audience
 from content.selectors import approved_templates
+from emails.models import EmailTemplate
 from provisioning.selectors import active_numbers, messaging_service_for
 from tenants.models import Tenant
 
-CHANNEL_CHOICES = [("sms", "SMS"), ("whatsapp", "WhatsApp (approved template)")]
+CHANNEL_CHOICES = [
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp (approved template)"),
+    ("email", "Email"),
+]
 
 
 def sender_choices(tenant: Tenant) -> list[tuple[str, str]]:
@@ -35,11 +40,31 @@ class BroadcastForm(forms.Form):
         help_text="Marketing goes only to contacts who opted in, and keeps to quiet hours.",
     )
     audience = forms.ModelChoiceField(queryset=Audience.objects.none(), empty_label=None)
-    sender = forms.ChoiceField(label="Send from", required=False)
+    sender = forms.ChoiceField(label="Send from", required=False, help_text="SMS and WhatsApp.")
+    from_email = forms.EmailField(
+        label="From address",
+        required=False,
+        max_length=254,
+        help_text="Email: an address on one of your verified sending domains (or a verified "
+        "address).",
+    )
+    subject = forms.CharField(label="Subject", required=False, max_length=998)
+    html = forms.CharField(
+        label="HTML",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Email: the HTML part (sanitised when sent; marketing email gets an "
+        "unsubscribe link). The text part is made from it when Text is empty.",
+    )
+    email_template = forms.ModelChoiceField(
+        label="Email template",
+        queryset=EmailTemplate.objects.none(),
+        required=False,
+        empty_label="(none: write the subject and content here)",
+    )
     body = forms.CharField(
         label="Text",
         required=False,
-        max_length=1600,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     template = forms.ModelChoiceField(
@@ -64,18 +89,20 @@ class BroadcastForm(forms.Form):
         self.tenant = tenant
         self.fields["audience"].queryset = Audience.objects.for_tenant(tenant)
         self.fields["template"].queryset = approved_templates(tenant)
+        self.fields["email_template"].queryset = EmailTemplate.objects.for_tenant(tenant)
         self.fields["sender"].choices = sender_choices(tenant)
         names = ", ".join(f"{{{{{name}}}}}" for name in known_variables(tenant.pk))
-        self.fields[
-            "body"
-        ].help_text = (
-            f"Variables: {names}. A fallback for an empty value: {{{{first_name|there}}}}."
+        self.fields["body"].help_text = (
+            f"Variables: {names}. A fallback for an empty value: {{{{first_name|there}}}}. "
+            "For email, the text part (made from the HTML when empty)."
         )
 
     @classmethod
     def initial_for(cls, broadcast: Broadcast) -> dict[str, Any]:
         sender = ""
-        if broadcast.from_number:
+        if broadcast.channel == "email":
+            sender = ""
+        elif broadcast.from_number:
             sender = f"number:{broadcast.from_number}"
         elif broadcast.messaging_service_sid:
             sender = f"service:{broadcast.messaging_service_sid}"
@@ -84,7 +111,9 @@ class BroadcastForm(forms.Form):
             "name": broadcast.name, "channel": broadcast.channel, "purpose": broadcast.purpose,
             "audience": broadcast.audience_id, "sender": sender, "body": broadcast.body,
             "template": broadcast.template_id, "template_variables_text": lines,
-            "scheduled_at": broadcast.scheduled_at,
+            "scheduled_at": broadcast.scheduled_at, "subject": broadcast.subject,
+            "html": broadcast.html, "email_template": broadcast.email_template_id,
+            "from_email": broadcast.from_number if broadcast.channel == "email" else "",
         }  # fmt: skip
 
     def clean_template_variables_text(self) -> dict[str, str]:
@@ -99,8 +128,10 @@ class BroadcastForm(forms.Form):
         return values
 
     def service_values(self) -> dict[str, Any]:
-        """The services' keyword arguments."""
+        """The services' keyword arguments (the other channels' fields left out)."""
         data = self.cleaned_data
+        if data["channel"] == "email":
+            return self._email_values(data)
         kind, _, value = (data.get("sender") or "").partition(":")
         template = data.get("template")
         return {
@@ -116,9 +147,27 @@ class BroadcastForm(forms.Form):
             "scheduled_at": data.get("scheduled_at"),
         }
 
+    @staticmethod
+    def _email_values(data: dict[str, Any]) -> dict[str, Any]:
+        template = data.get("email_template")
+        return {
+            "name": data["name"],
+            "channel": "email",
+            "purpose": data["purpose"],
+            "audience": data["audience"].pk,
+            "body": data.get("body", ""),
+            "subject": data.get("subject", ""),
+            "html": data.get("html", ""),
+            "email_template": template.pk if template else None,
+            "from_number": data.get("from_email", ""),
+            "scheduled_at": data.get("scheduled_at"),
+        }
+
     def attach(self, error) -> None:
         """The services' ValidationError on the fields it names."""
-        targets = {"template_variables": "template_variables_text", "from_number": "sender",
+        email = self.cleaned_data.get("channel") == "email"
+        targets = {"template_variables": "template_variables_text",
+                   "from_number": "from_email" if email else "sender",
                    "messaging_service": "sender"}  # fmt: skip
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)

@@ -87,8 +87,20 @@ class Broadcast(TenantOwned, Claimable):
     audience = models.ForeignKey(
         "contacts.Audience", on_delete=models.PROTECT, related_name="broadcasts"
     )
-    # The sender: a number of the tenant (E.164) or one of its messaging services (MG…).
-    from_number = models.CharField(max_length=20, blank=True)
+    # Email: the subject, the HTML part (the text part is `body`) or an email template; the
+    # same `{{variables}}` are filled per recipient.
+    subject = models.CharField(max_length=998, blank=True)
+    html = models.TextField(blank=True)
+    email_template = models.ForeignKey(
+        "emails.EmailTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="broadcasts",
+    )
+    # The sender: a number of the tenant (E.164) or one of its messaging services (MG…);
+    # for email the From address, of one of the tenant's verified identities.
+    from_number = models.CharField(max_length=254, blank=True)
     messaging_service_sid = models.CharField(max_length=34, blank=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(

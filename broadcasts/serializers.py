@@ -3,6 +3,7 @@ snapshot `progress_data` builds, described for the schema)."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from rest_framework import serializers
 
 from broadcasts.models import (
@@ -35,12 +36,16 @@ class BroadcastSerializer(serializers.ModelSerializer):
     pause_reason = _blank_or(PauseReason.choices, "Why it paused")
     audience = serializers.UUIDField(source="audience_id", read_only=True)
     template = serializers.UUIDField(source="template_id", read_only=True, allow_null=True)
+    email_template = serializers.UUIDField(
+        source="email_template_id", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Broadcast
         fields = [
             "id", "name", "channel", "purpose", "body", "template", "template_variables",
-            "audience", "from_number", "messaging_service_sid", "scheduled_at", "status",
+            "audience", "from_number", "messaging_service_sid", "subject", "html",
+            "email_template", "scheduled_at", "status",
             "pause_reason", "pause_detail", *COUNTERS, "materialised_at", "launched_at",
             "completed_at", "cancelled_at", "created_at", "updated_at",
         ]  # fmt: skip
@@ -52,11 +57,12 @@ class BroadcastInputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=CHANNELS, default="sms")
     purpose = serializers.ChoiceField(choices=Purpose.choices, default=Purpose.MARKETING)
     body = serializers.CharField(
-        max_length=MAX_BODY_CHARS,
+        max_length=settings.EMAIL_MAX_HTML_CHARS,
         allow_blank=True,
         required=False,
         help_text="The text, with {{first_name}}, {{last_name}}, {{phone}}, {{email}} or "
-        "{{<custom field key>}}; {{first_name|there}} gives a fallback for an empty value.",
+        "{{<custom field key>}}; {{first_name|there}} gives a fallback for an empty value. "
+        f"Up to {MAX_BODY_CHARS} characters for SMS; for email the text part.",
     )
     template = serializers.UUIDField(
         allow_null=True, required=False, help_text="An approved WhatsApp template's id."
@@ -66,8 +72,30 @@ class BroadcastInputSerializer(serializers.Serializer):
         required=False,
         help_text='The template\'s variables: {"1": "{{first_name}}"}.',
     )
+    subject = serializers.CharField(
+        max_length=998, allow_blank=True, required=False, help_text="Email: the subject."
+    )
+    html = serializers.CharField(
+        max_length=settings.EMAIL_MAX_HTML_CHARS,
+        allow_blank=True,
+        required=False,
+        help_text="Email: the HTML part (sanitised when sent). `body` is the text part, made "
+        "from the HTML when empty. Both take the same variables.",
+    )
+    email_template = serializers.UUIDField(
+        allow_null=True,
+        required=False,
+        help_text="Email: one of your email templates' id, instead of `subject`, `html` and "
+        "`body`.",
+    )
     audience = serializers.UUIDField()
-    from_number = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    from_number = serializers.CharField(
+        max_length=254,
+        allow_blank=True,
+        required=False,
+        help_text="A number of yours (E.164); for email the From address, on a verified "
+        "sending domain or a verified address of yours.",
+    )
     messaging_service = serializers.CharField(
         source="messaging_service_sid",
         max_length=34,
@@ -144,7 +172,10 @@ class BroadcastPreviewRowSerializer(serializers.Serializer):
     contact = serializers.UUIDField(source="contact.pk")
     name = serializers.CharField(source="contact.name")
     address = serializers.CharField()
-    text = serializers.CharField(help_text="The SMS text this contact receives.")
+    text = serializers.CharField(
+        help_text="The SMS text this contact receives (for email, the text part)."
+    )
+    subject = serializers.CharField(help_text="Email: the subject this contact receives.")
     variables = serializers.DictField(
         child=serializers.CharField(), help_text="A template's variables for this contact."
     )

@@ -64,14 +64,18 @@ def _unsaved(tenant, form: BroadcastForm) -> Broadcast | None:
     if not form.is_valid():
         return None
     values = form.service_values()
+    email = values["channel"] == "email"
     return Broadcast(
         tenant=tenant,
         name=values["name"],
         channel=values["channel"],
         purpose=values["purpose"],
         body=values["body"],
-        template_variables=values["template_variables"],
+        template_variables=values.get("template_variables") or {},
         audience=form.cleaned_data["audience"],
+        subject=values.get("subject", ""),
+        html=values.get("html", ""),
+        email_template=form.cleaned_data.get("email_template") if email else None,
     )
 
 

@@ -27,6 +27,7 @@ DEMO_STEPS: list[str] = [
     "compliance.demo.register_demo_tenant",
     "verify.widget.demo.enable_demo_widget",
     "contacts.demo.add_demo_contact_fields",
+    "emails.demo.send_demo_emails",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.
 TOLL_FREE_TENANT_SLUG = "demo-bakery"

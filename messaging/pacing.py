@@ -7,7 +7,9 @@ A sender's limit comes from what Twilio and the carriers enforce:
 - a toll-free number: 3 MPS;
 - a WhatsApp sender: 80 MPS and its Meta messaging limit (business-initiated recipients
   per 24 h, e.g. "10K Customers/24hr");
-- anything else (a long code without a campaign): 1 MPS.
+- anything else (a long code without a campaign): 1 MPS;
+- email: the ESP account's maximum send rate (SES's default, 14 per second), one bucket
+  per account: the platform's, or a tenant's own credentials.
 
 The carrier does not say which recipients are on T-Mobile, so the T-Mobile cap counts
 every recipient of the brand: conservative, never over. Daily caps are taken by the
@@ -33,6 +35,7 @@ from isvplatform import claims, gateway
 from messaging import buckets
 from messaging.models import Channel, Message
 from provisioning.models import NumberType, PhoneNumber
+from tenants.models import Tenant
 from whatsapp.models import WhatsAppSender
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,8 @@ TMOBILE_TIER_CAPS = {
 }
 TMOBILE_DEFAULT_CAP = 2_000
 SOLE_PROPRIETOR_CAP = 1_000
+# SES's default maximum send rate of an account out of the sandbox (emails per second).
+EMAIL_ACCOUNT_MPS = 14.0
 QUEUE_OVERFLOW_CODE = 30001
 
 
@@ -149,11 +154,21 @@ def _number_limit(tenant_id: int, key: str, number: str) -> SenderLimit:
     return SenderLimit(key=key, mps=LONG_CODE_MPS, source="long code without a campaign")
 
 
+def _email_limit(tenant_id: int) -> SenderLimit:
+    """Email is paced per ESP account: the tenant's own (its credentials are working),
+    else the platform's, which all other tenants share."""
+    own = Tenant.objects.filter(pk=tenant_id, esp_credentials__status="active").exists()
+    key = f"esp:tenant:{tenant_id}" if own else "esp:platform"
+    return SenderLimit(key, EMAIL_ACCOUNT_MPS, source="ESP account send rate")
+
+
 def sender_limit(
     *, tenant_id: int, channel: str, from_number: str, messaging_service_sid: str
 ) -> SenderLimit:
     """The real limit of the sender a message goes out from (see the module docstring)."""
-    if channel == Channel.WHATSAPP:
+    if channel == Channel.EMAIL:
+        limit = _email_limit(tenant_id)
+    elif channel == Channel.WHATSAPP:
         key = f"wa:{from_number}"
         cap = _whatsapp_cap(tenant_id, from_number)
         limit = SenderLimit(key, WHATSAPP_MPS, cap, key if cap else "", "WhatsApp sender")

@@ -32,7 +32,9 @@ logger = logging.getLogger(__name__)
 # 30007 filtered (content or reputation), 30023 filtered after T-Mobile's daily cap,
 # 30032 toll-free number not verified, 30034 unregistered 10DLC number.
 FILTERING_CODES = frozenset({30007, 30023, 30032, 30034})
-DELIVERED_STATUSES = frozenset({Status.DELIVERED, Status.READ})
+# An opened email, or one marked as spam, reached its inbox (its delivery event may come
+# later: the ESP doesn't order them).
+DELIVERED_STATUSES = frozenset({Status.DELIVERED, Status.READ, Status.OPENED, Status.COMPLAINED})
 RUNNING = (BroadcastStatus.SENDING, BroadcastStatus.PAUSED)
 
 

@@ -15,7 +15,11 @@ from broadcasts.services import checks
 from broadcasts.services.common import BroadcastConflict
 from broadcasts.services.lifecycle import transition
 from broadcasts.services.materialise import eligible
-from broadcasts.services.rendering import render_for, template_variables_for
+from broadcasts.services.rendering import (
+    email_preview_text,
+    render_for,
+    template_variables_for,
+)
 from contacts.models import Contact
 from contacts.selectors import audience_contacts
 from tenants.models import Tenant
@@ -25,7 +29,7 @@ EDITABLE = (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED)
 PREVIEW_SIZE = 5
 FIELDS = (
     "name", "channel", "purpose", "body", "template_variables", "audience", "template",
-    "from_number", "messaging_service_sid", "scheduled_at",
+    "from_number", "messaging_service_sid", "scheduled_at", "subject", "html", "email_template",
 )  # fmt: skip
 
 
@@ -45,6 +49,10 @@ def _cleaned(tenant_id: int, values: dict[str, Any]) -> dict[str, Any]:
     from_number, service_sid = checks.clean_sender(
         tenant_id, channel, values.get("from_number", ""), values.get("messaging_service_sid", "")
     )
+    subject, html, email_template = checks.clean_email(
+        tenant_id, channel, values.get("subject", ""), values.get("html", ""),
+        values.get("body", ""), values.get("email_template"),
+    )  # fmt: skip
     return {
         "name": _clean_name(values.get("name", "")),
         "channel": channel,
@@ -56,6 +64,9 @@ def _cleaned(tenant_id: int, values: dict[str, Any]) -> dict[str, Any]:
         "from_number": from_number,
         "messaging_service_sid": service_sid,
         "scheduled_at": checks.clean_schedule(values.get("scheduled_at")),
+        "subject": subject,
+        "html": html,
+        "email_template": email_template,
     }
 
 
@@ -73,8 +84,12 @@ def broadcast_create(
     from_number: str = "",
     messaging_service_sid: str = "",
     scheduled_at: datetime | None = None,
+    subject: str = "",
+    html: str = "",
+    email_template: Any = None,
 ) -> Broadcast:
-    """A new draft; `audience` and `template` are ids (or objects) of the tenant's."""
+    """A new draft; `audience`, `template` and `email_template` are ids (or objects) of
+    the tenant's. Email: `from_number` is the From address, `body` the text part."""
     values = _cleaned(
         tenant.pk,
         {
@@ -83,6 +98,8 @@ def broadcast_create(
             "template_variables": template_variables,
             "audience": getattr(audience, "pk", audience), "from_number": from_number,
             "messaging_service_sid": messaging_service_sid, "scheduled_at": scheduled_at,
+            "subject": subject, "html": html,
+            "email_template": getattr(email_template, "pk", email_template),
         },
     )  # fmt: skip
     with transaction.atomic():
@@ -102,6 +119,7 @@ def broadcast_create(
 def _current(broadcast: Broadcast) -> dict[str, Any]:
     values = {name: getattr(broadcast, name) for name in FIELDS}
     values["audience"], values["template"] = broadcast.audience_id, broadcast.template_id
+    values["email_template"] = broadcast.email_template_id
     return values
 
 
@@ -154,20 +172,25 @@ class PreviewRow:
     address: str
     text: str
     variables: dict[str, str]
+    subject: str = ""
+
+
+def _row(broadcast: Broadcast, contact: Contact) -> PreviewRow:
+    if broadcast.channel == "email":
+        subject, text = email_preview_text(broadcast, contact)
+        return PreviewRow(contact, contact.b_address, text, {}, subject)
+    return PreviewRow(
+        contact=contact,
+        address=contact.b_address,
+        text=render_for(broadcast, contact),
+        variables=template_variables_for(broadcast, contact),
+    )
 
 
 def broadcast_preview(broadcast: Broadcast, *, limit: int = PREVIEW_SIZE) -> list[PreviewRow]:
     """What the first recipients of the audience would receive (those it may message)."""
     rows = eligible(broadcast).order_by("created_at", "id")[: max(1, min(limit, 50))]
-    return [
-        PreviewRow(
-            contact=contact,
-            address=contact.b_address,
-            text=render_for(broadcast, contact),
-            variables=template_variables_for(broadcast, contact),
-        )
-        for contact in rows
-    ]
+    return [_row(broadcast, contact) for contact in rows]
 
 
 def audience_size(broadcast: Broadcast) -> int:

@@ -1,7 +1,8 @@
 """Materialising a broadcast's recipients: one `INSERT … SELECT` from the audience, in the
-database, with the opt-out anti-join, the marketing-consent rule, the channel's address and
-dedupe on it. `ON CONFLICT DO NOTHING` on (broadcast, address) makes a second run insert
-nothing, so a re-launch or a second click can't duplicate a recipient.
+database, with the opt-out anti-join (for email the suppression list: the opt-outs of
+channel email), the marketing-consent rule, the channel's address and dedupe on it.
+`ON CONFLICT DO NOTHING` on (broadcast, address) makes a second run insert nothing, so a
+re-launch or a second click can't duplicate a recipient.
 
 No Python loop per contact: the audience's queryset is compiled and wrapped, and the
 counters come from one aggregate over the same rows.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastRecipient, Purpose, RecipientStatus
@@ -33,9 +34,12 @@ class Materialised:
 
 def address_expression(channel: str) -> models.Expression:
     """Where the channel reaches a contact: SMS its phone, WhatsApp its WhatsApp number or
-    else its phone ("" when it has none)."""
+    else its phone, email its address lower-cased as the suppression list keeps it ("" when
+    it has none)."""
     if channel == "whatsapp":
         return Coalesce(NullIf(F("whatsapp"), Value("")), F("phone"))
+    if channel == "email":
+        return Lower(F("email"))
     return F("phone")
 
 

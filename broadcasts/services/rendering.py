@@ -6,8 +6,11 @@ so rendering never meets one it can't fill."""
 import re
 from typing import Any
 
+from django.utils.html import escape
+
 from broadcasts.models import Broadcast
 from contacts.models import Contact, ContactField
+from emails.services import html_to_text
 
 VARIABLE = re.compile(r"\{\{\s*([^{}|]*?)\s*(?:\|([^{}]*))?\}\}")
 BUILTIN_VARIABLES = ("first_name", "last_name", "phone", "email")
@@ -66,3 +69,30 @@ def template_variables_for(broadcast: Broadcast, contact: Contact) -> dict[str, 
         str(key): render_text(str(text), values)
         for key, text in (broadcast.template_variables or {}).items()
     }
+
+
+def email_parts_for(broadcast: Broadcast, contact: Contact | None) -> tuple[str, str, str]:
+    """(subject, HTML, text) an email broadcast sends `contact`: its own parts or its email
+    template's, filled like a text (values HTML-escaped in the HTML)."""
+    source = broadcast.email_template if broadcast.email_template_id else None
+    subject = source.subject if source else broadcast.subject
+    html = source.html if source else broadcast.html
+    text = source.text if source else broadcast.body
+    values = contact_values(contact) if contact is not None else {}
+    escaped = {key: str(escape(value)) for key, value in values.items()}
+    return render_text(subject, values), render_text(html, escaped), render_text(text, values)
+
+
+def email_preview_text(broadcast: Broadcast, contact: Contact) -> tuple[str, str]:
+    """(subject, readable text) of what `contact` receives, for the preview."""
+    subject, html, text = email_parts_for(broadcast, contact)
+    return subject, text or html_to_text(html)
+
+
+def email_template_values(broadcast: Broadcast, contact: Contact | None) -> dict[str, str]:
+    """An email template's variables for `contact`: every variable a contact may have, empty
+    when this one has none (so its fallback applies, as in a text)."""
+    values = {name: "" for name in known_variables(broadcast.tenant_id)}
+    if contact is not None:
+        values.update(contact_values(contact))
+    return values

@@ -69,7 +69,10 @@ def test_unknown_variable_names_body(client, tenant, audience_of):
     [
         ({"body": ""}, "body"),
         ({"body": "x" * 1601}, "body"),
-        ({"channel": "email"}, "channel"),
+        ({"channel": "fax"}, "channel"),
+        ({"channel": "email"}, "from_number"),
+        ({"channel": "email", "from_number": "a@b.example"}, "from_number"),
+        ({"subject": "Hi"}, "subject"),
         ({"purpose": "spam"}, "purpose"),
         ({"from_number": "+15005550006"}, "from_number"),
         ({"messaging_service": "MG" + "0" * 32}, "messaging_service"),

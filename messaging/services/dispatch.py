@@ -334,10 +334,10 @@ def message_dispatch(message_id: str) -> DispatchResult:
     message = Message.objects.select_related("tenant").get(pk=message_id)
     try:
         transport = transports.transport_for(message.channel)
-        if transport is not None:
-            return transport(held, message)
         # Broadcast messages wait for their sender's slot (and slow it on a 429).
         with pacing.paced(message, held):
+            if transport is not None:
+                return transport(held, message)
             return _dispatch_claimed(held, message)
     finally:
         # A no-op when the attempt already released the row (the usual case).
