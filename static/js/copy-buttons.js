@@ -1,4 +1,5 @@
-/* The email pages: copy buttons beside DNS records and the tracking URL. */
+/* Copy buttons: a [data-copy="x"] button copies the text (or value) of [data-copy-source="x"].
+   Used beside DNS records, tracking URLs and the widget snippet. */
 (function () {
   "use strict";
   document.querySelectorAll("[data-copy]").forEach(function (button) {
