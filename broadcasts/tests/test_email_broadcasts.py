@@ -380,6 +380,9 @@ def test_broadcast_emails_take_the_esp_accounts_slots(
     settings, tenant, ses_identity, audience_of, django_capture_on_commit_callbacks
 ):
     settings.BROADCAST_PACING = True
+    # The bucket is read back from its row: the database backend, whatever REDIS_URL says
+    # (on Redis the key would also be shared with other test processes).
+    settings.BROADCAST_BUCKET_BACKEND = "db"
     broadcast = email_draft(tenant, audience_of(opted_in(tenant, 3)))
     started = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
