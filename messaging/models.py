@@ -42,8 +42,9 @@ class Status(models.TextChoices):
     OPENED = "opened", "Opened"
     COMPLAINED = "complained", "Marked as spam"
     # A send whose answer was lost and whose look-up at Twilio could not tell whether it went
-    # out: never sent again, the reconciler resolves it or staff decide.
-    UNKNOWN = "unknown", "Unknown: check at Twilio"
+    # out (an email's ESP can't be searched at all): never sent again, the reconciler resolves
+    # it or staff decide.
+    UNKNOWN = "unknown", "Unknown: check at the provider"
 
 
 register_labels("channel", Channel)

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='message',
             name='status',
-            field=models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('undelivered', 'Undelivered'), ('delivered', 'Delivered'), ('read', 'Read'), ('canceled', 'Canceled'), ('received', 'Received'), ('opened', 'Opened'), ('complained', 'Marked as spam'), ('unknown', 'Unknown: check at Twilio')], default='queued', max_length=16),
+            field=models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('undelivered', 'Undelivered'), ('delivered', 'Delivered'), ('read', 'Read'), ('canceled', 'Canceled'), ('received', 'Received'), ('opened', 'Opened'), ('complained', 'Marked as spam'), ('unknown', 'Unknown: check at the provider')], default='queued', max_length=16),
         ),
         migrations.AlterField(
             model_name='message',

@@ -228,7 +228,7 @@ def test_staff_see_unknown_messages_and_can_have_them_looked_up_again(provisione
     staff = Client()
     staff.force_login(staff_user)
     page = staff.get("/admin/messaging/message/?status__exact=unknown")
-    assert page.status_code == 200 and "Unknown: check at Twilio" in page.content.decode()
+    assert page.status_code == 200 and "Unknown: check at the provider" in page.content.decode()
     staff.post(
         "/admin/messaging/message/",
         {"action": "settle_unknown", "_selected_action": [str(message.pk)]},
