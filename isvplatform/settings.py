@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import environ
 
 from isvplatform.localenv import GENERATED, load_local_defaults
+from isvplatform.settings_broadcasts import broadcast_settings
+from isvplatform.settings_email import email_channel_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -221,48 +223,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="isvplatform <no-reply@lo
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 
-# --- the email channel (emails/) -------------------------------------------------------
-# Tenants' email goes out through django-anymail (the platform's own notices above use
-# EMAIL_BACKEND). EMAIL_ESP names the anymail ESP for the whole platform ("amazon_ses",
-# "postmark", "sendgrid"...; its settings go in ANYMAIL). EMAIL_MODE "sandbox" (the default
-# unless AWS credentials are set) sends SES calls to the local SES in sandbox/aws, through
-# the same anymail + boto3 path with only the endpoint changed; "live" sends them to the ESP.
-EMAIL_ESP = env("EMAIL_ESP", default="amazon_ses")
-_email_live = bool(env("AWS_ACCESS_KEY_ID", default="")) or EMAIL_ESP != "amazon_ses"
-EMAIL_MODE = env("EMAIL_MODE", default="live" if _email_live else "sandbox")
-# Where the local SES answers over HTTP (empty: in this process, as the Twilio sandbox does).
-EMAIL_SANDBOX_URL = env("EMAIL_SANDBOX_URL", default="")
-AWS_SES_REGION = env("AWS_SES_REGION", default="us-east-1")
-# The configuration set whose event destination (an SNS topic) posts SES events to
-# /anymail/amazon_ses/tracking/.
-AWS_SES_CONFIGURATION_SET = env("AWS_SES_CONFIGURATION_SET", default="isvplatform")
-_email_derived = hashlib.sha256(f"email:{SECRET_KEY}".encode()).hexdigest()
-ANYMAIL = {
-    # Basic auth ("user:pass") the ESP's tracking webhooks must carry; a list rotates.
-    "WEBHOOK_SECRET": env.list(
-        "ANYMAIL_WEBHOOK_SECRET", default=[f"{_email_derived[:16]}:{_email_derived[16:48]}"]
-    ),
-    "AMAZON_SES_CONFIGURATION_SET_NAME": AWS_SES_CONFIGURATION_SET,
-    "AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_SES_REGION},
-    "POSTMARK_SERVER_TOKEN": env("POSTMARK_SERVER_TOKEN", default=""),
-    "SENDGRID_API_KEY": env("SENDGRID_API_KEY", default=""),
-    "MAILGUN_API_KEY": env("MAILGUN_API_KEY", default=""),
-    "MAILGUN_SENDER_DOMAIN": env("MAILGUN_SENDER_DOMAIN", default=""),
-}
-# The local SES's platform account (sandbox mode): keys derived from SECRET_KEY unless set.
-SANDBOX_AWS_ACCESS_KEY_ID = env(
-    "SANDBOX_AWS_ACCESS_KEY_ID", default=f"AKIA{_email_derived[48:64].upper()}"
-)
-SANDBOX_AWS_SECRET_ACCESS_KEY = env(
-    "SANDBOX_AWS_SECRET_ACCESS_KEY",
-    default=hashlib.sha256(f"ses:{SECRET_KEY}".encode()).hexdigest()[:40],
-)
-# How long the local SES takes to verify an identity (SES: minutes to 72 hours).
-SANDBOX_SES_VERIFY_SECONDS = env.float("SANDBOX_SES_VERIFY_SECONDS", default=20.0)
-# How often beat polls pending sender identities at the ESP.
-EMAIL_IDENTITY_POLL_SECONDS = env.float("EMAIL_IDENTITY_POLL_SECONDS", default=60.0)
-# Largest email (subject + parts) the platform accepts; SES's limit is 40 MB with attachments.
-EMAIL_MAX_HTML_CHARS = env.int("EMAIL_MAX_HTML_CHARS", default=500_000)
+# --- the email channel (emails/): isvplatform/settings_email.py ---------------------------
+_email = email_channel_settings(env, SECRET_KEY)
+vars().update(_email)
 
 # --- encryption -------------------------------------------------------------------------
 # Ordered "kid:base64(32 bytes)" pairs: the first encrypts, every one decrypts.
@@ -604,45 +567,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EmailSendCategoryEnum": "messaging.serializers.EMAIL_CATEGORIES",
 }
 
-# --- broadcast dispatch (broadcasts/, messaging/pacing.py) -------------------------------
-# Pacing per sender (its real MPS and daily cap); False sends as fast as the workers go.
-BROADCAST_PACING = env.bool("BROADCAST_PACING", default=True)
-# Sends are paced at this share of the sender's limit (network jitter stays under it).
-BROADCAST_PACING_HEADROOM = env.float("BROADCAST_PACING_HEADROOM", default=0.9)
-# One rate for every sender (tests, benches); 0 keeps each sender's own limit.
-BROADCAST_MPS_OVERRIDE = env.float("BROADCAST_MPS_OVERRIDE", default=0.0)
-# Where the token buckets live: "redis", "db", or "" (Redis whenever REDIS_URL is set).
-BROADCAST_BUCKET_BACKEND = env("BROADCAST_BUCKET_BACKEND", default="")
-# The model of the database buckets (key, tat, day, day_count).
-BROADCAST_BUCKET_MODEL = "broadcasts.SendBucket"
-# A batch holds about this many seconds of the sender's rate, and never more recipients.
-BROADCAST_BATCH_SECONDS = env.float("BROADCAST_BATCH_SECONDS", default=2.0)
-BROADCAST_BATCH_MAX = env.int("BROADCAST_BATCH_MAX", default=100)
-# A batch is handed over in up to this many transactions side by side (PostgreSQL only).
-BROADCAST_LANES = env.int("BROADCAST_LANES", default=4)
-# The dispatcher's lease on a broadcast; a run whose lease ran out is re-kicked by the tick.
-BROADCAST_LEASE_SECONDS = env.int("BROADCAST_LEASE_SECONDS", default=60)
-# A sender Twilio pushed back on (429, 30001) runs at half its rate for this long.
-BROADCAST_BACKOFF_SECONDS = env.int("BROADCAST_BACKOFF_SECONDS", default=60)
-# Quiet hours use this zone for a recipient whose time zone is unknown.
-BROADCAST_DEFAULT_TIME_ZONE = env("BROADCAST_DEFAULT_TIME_ZONE", default="America/New_York")
+# --- broadcast dispatch and live progress: isvplatform/settings_broadcasts.py -------------
+vars().update(broadcast_settings(env))
 CELERY_BEAT_SCHEDULE["broadcasts-tick"] = {
     "task": "broadcasts.tick",
     "schedule": env.float("BROADCAST_TICK_SECONDS", default=5.0),
 }
 
-# --- broadcasts' live progress (broadcasts/streams.py) -----------------------------------
-# An event stream ends after this long (EventSource reconnects after the `retry:` delay).
-BROADCAST_STREAM_MAX_SECONDS = env.float("BROADCAST_STREAM_MAX_SECONDS", default=300.0)
-BROADCAST_STREAM_POLL_SECONDS = env.float("BROADCAST_STREAM_POLL_SECONDS", default=1.0)
-BROADCAST_STREAM_HEARTBEAT_SECONDS = env.float("BROADCAST_STREAM_HEARTBEAT_SECONDS", default=15.0)
-BROADCAST_STREAM_RETRY_MS = env.int("BROADCAST_STREAM_RETRY_MS", default=2000)
-# A broadcast completes once its last recipient is handed over; its progress keeps following
-# the delivery reports that come after for this long at most.
-BROADCAST_REPORTS_WAIT_SECONDS = env.int("BROADCAST_REPORTS_WAIT_SECONDS", default=600)
-
-# --- the email channel's beat (emails/; its settings are in the email channel block) -----
+# --- the email channel's beat (emails/) ----------------------------------------------------
 CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
     "task": "emails.poll_identities",
-    "schedule": EMAIL_IDENTITY_POLL_SECONDS,
+    "schedule": _email["EMAIL_IDENTITY_POLL_SECONDS"],
 }
