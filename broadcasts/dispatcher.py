@@ -163,6 +163,8 @@ def _send(broadcast: Broadcast, recipient: BroadcastRecipient) -> Message:
         "tenant": broadcast.tenant,
         "to": recipient.address,
         "from_": broadcast.from_number,
+        # The business's name beside the address in the inbox.
+        "from_name": broadcast.tenant.name[:100],
         "category": broadcast.purpose,
         "actor": Actor.system(),
         "origin": Message.Origin.BROADCAST,

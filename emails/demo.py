@@ -176,11 +176,13 @@ def _send_demo_emails(tenant: Tenant) -> None:
     first, _, address = SUBSCRIBERS[0]
     try:
         welcome = email_send(
-            tenant=tenant, to=address, from_=sender, subject=WELCOME_SUBJECT, html=WELCOME_HTML,
-            variables={"first_name": first}, category="marketing", actor=actor,
+            tenant=tenant, to=address, from_=sender, from_name=tenant.name,
+            subject=WELCOME_SUBJECT, html=WELCOME_HTML, variables={"first_name": first},
+            category="marketing", actor=actor,
         )  # fmt: skip
         receipt = email_send(
-            tenant=tenant, to=BOUNCE_ADDRESS, from_=sender, subject="Your Demo Coffee receipt",
+            tenant=tenant, to=BOUNCE_ADDRESS, from_=sender, from_name=tenant.name,
+            subject="Your Demo Coffee receipt",
             html="<p>Thanks for your order: one flat white, $4.50.</p>", actor=actor,
         )  # fmt: skip
     except ValidationError as err:

@@ -142,6 +142,13 @@ class EmailComposeForm(forms.Form):
         widget=forms.EmailInput(attrs={"list": "from-suggestions"}),
         help_text="An address at one of your verified sending identities.",
     )
+    from_name = forms.CharField(
+        label="From name",
+        required=False,
+        max_length=100,
+        validators=[no_nul],
+        help_text="Shown beside the address in the inbox, e.g. your business name.",
+    )
     template = forms.ChoiceField(label="Email template", required=False)
     variables = VariablesField(label="Template values")
     subject = forms.CharField(required=False, max_length=998, validators=[no_nul])

@@ -22,6 +22,7 @@ class EmailComposeView(TenantRequiredMixin, TemplateView):
     def form(self, data=None) -> EmailComposeForm:
         params = self.request.GET
         initial = {k: params[k][:254] for k in ("to", "template") if k in params}
+        initial["from_name"] = self.tenant.name[:100]
         if "from" in params:
             initial["from_"] = params["from"][:254]
         return EmailComposeForm(data, initial=initial, templates=template_list(self.tenant))
@@ -44,6 +45,7 @@ class EmailComposeView(TenantRequiredMixin, TemplateView):
                     tenant=self.tenant,
                     to=data["to"],
                     from_=data["from_"],
+                    from_name=data["from_name"],
                     subject=data["subject"],
                     html=data["html"],
                     text=data["text"],

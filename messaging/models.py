@@ -151,6 +151,8 @@ class Message(TenantOwned, Claimable):
     # Email: the subject, the sanitised HTML part (the text part is `body`), the extra headers
     # sent (List-Unsubscribe...), and which ESP took it under which message id.
     subject = models.CharField(max_length=998, blank=True)
+    # Email: the display name beside the From address ("Demo Coffee <hello@…>"); may be empty.
+    from_name = models.CharField(max_length=100, blank=True)
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     esp_name = models.CharField(max_length=32, blank=True)

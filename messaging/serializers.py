@@ -56,6 +56,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "body",
             "media_urls",
             "subject",
+            "from_name",
             "html",
             "headers",
             "esp_name",
@@ -260,9 +261,10 @@ class MessageCreateSerializer(_SendFields):
         fields["from"] = serializers.CharField(
             required=False,
             allow_blank=True,
-            max_length=254,
+            max_length=360,
             help_text="One of your numbers; by default your messaging service or primary number. "
-            "On channel email: an address of one of your verified sending identities.",
+            "On channel email: an address of one of your verified sending identities, bare or "
+            'with a display name ("Demo Coffee <hello@demo.example>", name up to 100 characters).',
         )
         return fields
 

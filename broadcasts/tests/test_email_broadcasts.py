@@ -231,6 +231,8 @@ def test_an_email_broadcast_reaches_the_mailbox_and_counts_its_deliveries(
     # Marketing: the one-click unsubscribe headers (RFC 8058).
     headers = {h["name"].lower(): h["value"] for h in received["headers"]}
     assert headers["list-unsubscribe-post"] == "List-Unsubscribe=One-Click"
+    # The business's name beside the From address.
+    assert headers["from"] == f"{tenant.name} <{broadcast.from_number}>"
 
     with django_capture_on_commit_callbacks(execute=True):
         clock.advance(5)

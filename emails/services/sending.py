@@ -11,6 +11,7 @@ commit, the same outbox as SMS; the task hands it to `transport.email_transport`
 
 import uuid
 from collections.abc import Mapping
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from tenants.models import Tenant
 from tenants.services import Actor
 
 MAX_SUBJECT_CHARS = 998
+MAX_FROM_NAME_CHARS = 100
 MARKETING = EmailTemplate.Category.MARKETING
 TRANSACTIONAL = EmailTemplate.Category.TRANSACTIONAL
 
@@ -168,6 +170,25 @@ def _store(message: Message) -> None:
         enqueue.send_message(str(message.pk))
 
 
+def clean_sender(value: str, name: str = "") -> tuple[str, str]:
+    """`from` as (display name, address): "Demo Coffee <hello@demo.example>" or a bare
+    address, whose name `name` gives or replaces. The name goes into a header, so line breaks
+    and NULs are refused."""
+    raw = (value or "").strip()
+    if any(c in raw + name for c in "\r\n\x00"):
+        raise ValidationError({"from": "The sender can't contain line breaks or NUL bytes."})
+    given, address = parseaddr(raw) if "<" in raw else ("", raw)
+    if "<" in raw and not address:
+        raise ValidationError({"from": f"{raw} is not an address like Name <ana@example.com>."})
+    name = (name or given).strip()
+    if len(name) > MAX_FROM_NAME_CHARS:
+        raise ValidationError(
+            {"from": f"The sender's name has {len(name)} characters; the limit is "
+             f"{MAX_FROM_NAME_CHARS}."}
+        )  # fmt: skip
+    return name, normalize_email(address, "from")
+
+
 def email_send(
     *,
     tenant: Tenant,
@@ -179,15 +200,18 @@ def email_send(
     template: str = "",
     variables: Mapping[str, Any] | None = None,
     category: str = TRANSACTIONAL,
+    from_name: str = "",
     actor: Actor,
     origin: str = Message.Origin.API,
 ) -> Message:
     """Validate and queue one email; its send task is enqueued on commit. A marketing email
     (or one from a marketing template) carries the one-click unsubscribe.
 
-    Raises ValidationError (SendRefused with a reason code); nothing is stored then."""
+    `from_` is an address on a verified identity, bare or with a display name ("Demo Coffee
+    <hello@demo.example>"; `from_name` gives one instead). Raises ValidationError (SendRefused
+    with a reason code); nothing is stored then."""
     to_address = normalize_email(to, "to")
-    from_address = normalize_email(from_, "from")
+    from_name, from_address = clean_sender(from_, from_name)
     category = _clean_category(category)
     subject, html, text, found = email_content(
         tenant, subject=subject, html=html, text=text, template=template, variables=variables
@@ -205,6 +229,7 @@ def email_send(
         channel=Channel.EMAIL,
         origin=origin,
         from_number=from_address,
+        from_name=from_name,
         to_number=to_address,
         subject=subject,
         html=html,

@@ -12,6 +12,7 @@ came after the message was queued still stops it.
 """
 
 import logging
+from email.utils import formataddr
 
 from anymail.message import AnymailMessage
 from django.db import transaction
@@ -48,7 +49,9 @@ def email_for(message: Message, connection) -> AnymailMessage:
     email = AnymailMessage(
         subject=message.subject,
         body=message.body,
-        from_email=message.from_number,
+        from_email=formataddr((message.from_name, message.from_number))
+        if message.from_name
+        else message.from_number,
         to=[message.to_number],
         headers=dict(message.headers or {}),
         connection=connection,

@@ -268,15 +268,23 @@ def test_an_email_is_sent_from_the_send_page(portal, tenant):
 
     response = client.post(
         "/email/send/",
-        {"to": "ana@example.org", "from_": "hello@mail.example.com", "subject": "Hi",
-         "html": "<p>Hello</p>", "text": "", "category": "transactional", "template": "",
-         "variables": ""},
+        {"to": "ana@example.org", "from_": "hello@mail.example.com", "from_name": "Acme Shop",
+         "subject": "Hi", "html": "<p>Hello</p>", "text": "", "category": "transactional",
+         "template": "", "variables": ""},
     )  # fmt: skip
 
     message = Message.objects.for_tenant(tenant).get()
     assert response.status_code == 302 and response["Location"] == f"/messages/{message.pk}/"
     assert (message.channel, message.subject, message.body) == ("email", "Hi", "Hello")
+    assert (message.from_name, message.from_number) == ("Acme Shop", "hello@mail.example.com")
     assert message.origin == Message.Origin.PORTAL
+    detail = client.get(f"/messages/{message.pk}/").content.decode()
+    assert "Acme Shop &lt;hello@mail.example.com&gt;" in detail
+
+
+def test_the_send_page_offers_the_business_name_as_the_from_name(portal, tenant):
+    page = portal().get("/email/send/").content.decode()
+    assert f'name="from_name" value="{tenant.name}"' in page
 
 
 def test_a_refused_email_is_shown_beside_the_from_field(portal, tenant):

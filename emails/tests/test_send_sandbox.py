@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from emails import esp
@@ -79,6 +80,43 @@ def test_email_reaches_the_local_ses_and_is_sent(tenant, send):
     assert email["headers"]["x-tag"] == "transactional"
     assert email["configuration_set"] == settings.AWS_SES_CONFIGURATION_SET
     assert email["account"] == "isvplatform"
+
+
+@pytest.mark.parametrize(
+    ("sender", "name", "expected_from"),
+    [
+        ("Acme News <hello@news.acme.test>", "", "Acme News <hello@news.acme.test>"),
+        ("hello@news.acme.test", "Café Acme", "Café Acme <hello@news.acme.test>"),
+        ("hello@news.acme.test", "", "hello@news.acme.test"),
+    ],
+)
+def test_the_from_carries_its_display_name_to_the_inbox(tenant, send, sender, name, expected_from):
+    verified_at_ses(tenant, "news.acme.test")
+    message = send(tenant, from_=sender, from_name=name)
+    assert message.status == Status.SENT
+    assert message.from_number == "hello@news.acme.test"
+    assert message.from_name == (name or ("Acme News" if "<" in sender else ""))
+    (email,) = ses_emails("reader@example.org")
+    assert email["headers"]["from"] == expected_from
+
+
+@pytest.mark.parametrize(
+    ("sender", "name"),
+    [
+        ("Acme <not-an-address>", ""),
+        ("hello@news.acme.test", "Acme\r\nBcc: victim@example.org"),
+        ("hello@news.acme.test", "x" * 101),
+    ],
+)
+def test_a_bad_sender_name_is_a_400_on_from(tenant, sender, name):
+    verified_at_ses(tenant, "news.acme.test")
+    with pytest.raises(ValidationError) as err:
+        email_send(
+            tenant=tenant, to="reader@example.org", from_=sender, from_name=name,
+            subject="Hi", text="Hi", actor=Actor.system(),
+        )  # fmt: skip
+    assert "from" in err.value.message_dict
+    assert not Message.objects.exists()
 
 
 def test_a_repeated_send_task_sends_nothing_more(tenant, send):

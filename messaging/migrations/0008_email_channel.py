@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='message',
+            name='from_name',
+            field=models.CharField(blank=True, max_length=100),
+        ),
+        migrations.AddField(
+            model_name='message',
             name='esp_message_id',
             field=models.CharField(blank=True, max_length=255, null=True, unique=True),
         ),
