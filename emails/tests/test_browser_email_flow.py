@@ -63,7 +63,7 @@ def send_email(page) -> Message:
     page.goto("/email/send/")
     form = page.locator("#email-compose-form")
     form.get_by_label("To").fill(READER)
-    form.get_by_label("From").fill(SENDER)
+    form.locator("input[name=from_]").fill(SENDER)
     form.get_by_label("Subject").fill("Your order is ready")
     form.get_by_label("HTML").fill(
         "<h1>Ready!</h1><p>Your <b>flat white</b> is at the counter.</p>"
