@@ -1,30 +1,16 @@
 """Celery tasks of broadcasts: thin, by id, idempotent; the dispatcher does the work."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from celery import shared_task
-from django.core.cache import cache
 
 from broadcasts import dispatcher
 from broadcasts.services.lifecycle import broadcast_start_due
+from isvplatform.locks import single_run
 
 logger = logging.getLogger(__name__)
 
 DISPATCH = "broadcasts.dispatch"
-
-
-@contextmanager
-def _single_run(name: str, seconds: int) -> Iterator[bool]:
-    """A cache lock so overlapping beat runs of the same job skip instead of piling up."""
-    key = f"broadcasts:cron:{name}"
-    acquired = cache.add(key, "1", timeout=seconds)
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            cache.delete(key)
 
 
 @shared_task(name=DISPATCH, acks_late=True)
@@ -41,7 +27,7 @@ def dispatch_broadcast_task(broadcast_id: str) -> str:
 def tick_task() -> int:
     """Start due scheduled broadcasts, wake deferred recipients whose window opened and
     re-kick sending broadcasts that nobody runs."""
-    with _single_run("tick", 60) as acquired:
+    with single_run("broadcasts:cron:tick", 60) as acquired:
         if not acquired:
             return 0
         started = broadcast_start_due()

@@ -1,14 +1,12 @@
 """Celery tasks of messaging: thin, by id, idempotent; the services do the work."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 
 from isvplatform import gateway
+from isvplatform.locks import single_run
 from messaging.media import inbound_media_store
 from messaging.models import Message
 from messaging.prices import PriceNotYet, message_price_record
@@ -101,21 +99,9 @@ def settle_unknown_message_task(self, message_id: str) -> str:
         return "error"
 
 
-@contextmanager
-def _single_run(name: str, seconds: int) -> Iterator[bool]:
-    """A cache lock so overlapping beat runs of the same job skip instead of piling up."""
-    key = f"messaging:cron:{name}"
-    acquired = cache.add(key, "1", timeout=seconds)
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            cache.delete(key)
-
-
 @shared_task(name="messaging.sweep_outbox")
 def sweep_outbox_task() -> int:
-    with _single_run("sweep", 300) as acquired:
+    with single_run("messaging:cron:sweep", 300) as acquired:
         if not acquired:
             return 0
         ids = messages_to_sweep(older_than_seconds=settings.MESSAGING_OUTBOX_SWEEP_SECONDS)
@@ -128,7 +114,7 @@ def sweep_outbox_task() -> int:
 
 @shared_task(name="messaging.reconcile_stale")
 def reconcile_stale_task() -> int:
-    with _single_run("reconcile", 900) as acquired:
+    with single_run("messaging:cron:reconcile", 900) as acquired:
         if not acquired:
             return 0
         ids = stale_message_ids(older_than_seconds=settings.MESSAGING_RECONCILE_AFTER_SECONDS)

@@ -16,23 +16,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from emails import esp
 from emails.models import EmailIdentity, EmailTemplate
 from emails.services.content import html_to_text, render_email, sanitize_html
 from emails.services.unsubscribe import list_unsubscribe_headers, unsubscribe_url, with_footer
-from messaging import enqueue
 from messaging.models import STATUS_RANK, Channel, Direction, Message, OptOut, Status
 from messaging.services import (
     SendRefused,
-    conversation_get_or_create,
-    conversation_touch,
     is_opted_out,
 )
 from messaging.services.common import normalize_email
-from messaging.services.sending import THREADED_AT_ONCE
+from messaging.services.sending import store_queued
 from tenants.models import Tenant
 from tenants.services import Actor
 
@@ -152,24 +148,6 @@ def email_content(
     return subject, html, text, found
 
 
-def _store(message: Message) -> None:
-    """The outbox: stored (threaded now for a person at the portal) and enqueued on commit."""
-    if message.origin not in THREADED_AT_ONCE:
-        message.save(force_insert=True)
-        enqueue.send_message(str(message.pk))
-        return
-    with transaction.atomic():
-        message.conversation = conversation_get_or_create(
-            tenant_id=message.tenant_id,
-            channel=Channel.EMAIL,
-            contact_number=message.to_number,
-            our_number=message.from_number,
-        )
-        message.save(force_insert=True)
-        conversation_touch(message.conversation, message)
-        enqueue.send_message(str(message.pk))
-
-
 def clean_sender(value: str, name: str = "") -> tuple[str, str]:
     """`from` as (display name, address): "Demo Coffee <hello@demo.example>" or a bare
     address, whose name `name` gives or replaces. The name goes into a header, so line breaks
@@ -247,5 +225,5 @@ def email_send(
         url = unsubscribe_url(message)
         message.headers = list_unsubscribe_headers(url)
         message.html, message.body = with_footer(html, text, url=url, sender=tenant.name)
-    _store(message)
+    store_queued(message, lambda: message.from_number)
     return message

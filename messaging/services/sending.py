@@ -236,23 +236,30 @@ def queued_message(
     )
 
 
-def _create_queued(tenant: Tenant, message: Message, sender: Sender) -> None:
-    """Store the row (threaded now for a person at the portal, else by its send task) and
-    enqueue its send on commit: the outbox. A lone insert needs no transaction of its own."""
+def store_queued(message: Message, our_number: Callable[[], str]) -> None:
+    """Store a queued row (threaded now for a person at the portal, on the thread of
+    `our_number()`; else by its send task) and enqueue its send on commit: the outbox of every
+    channel. A lone insert needs no transaction of its own."""
     if message.origin not in THREADED_AT_ONCE:
         message.save(force_insert=True)
         enqueue.send_message(str(message.pk))
         return
     with transaction.atomic():
         message.conversation = conversation_get_or_create(
-            tenant_id=tenant.pk,
+            tenant_id=message.tenant_id,
             channel=message.channel,
             contact_number=message.to_number,
-            our_number=thread_number_for(tenant, message.channel, message.to_number, sender),
+            our_number=our_number(),
         )
         message.save(force_insert=True)
         conversation_touch(message.conversation, message)
         enqueue.send_message(str(message.pk))
+
+
+def _create_queued(tenant: Tenant, message: Message, sender: Sender) -> None:
+    store_queued(
+        message, lambda: thread_number_for(tenant, message.channel, message.to_number, sender)
+    )
 
 
 def checked_sender(tenant: Tenant, draft: Draft) -> Sender:
