@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import environ
 
 from isvplatform.localenv import GENERATED, load_local_defaults
+from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "broadcasts",
     "anymail",
     "emails",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -579,3 +581,7 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
     "task": "emails.poll_identities",
     "schedule": _email["EMAIL_IDENTITY_POLL_SECONDS"],
 }
+
+# --- usage, plans, statements, Stripe meters, limits, quotas: settings_billing.py ---------
+vars().update(billing_settings(env, TWILIO_MODE))
+CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)

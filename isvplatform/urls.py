@@ -21,6 +21,7 @@ api_v1 = [
     path("", include("broadcasts.stream_urls")),
     path("", include("broadcasts.api_urls")),
     path("", include("emails.api_urls")),
+    path("", include("billing.api_urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("broadcasts.urls")),
     path("", include("emails.urls")),
+    path("", include("billing.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

@@ -25,6 +25,7 @@ from emails.services.unsubscribe import list_unsubscribe_headers, unsubscribe_ur
 from messaging.models import STATUS_RANK, Channel, Direction, Message, OptOut, Status
 from messaging.services import (
     SendRefused,
+    admission,
     is_opted_out,
 )
 from messaging.services.common import normalize_email
@@ -200,6 +201,7 @@ def email_send(
         raise identity_refusal(tenant, from_address)
     if is_opted_out(tenant.pk, to_address, Channel.EMAIL):
         raise suppressed_refusal(tenant, to_address)
+    admission.admit_one(tenant, channel=Channel.EMAIL, origin=origin)
     now = timezone.now()
     message = Message(
         tenant=tenant,

@@ -18,6 +18,7 @@ What lives where:
   task threads API, batch and broadcast sends (`message_thread`).
 - `keyword_replies`: the STOP/START/HELP texts and storing a reply sent as TwiML (whether
   Twilio or the platform answers is `messaging.keywords`).
+- `admission`: the seam where the billing app's spending limit and quotas admit a send.
 - `common`: `SendRefused`, addresses (E.164, `whatsapp:`), failing an unsent message.
 
 The rest of the app is mapped in `messaging/__init__.py`. Tasks (`messaging.tasks`) import

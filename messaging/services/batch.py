@@ -25,6 +25,7 @@ from content.models import MessageTemplate
 from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import Channel, Conversation, Message, OptOut
+from messaging.services import admission
 from messaging.services.common import SendRefused
 from messaging.services.conversations import WHATSAPP_WINDOW
 from messaging.services.sender_cache import cached_sender, remember_sender
@@ -237,6 +238,26 @@ def _checked(
     return passed, refused
 
 
+def _admitted(
+    tenant: Tenant,
+    passed: dict[int, tuple[Draft, Sender]],
+    results: list[BatchResult],
+    origin: str,
+) -> dict[int, tuple[Draft, Sender]]:
+    """The drafts the spending limit and quotas admit, per channel in the order given; the
+    rest get the refusal (`messaging.services.admission`)."""
+    by_channel: dict[str, list[int]] = {}
+    for index, (draft, _) in passed.items():
+        by_channel.setdefault(draft.channel, []).append(index)
+    admitted = dict(passed)
+    for channel, indexes in by_channel.items():
+        verdict = admission.admit(tenant, channel=channel, count=len(indexes), origin=origin)
+        for index in indexes[verdict.granted :]:
+            del admitted[index]
+            results.append(refusal_result(index, admission.refusal_of(verdict)))
+    return admitted
+
+
 def message_send_batch(
     *,
     tenant: Tenant,
@@ -259,6 +280,7 @@ def message_send_batch(
             results.append(refusal_result(index, err))
     passed, refused = _checked(tenant, drafts)
     results.extend(refused)
+    passed = _admitted(tenant, passed, results, origin)
     messages = [
         queued_message(tenant, draft, sender, draft_estimate(draft), actor, origin)
         for draft, sender in passed.values()

@@ -3,7 +3,9 @@
 The checks run in this order, and the first that fails raises (nothing is stored then):
 channel and addresses, body/media/template, the template itself (approved, every variable
 given: `template_sends`), the Twilio account, the recipient's opt-out, the sender, the 10DLC
-gate, the WhatsApp window (outside it only a template; the refusal lists the approved ones).
+gate, the WhatsApp window (outside it only a template; the refusal lists the approved ones),
+then the tenant's spending limit and sending quota (the billing app's, through
+`messaging.services.admission`).
 Then the `Message` is committed and the send task enqueued on commit: a transactional
 outbox, so a crash between the two loses nothing (the sweeper re-enqueues what stayed
 queued). `dispatch` is the other half.
@@ -29,6 +31,7 @@ from messaging import enqueue
 from messaging.gate import compliance_gate
 from messaging.models import STATUS_RANK, Channel, Direction, Message, Status
 from messaging.segments import MAX_BODY_CHARS
+from messaging.services import admission
 from messaging.services.common import (
     SendRefused,
     check_channel,
@@ -340,6 +343,7 @@ def message_send(
     draft = apply_template(tenant, draft, variables)
     sender = checked_sender(tenant, draft)
     refuse_closed_window(tenant, draft, sender)
+    admission.admit_one(tenant, channel=draft.channel, origin=origin)
     message = queued_message(tenant, draft, sender, draft_estimate(draft), actor, origin)
     _create_queued(tenant, message, sender)
     return message
