@@ -144,9 +144,9 @@ def test_a_tenants_statement_never_sums_another_tenants_usage(tenant, other_tena
     statement = statement_build(tenant.pk, DEC)
     assert statement.twilio_cost == D("100.75")
     assert {line.category for line in statement.lines.all()} == {"sms-outbound", "mms-outbound", ""}
-    assert set(StatementLine.objects.filter(statement=statement).values_list("tenant", flat=True)) == {
-        tenant.pk
-    }
+    assert set(
+        StatementLine.objects.filter(statement=statement).values_list("tenant", flat=True)
+    ) == {tenant.pk}
     theirs = statement_build(other_tenant.pk, DEC)
     assert theirs.twilio_cost == D("395.50")
     assert theirs.plan is None and not theirs.lines.filter(kind=StatementLine.Kind.FEE).exists()
