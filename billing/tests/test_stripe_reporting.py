@@ -238,3 +238,23 @@ def test_a_repeat_with_another_timestamp_is_already_held(statement):
     assert stripe_meters.send_meter_event(**sent, timestamp=now - dt.timedelta(hours=1))
     assert stripe_meters.send_meter_event(**sent, timestamp=now) is False
     assert [e.value for e in meter_events()] == [5]
+
+
+def test_only_stripe_meters_imports_the_stripe_sdk():
+    import ast
+    from pathlib import Path
+
+    root = Path(stripe_meters.__file__).parent
+    importers = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == "stripe" or n.startswith("stripe.") for n in names):
+                importers.add(str(path.relative_to(root)))
+    assert importers == {"stripe_meters.py"}
