@@ -91,9 +91,11 @@ def test_twilio_trouble_is_retried_and_a_later_run_syncs(provisioned, settings):
     settings.TWILIO_MAX_RETRIES = 0
     today = periods.today().isoformat()
     args = [provisioned.tenant.pk, today, today]
-    with faults.injected(rate_429=1.0, path_pattern="Usage/Records"):
-        with pytest.raises((Retry, gateway.RetryableGatewayError)):
-            sync_tenant_usage_task.apply(args=args)
+    with (
+        faults.injected(rate_429=1.0, path_pattern="Usage/Records"),
+        pytest.raises((Retry, gateway.RetryableGatewayError)),
+    ):
+        sync_tenant_usage_task.apply(args=args)
     assert not UsageRecord.objects.for_tenant(provisioned.tenant).exists()
     result = sync_tenant_usage_task.apply(args=args).get()
     assert result == {"created": 3, "updated": 0, "unchanged": 0, "drifts": 0}
