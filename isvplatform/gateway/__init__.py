@@ -14,7 +14,7 @@ and the names below. What lives where:
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
   `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
   `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks),
-  `usage` (Usage Records).
+  `usage` (Usage Records: one category, or every category, per day).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -157,7 +157,7 @@ from isvplatform.gateway.trusthub import (
     list_bundle_assignments,
     submit_trust_bundle,
 )
-from isvplatform.gateway.usage import list_daily_usage
+from isvplatform.gateway.usage import list_daily_usage, list_usage_days
 from isvplatform.gateway.verify import (
     VerificationResult,
     VerifyServiceInfo,
@@ -273,6 +273,7 @@ __all__ = [
     "list_messages",
     "list_numbers",
     "list_service_number_sids",
+    "list_usage_days",
     "list_whatsapp_senders",
     "lookup_phone_number",
     "master_account_sid",
