@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -185,6 +185,15 @@ def test_staff_set_a_quota_by_hand_audited_and_off_the_ramp(tenant, ramp_on):
             monthly_limit=None,
             actor=Actor(user=UserFactory()),
         )
+    with pytest.raises(ValidationError) as invalid:
+        quota_set(
+            tenant=tenant,
+            channel="sms",
+            daily_limit=-1,
+            monthly_limit=None,
+            actor=Actor(user=staff),
+        )
+    assert "daily_limit" in invalid.value.message_dict
     assert SendingQuota.objects.for_tenant(tenant).get().daily_limit == 40
 
 
