@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from billing.models import UsageLimit, UsageLimitEvent, UsageLimitTrigger
+from billing.services.limit_events import limit_reached
 from billing.services.limits import (
     limit_delete,
     limit_lift,
@@ -19,6 +20,7 @@ from billing.services.limits import (
     limits_check,
     sending_stopped,
 )
+from billing.tests.factories import UsageLimitFactory
 from broadcasts import dispatcher
 from broadcasts.models import Broadcast
 from broadcasts.tests.factories_dispatch import consented_contacts, sending_broadcast
@@ -28,9 +30,13 @@ from messaging.tests.conftest import HANDSET, advance, provision_tenant, sandbox
 from messaging.tests.conftest import signed_post as post_signed
 from sandbox import faults
 from sandbox.resources.usage.models import UsageTrigger as SandboxTrigger
+from sandbox.resources.verifications.models import Verification as SandboxVerification
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor
 from tenants.tests.factories import MembershipFactory, TenantFactory, UserFactory
+from verify.errors import VerifyRefused
+from verify.services import start_verification
+from verify.tests.conftest import switch_on
 
 pytestmark = pytest.mark.django_db
 PATH = "/webhooks/twilio/usage-trigger"
@@ -309,3 +315,24 @@ def test_the_api_answers_the_refusal_with_a_402_naming_the_limit(
     assert "hard limit of 1 Outbound SMS per month" in error["message"]
     assert Message.objects.count() == stored
     assert Broadcast.objects.count() == 0
+
+
+def test_a_hard_limit_on_verify_refuses_new_verifications_before_twilio(
+    tenant, owner, django_capture_on_commit_callbacks
+):
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    switch_on(tenant, run)
+    limit = UsageLimitFactory(
+        tenant=tenant, measure=Measure.COUNT, category="verify-sms", value=3, sync_status="synced"
+    )
+    limit_reached(limit=limit, percent=100, source="check")
+    with pytest.raises(VerifyRefused) as err:
+        start_verification(tenant, to="+14155550103", channel="sms")
+    assert (err.value.code, err.value.status) == ("spending_limit_reached", 402)
+    assert "hard limit of 3 Verify by SMS per month" in err.value.message
+    assert not SandboxVerification.objects.exists()
+    limit_lift(limit=limit, actor=Actor(user=UserFactory(is_staff=True)), reason="Paid")
+    assert start_verification(tenant, to="+14155550103", channel="sms").twilio_sid

@@ -8,19 +8,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from billing import periods
-from billing.models import UsageLimit, UsageLimitEvent
+from billing.models import UsageLimit, UsageLimitEvent, UsageLimitTrigger
 from billing.services import limit_events
 from billing.services.limit_events import current_key, limit_reached, tenant_stops
+from billing.services.limit_sync import LimitSyncError
 from billing.services.limits import (
     limit_admission,
     limit_delete,
     limit_lift,
     limit_save,
+    limit_sync,
     sending_stopped,
 )
 from billing.tests.factories import UsageLimitFactory
 from broadcasts.models import Broadcast
 from broadcasts.tests.factories import BroadcastFactory
+from provisioning.accounts import NoTwilioAccount
 from tenants.models import AuditEvent
 from tenants.services import Actor
 from tenants.tests.factories import UserFactory
@@ -238,3 +241,20 @@ def test_a_lift_resumes_only_the_broadcasts_the_limit_paused(tenant, staff_actor
     limit_lift(limit=limit, actor=staff_actor, reason="Paid")
     statuses = dict(Broadcast.objects.values_list("pk", "status"))
     assert (statuses[by_limit.pk], statuses[by_person.pk]) == ("sending", "paused")
+
+
+def test_a_sync_without_a_subaccount_fails_with_the_reason_and_never_uses_the_master(
+    tenant, settings
+):
+    limit = UsageLimitFactory(tenant=tenant)
+    with pytest.raises(NoTwilioAccount):
+        limit_sync(limit.pk)
+    limit.refresh_from_db()
+    assert limit.sync_status == "failed" and "subaccount" in limit.last_error
+    assert not limit.is_claimed
+    settings.TWILIO_MASTER_FALLBACK = True
+    with pytest.raises(LimitSyncError):
+        limit_sync(limit.pk)
+    limit.refresh_from_db()
+    assert limit.sync_status == "failed" and "master account" in limit.last_error
+    assert not UsageLimitTrigger.objects.exists()
