@@ -142,7 +142,8 @@ def test_the_usage_page_shows_only_the_current_tenants_usage(tenant, other_tenan
     assert "999" not in response.content.decode()
 
 
-def test_limits_and_quotas_show_their_progress_and_the_ramp_level(tenant):
+def test_limits_and_quotas_show_their_progress_and_the_ramp_level(tenant, settings):
+    settings.BILLING_RAMP_UP_LEVELS = [100, 250, 500, 750, 1000, 1500, 2000, 5000]
     sms_today(tenant, count=1000, price="8.50")
     UsageLimitFactory(tenant=tenant, level="soft", value=Decimal("10"))
     SendingQuotaFactory(tenant=tenant, channel="sms", daily_limit=250, ramp_level=2)
