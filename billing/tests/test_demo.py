@@ -76,7 +76,9 @@ def test_the_demo_prices_real_sandbox_usage_and_is_idempotent(
 
     statement = Statement.objects.for_tenant(coffee).get(period_start=periods.period_start(today))
     assert statement.status == "draft" and statement.plan_name == GROWTH
-    line = StatementLine.objects.for_tenant(coffee).get(statement=statement, category="sms-outbound")
+    line = StatementLine.objects.for_tenant(coffee).get(
+        statement=statement, category="sms-outbound"
+    )
     assert (line.units, line.included_units, line.amount) == (len(DEMO_SMS), len(DEMO_SMS), 0)
     assert statement.monthly_fee == Decimal("49.00")
     assert statement.total >= Decimal("49.00")
