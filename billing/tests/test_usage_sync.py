@@ -214,3 +214,28 @@ def test_only_tenants_with_an_active_subaccount_are_synced(provisioned):
         usage_sync.usage_sync(no_account.pk, start=periods.today(), end=periods.today())
         == SyncResult()
     )
+
+
+def test_a_message_with_media_counts_as_mms(on_commit, provisioned):
+    tenant = provisioned.tenant
+    message = on_commit(
+        message_send,
+        tenant=tenant,
+        to=HANDSET,
+        body="Your receipt",
+        media_urls=["https://example.com/receipt.png"],
+        actor=Actor.system(),
+    )
+    send(on_commit, provisioned, "plain text")
+    message.refresh_from_db()
+    assert message.price == Decimal("0.02")
+    sync(tenant)
+    mms = rows(tenant).get(category="mms-outbound")
+    sms = rows(tenant).get(category="sms-outbound")
+    assert (mms.count, mms.price, mms.platform_price, mms.drift) == (
+        1,
+        message.price,
+        message.price,
+        0,
+    )
+    assert (sms.count, sms.platform_price, sms.drift) == (1, Decimal("0.0079"), 0)

@@ -13,13 +13,19 @@ from isvplatform.gateway.results import UsageDay
 MAX_PAGE_SIZE = 1000
 
 
+def _amount(value) -> Decimal:
+    """Twilio writes prices as JSON numbers, which the SDK turns into the float's exact
+    binary expansion (0.0079 -> 0.00790000000000000077...); read them as written."""
+    return Decimal(repr(float(value))) if value else Decimal(0)
+
+
 def _usage_day(record, category: str = "") -> UsageDay:
     return UsageDay(
         category=record.category or category,
         day=record.start_date,
         count=int(record.count or 0),
         usage=Decimal(str(record.usage or 0)),
-        price=Decimal(str(record.price or 0)),
+        price=_amount(record.price),
         price_unit=(record.price_unit or "usd").upper(),
     )
 
