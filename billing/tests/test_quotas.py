@@ -20,6 +20,8 @@ from broadcasts import dispatcher
 from broadcasts.models import BroadcastRecipient
 from broadcasts.models import RecipientStatus as R
 from broadcasts.tests.factories_dispatch import consented_contacts, sending_broadcast
+from broadcasts.tests.redis_server import RedisServer
+from messaging import buckets
 from messaging.models import Message
 from messaging.services import SendRefused, admission, message_send, message_send_batch
 from messaging.tests.conftest import HANDSET, provision_tenant, rows_only
@@ -205,3 +207,27 @@ def test_a_broadcast_over_the_quota_defers_the_rest_to_the_reset(
     assert set(waiting.values_list("not_before", flat=True)) == {quotas.daily_reset()}
     # Taken once, by the dispatcher: the broadcast's message_send did not count again.
     assert quota_usage(tenant, "sms").daily_used == 3
+
+
+@pytest.fixture(params=["db", "redis"])
+def store(request, settings, tmp_path):
+    """The period counters in bucket rows, or in a private Redis."""
+    settings.BROADCAST_BUCKET_BACKEND = request.param
+    if request.param == "db":
+        yield request.param
+        return
+    server = RedisServer(tmp_path).start()
+    settings.REDIS_URL = server.url
+    yield request.param
+    server.stop()
+
+
+def test_period_counters_grant_what_is_left_and_take_back(db, store):
+    key = "quota:test:sms:d:2026-12-01"
+    assert buckets.take_period(key, 3, 5, 60) == 3
+    assert buckets.take_period(key, 3, 5, 60) == 2
+    assert buckets.take_period(key, 1, 5, 60) == 0
+    assert buckets.give_back(key, 9) == 5
+    assert buckets.period_used(key) == 0
+    assert buckets.take_period(key, 4, 5, 60) == 4
+    assert buckets.period_used("quota:test:sms:m:2026-12") == 0
