@@ -167,15 +167,19 @@ def send_meter_event(
     """Report one meter event; False when Stripe already holds one with this identifier
     (Stripe refuses a repeated identifier, so it never counts twice)."""
 
+    stamp = int(timestamp.timestamp())
+
     def run(c: stripe.StripeClient) -> Any:
+        # The key covers the whole body: a retry with another timestamp gets a new key, and
+        # Stripe's refusal of the repeated identifier then says it is already held.
         return c.v1.billing.meter_events.create(
             {
                 "event_name": event_name,
                 "payload": {CUSTOMER_PAYLOAD_KEY: customer_id, VALUE_PAYLOAD_KEY: str(value)},
                 "identifier": identifier,
-                "timestamp": int(timestamp.timestamp()),
+                "timestamp": stamp,
             },
-            {"idempotency_key": f"meter-event-{identifier}"},
+            {"idempotency_key": f"meter-event-{identifier}-{stamp}"},
         )
 
     try:
