@@ -54,15 +54,16 @@ class UsageView(TenantRequiredMixin, TemplateView):
             return context
         start, end = form.range()
         charts = portal_data.usage_charts(self.tenant, start, end)
+        data = charts.as_json()
         context.update(
             form=form,
             start=start,
             end=end,
             charts=charts,
-            chart_json=charts.as_json() if charts.categories else None,
+            chart_json=data if charts.categories else None,
             breakdown=[
                 {"label": row["label"], "charge": sum(row["charge"]), "count": sum(row["volume"])}
-                for row in charts.as_json()["series"]
+                for row in data["series"]
             ],
             range_total=charts.total_charge(),
         )
