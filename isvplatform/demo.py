@@ -28,6 +28,7 @@ DEMO_STEPS: list[str] = [
     "verify.widget.demo.enable_demo_widget",
     "contacts.demo.add_demo_contact_fields",
     "emails.demo.send_demo_emails",
+    "billing.demo.set_up_demo_billing",
 ]
 # A second tenant with only a toll-free number, which sends once its verification is approved.
 TOLL_FREE_TENANT_SLUG = "demo-bakery"
