@@ -7,18 +7,20 @@ compared day by day. A message counts on the UTC day Twilio sent it (`sent_at`, 
 - WhatsApp -> `channels-whatsapp-outbound`;
 - SMS with media (`media_urls` not empty) -> `mms-outbound`, as Twilio bills it;
 - other SMS -> `sms-outbound`.
-Messages not yet priced are left out: Twilio has usually billed them already, so today's
-figures may differ briefly; the thresholds keep that from being flagged.
+A message Twilio took (it has a SID) and did not fail, but whose price the platform has
+not fetched yet, makes the platform's figure incomplete: such a day's drift is computed but
+never flagged until every one of its messages is priced (the demo's sends, seconds old,
+would otherwise all be flagged).
 """
 
 import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
-from messaging.models import Channel, Direction, Message
+from messaging.models import Channel, Direction, Message, Status
 from tenants.models import Tenant
 
 SMS_OUTBOUND = "sms-outbound"
@@ -34,9 +36,9 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def platform_prices(
     tenant: Tenant, account_sids: list[str], start: dt.date, end: dt.date
-) -> dict[tuple[str, str, dt.date], Decimal]:
-    """(account_sid, category, day) -> the sum of the tenant's stored message prices,
-    in one GROUP BY over [start, end]."""
+) -> dict[tuple[str, str, dt.date], tuple[Decimal, int]]:
+    """(account_sid, category, day) -> the sum of the tenant's stored message prices and
+    how many of its billed messages have no price yet, in one GROUP BY over [start, end]."""
     first, after = _bounds(start, end)
     category = Case(
         When(channel=Channel.WHATSAPP, then=Value(WHATSAPP_OUTBOUND)),
@@ -52,27 +54,36 @@ def platform_prices(
             direction=Direction.OUTBOUND,
             channel__in=(Channel.SMS, Channel.WHATSAPP),
             account_sid__in=account_sids,
-            price__isnull=False,
         )
+        .filter(Q(price__isnull=False) | (~Q(sid="") & ~Q(status=Status.FAILED)))
         .annotate(
             usage_day=TruncDate(Coalesce("sent_at", "created_at"), tzinfo=dt.UTC),
             usage_category=category,
         )
         .values("account_sid", "usage_category", "usage_day")
-        .annotate(total=Sum("price"))
+        .annotate(total=Sum("price"), unpriced=Count("pk", filter=Q(price__isnull=True)))
         .order_by()
     )
     return {
-        (row["account_sid"], row["usage_category"], row["usage_day"]): row["total"] for row in rows
+        (row["account_sid"], row["usage_category"], row["usage_day"]): (
+            row["total"] or Decimal(0),
+            row["unpriced"],
+        )
+        for row in rows
     }
 
 
-def drift_of(price: Decimal, platform_price: Decimal | None) -> tuple[Decimal | None, bool]:
+def drift_of(
+    price: Decimal, platform_price: Decimal | None, unpriced: int = 0
+) -> tuple[Decimal | None, bool]:
     """Twilio's price minus the platform's, and whether it is big enough to flag: beyond
-    `BILLING_DRIFT_PERCENT` of Twilio's price and beyond `BILLING_DRIFT_MIN_AMOUNT`."""
+    `BILLING_DRIFT_PERCENT` of Twilio's price and beyond `BILLING_DRIFT_MIN_AMOUNT`, with
+    every message of the day priced (`unpriced` 0)."""
     if platform_price is None:
         return None, False
     drift = price - platform_price
+    if unpriced:
+        return drift, False
     share = abs(price) * Decimal(str(settings.BILLING_DRIFT_PERCENT)) / 100
     flagged = abs(drift) > share and abs(drift) > Decimal(str(settings.BILLING_DRIFT_MIN_AMOUNT))
     return drift, flagged

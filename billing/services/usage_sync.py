@@ -91,18 +91,22 @@ def _read_twilio(
     return found
 
 
-def _figures(key: Key, twilio: gateway.UsageDay | None, platform: Decimal | None) -> dict:
+def _figures(
+    key: Key, twilio: gateway.UsageDay | None, platform: tuple[Decimal, int] | None
+) -> dict:
     _, category, _ = key
     price = twilio.price.quantize(CENT_FRACTION) if twilio else Decimal(0)
+    platform_price, unpriced = None, 0
     if category in MESSAGE_CATEGORIES:
-        platform = (platform or Decimal(0)).quantize(CENT_FRACTION)
-    drift, flagged = drift_of(price, platform)
+        platform_price, unpriced = platform or (Decimal(0), 0)
+        platform_price = platform_price.quantize(CENT_FRACTION)
+    drift, flagged = drift_of(price, platform_price, unpriced)
     return {
         "count": twilio.count if twilio else 0,
         "usage": twilio.usage.quantize(USAGE_FRACTION) if twilio else Decimal(0),
         "price": price,
         "currency": (twilio.price_unit if twilio else "") or "USD",
-        "platform_price": platform,
+        "platform_price": platform_price,
         "drift": drift,
         "drift_flagged": flagged,
     }
