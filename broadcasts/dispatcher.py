@@ -14,6 +14,7 @@ on the ESP account's send rate. The pace itself is kept at the Twilio (or ESP) c
 A run ends by naming when the next one is due; with nothing left, the broadcast completes.
 """
 
+import contextlib
 import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +26,20 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from billing.services.limit_events import refusal_message
+from billing.services.limits import sending_stopped
 from broadcasts import quiet_hours
-from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastStatus, Purpose, SkipReason
+from broadcasts.models import (
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStatus,
+    PauseReason,
+    Purpose,
+    SkipReason,
+)
 from broadcasts.models import RecipientStatus as R
-from broadcasts.services.lifecycle import broadcast_complete
+from broadcasts.services.common import BroadcastConflict
+from broadcasts.services.lifecycle import broadcast_complete, broadcast_pause
 from broadcasts.services.rendering import (
     email_parts_for,
     email_template_values,
@@ -297,7 +308,25 @@ def _next_run(broadcast_id, limit: pacing.SenderLimit, queued: int) -> RunResult
     return RunResult("batch", queued, max(ahead - settings.BROADCAST_BATCH_SECONDS / 2, 0.0))
 
 
+def _paused_by_spending_limit(broadcast: Broadcast) -> bool:
+    """A hard spending limit stops the tenant's sends on the broadcast's channel: pause the
+    broadcast (resumed when staff lift the limit) rather than skip each recipient refused."""
+    limit = sending_stopped(broadcast.tenant, broadcast.channel)
+    if limit is None:
+        return False
+    with contextlib.suppress(BroadcastConflict):  # paused or cancelled meanwhile
+        broadcast_pause(
+            broadcast,
+            Actor.system(),
+            reason=PauseReason.SPENDING_LIMIT,
+            detail=refusal_message(limit)[:500],
+        )
+    return True
+
+
 def _run_batch(broadcast: Broadcast) -> RunResult:
+    if _paused_by_spending_limit(broadcast):
+        return RunResult("paused")
     limit = broadcast_sender_limit(broadcast)
     if pacing.enabled():
         backlog = buckets.backlog_seconds(limit.key)

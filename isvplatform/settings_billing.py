@@ -26,6 +26,9 @@ def billing_settings(env: environ.Env, twilio_mode: str) -> dict[str, Any]:
     # The periodic check for a Usage Trigger callback that never arrived.
     BILLING_LIMIT_CHECK_SECONDS = env.float("BILLING_LIMIT_CHECK_SECONDS", default=600.0)
     BILLING_LIMIT_CLAIM_SECONDS = env.int("BILLING_LIMIT_CLAIM_SECONDS", default=120)
+    # How long a tenant's "a hard limit stops sending" verdict is remembered per process
+    # group (every send reads it; each state change forgets it at once).
+    BILLING_LIMIT_CACHE_SECONDS = env.float("BILLING_LIMIT_CACHE_SECONDS", default=5.0)
     BILLING_USAGE_TRIGGER_PATH = env(
         "BILLING_USAGE_TRIGGER_PATH", default="/webhooks/twilio/usage-trigger"
     )

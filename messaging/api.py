@@ -91,13 +91,19 @@ TOO_LARGE = OpenApiResponse(
 )
 
 
+# Refusals that are not about the request itself answer with their own status: a reached
+# hard spending limit is money, not a malformed send (402, until the period resets or staff
+# lift it); every other refusal is a 400.
+REFUSAL_STATUS = {"spending_limit_reached": status.HTTP_402_PAYMENT_REQUIRED}
+
+
 def refused(err: SendRefused) -> Response:
     """A refusal with its own error code (e.g. `recipient_opted_out`), the reason, and what
     the refusal adds (`templates` when WhatsApp's window is closed)."""
     fields = err.message_dict if hasattr(err, "error_dict") else {}
     body = error_body(err.reason, err.reason_message, fields)
     body["error"].update(err.extra)
-    return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    return Response(body, status=REFUSAL_STATUS.get(err.reason, status.HTTP_400_BAD_REQUEST))
 
 
 SEND_ERRORS = {
@@ -107,6 +113,12 @@ SEND_ERRORS = {
         description="Invalid input or a refusal: `error.code` says which (e.g. "
         "`whatsapp_window_closed`, `template_paused`), `error.fields` names the field, and a "
         "closed WhatsApp window lists the approved templates in `error.templates`.",
+    ),
+    402: OpenApiResponse(
+        SendErrorSerializer,
+        description="A hard spending limit of the business is reached "
+        "(`spending_limit_reached`): `error.message` names the limit, its value and period, "
+        "and the day sending resumes (unless staff lift it sooner). Nothing was stored or sent.",
     ),
 }
 
@@ -187,7 +199,8 @@ class MessageListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
         "conversation has it at once). A WhatsApp template goes by `template` (an approved "
         "template's id) with its `variables`. Refusals carry a code such as `recipient_opted_out`, "
         "`whatsapp_window_closed`, `template_paused`, `template_disabled`, "
-        "`template_not_approved`, `no_sender` or `no_twilio_account`. "
+        "`template_not_approved`, `no_sender` or `no_twilio_account`; a reached hard spending "
+        "limit is a 402 `spending_limit_reached`. "
         'On `channel: "email"`, `to` and `from` are addresses (`from` at a verified '
         "sending identity, else `identity_not_verified`), with `subject`, `html` and/or "
         "`text`, or `template` (an email template's id) and its `variables`; `category` "

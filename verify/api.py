@@ -42,7 +42,13 @@ REFUSAL_HELP = (
     "Guard, `60605` geo permissions, `60205` landline, `60212` too many pending) or the "
     "platform's: `verify_disabled`, `verify_not_ready`, `channel_disabled`, "
     "`country_not_allowed`, `too_many_sends_to_destination`, `too_many_sends_from_ip`, "
-    "`prefix_burst` (SMS pumping: refused and alerted)."
+    "`prefix_burst` (SMS pumping: refused and alerted); a reached hard spending limit is a "
+    "402 `spending_limit_reached`."
+)
+SPENDING_LIMIT = OpenApiResponse(
+    ErrorSerializer,
+    description="A hard spending limit of the business is reached (`spending_limit_reached`): "
+    "the message names the limit and the day it resets; nothing was sent.",
 )
 TWILIO_DOWN = {
     502: OpenApiResponse(ErrorSerializer, description="Twilio answered with an error."),
@@ -160,6 +166,7 @@ class VerificationListView(TenantScopedMixin, TenantAPIView, generics.ListAPIVie
         responses={
             201: VerificationAttemptSerializer,
             **error_responses(400, 403, 409, 429),
+            402: SPENDING_LIMIT,
             **TWILIO_DOWN,
         },
     )

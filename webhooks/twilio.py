@@ -1,9 +1,10 @@
-"""The endpoints Twilio calls for messages: status callbacks and inbound messages.
+"""The endpoints Twilio calls for messages (status callbacks, inbound messages) and for
+usage (a spending limit's Usage Trigger firing).
 
 Validate → parse → act. `twilio_auth.twilio_callback` admits a request only when it is signed
 by an account of the tenant owning what it names (the message; the `To` number or messaging
 service), over the public URL; anything else gets a 403 and changes nothing. The work itself
-lives in `messaging.statuses` and `messaging.inbound`.
+lives in `messaging.statuses`, `messaging.inbound` and `billing.services.limit_callbacks`.
 """
 
 import uuid
@@ -11,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
 
+from billing.services.limit_callbacks import apply_usage_trigger, usage_trigger_owner
 from messaging.inbound import inbound_owner, receive_inbound
 from messaging.statuses import apply_status_callback, callback_owner
 from webhooks.twilio_auth import twilio_callback
@@ -45,3 +47,12 @@ def twiml(reply: str = "") -> HttpResponse:
 def inbound_message(request, owner):
     result = receive_inbound(request.POST, owner.subject if owner is not None else None)
     return twiml(result.reply)
+
+
+@twilio_callback(lambda request: usage_trigger_owner(request.POST))
+def usage_trigger(request, owner):
+    """A limit's trigger fired: marked once per period, answered at once (the emails and
+    broadcast pauses it causes run after commit or are quick updates)."""
+    if owner is not None:
+        apply_usage_trigger(owner.subject, request.POST)
+    return HttpResponse(status=204)

@@ -1,4 +1,5 @@
-"""Mounted at /webhooks/twilio/: the URLs numbers and messages point Twilio at."""
+"""Mounted at /webhooks/twilio/: the URLs numbers, messages and usage triggers point Twilio at
+(the usage trigger's is `BILLING_USAGE_TRIGGER_PATH`)."""
 
 from django.urls import path
 
@@ -9,4 +10,5 @@ app_name = "twilio_webhooks"
 urlpatterns = [
     path("status", twilio.status_callback, name="status"),
     path("inbound", twilio.inbound_message, name="inbound"),
+    path("usage-trigger", twilio.usage_trigger, name="usage_trigger"),
 ]

@@ -14,7 +14,7 @@ and the names below. What lives where:
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
   `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
   `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks),
-  `usage` (Usage Records).
+  `usage` (Usage Records), `usage_triggers` (Usage Triggers).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -129,6 +129,7 @@ from isvplatform.gateway.results import (
     TollfreeVerification,
     TrustBundle,
     UsageDay,
+    UsageTriggerInfo,
     UsAppToPerson,
 )
 from isvplatform.gateway.signatures import (
@@ -158,6 +159,13 @@ from isvplatform.gateway.trusthub import (
     submit_trust_bundle,
 )
 from isvplatform.gateway.usage import list_daily_usage
+from isvplatform.gateway.usage_triggers import (
+    create_usage_trigger,
+    delete_usage_trigger,
+    fetch_usage_trigger,
+    list_usage_triggers,
+    update_usage_trigger,
+)
 from isvplatform.gateway.verify import (
     VerificationResult,
     VerifyServiceInfo,
@@ -204,6 +212,7 @@ __all__ = [
     "TrustBundle",
     "UsAppToPerson",
     "UsageDay",
+    "UsageTriggerInfo",
     "VerificationResult",
     "VerifyServiceInfo",
     "WhatsAppSenderInfo",
@@ -227,6 +236,7 @@ __all__ = [
     "create_supporting_document",
     "create_tollfree_verification",
     "create_trust_bundle",
+    "create_usage_trigger",
     "create_verify_service",
     "create_whatsapp_sender",
     "delete_a2p_campaign",
@@ -235,6 +245,7 @@ __all__ = [
     "delete_messaging_service",
     "delete_secondary_auth_token",
     "delete_tollfree_verification",
+    "delete_usage_trigger",
     "delete_verify_service",
     "delete_whatsapp_sender",
     "describe_error",
@@ -250,6 +261,7 @@ __all__ = [
     "fetch_number",
     "fetch_tollfree_verification",
     "fetch_trust_bundle",
+    "fetch_usage_trigger",
     "fetch_verification",
     "fetch_verify_service",
     "fetch_whatsapp_sender",
@@ -273,6 +285,7 @@ __all__ = [
     "list_messages",
     "list_numbers",
     "list_service_number_sids",
+    "list_usage_triggers",
     "list_whatsapp_senders",
     "lookup_phone_number",
     "master_account_sid",
@@ -295,6 +308,7 @@ __all__ = [
     "translate_errors",
     "update_number_webhooks",
     "update_tollfree_verification",
+    "update_usage_trigger",
     "update_verification",
     "update_verify_service",
     "validate_signature",

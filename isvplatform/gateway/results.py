@@ -268,3 +268,21 @@ class UsageDay:
     usage: Decimal
     price: Decimal
     price_unit: str
+
+
+@dataclass(frozen=True)
+class UsageTriggerInfo:
+    """One Usage Trigger as Twilio answers it: it calls `callback_url` once per `recurring`
+    period when the account's `usage_category` reaches `trigger_value` (by `trigger_by`)."""
+
+    sid: str
+    account_sid: str
+    friendly_name: str
+    usage_category: str
+    recurring: str
+    trigger_by: str
+    trigger_value: Decimal
+    current_value: Decimal | None
+    callback_url: str
+    callback_method: str
+    date_fired: datetime | None

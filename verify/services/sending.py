@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from billing.services.limit_events import refusal_message
+from billing.services.limits import sending_stopped
 from isvplatform import gateway
 from provisioning.accounts import NoTwilioAccount, tenant_account
 from tenants.models import Tenant
@@ -134,6 +136,14 @@ def _sent(attempt: VerificationAttempt, result: gateway.VerificationResult) -> V
     return attempt
 
 
+def _refuse_at_hard_limit(tenant: Tenant) -> None:
+    """A reached hard spending limit covering Verify stops new verifications (402), as it
+    stops messages (`billing.services.limits`)."""
+    limit = sending_stopped(tenant, "verify")
+    if limit is not None:
+        raise VerifyRefused("spending_limit_reached", refusal_message(limit), None, 402)
+
+
 def start_verification(
     tenant: Tenant,
     *,
@@ -146,6 +156,7 @@ def start_verification(
     """Send a code to `to` over `channel`; raises VerifyRefused for every refusal (the
     platform's guards, and Twilio's codes such as 60203, 60410, 60605)."""
     service = ready_service(tenant)
+    _refuse_at_hard_limit(tenant)
     channel = _channel(service, channel)
     locale = rules.locale(locale, "locale", blank=True) or service.default_locale
     to, country = destination(to, channel)

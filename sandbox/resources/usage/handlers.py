@@ -254,6 +254,9 @@ def create_trigger(req: SandboxRequest) -> dict:
         value = Decimal(raw_value.strip())
     except InvalidOperation:
         raise invalid_param("TriggerValue")
+    # Twilio: "Must be a positive, numeric value" (an offset "+N" too).
+    if not value.is_finite() or value <= 0:
+        raise invalid_param("TriggerValue", "TriggerValue must be a positive number")
     if raw_value.strip().startswith("+"):
         value += trigger_value_now(trigger, account, req.now.date())
     trigger.trigger_value = value

@@ -1,0 +1,18 @@
+"""The billing app's checks on every send (`messaging.services.admission`), in order: the
+hard spending limit first (it only looks), then the sending quota (it takes a count)."""
+
+import importlib
+import importlib.util
+
+from billing.services.limits import limit_admission
+from messaging.services import admission
+
+
+def register_checks() -> None:
+    admission.register(limit_admission)
+    if importlib.util.find_spec("billing.services.quotas") is not None:
+        quotas = importlib.import_module("billing.services.quotas")
+        admission.register(quotas.quota_admission)
+
+
+register_checks()
