@@ -19,7 +19,7 @@ from billing import periods
 from billing.models import Statement, UsageLimit
 from billing.selectors import daily_usage, usage_totals
 from billing.serializers import (
-    LimitsSerializer,
+    UsageLimitsSerializer,
     StatementDetailSerializer,
     StatementSerializer,
     UsageLimitInputSerializer,
@@ -166,12 +166,12 @@ class LimitListView(TenantAPIView):
         "sends once reached, until the period ends or staff lift it. `warned_at`, "
         "`reached_at` and `lifted` are those of the running period. Quotas are per "
         "channel: daily and monthly sends allowed, and the ramp-up step of a new sender.",
-        responses={200: LimitsSerializer, **error_responses()},
+        responses={200: UsageLimitsSerializer, **error_responses()},
     )
     def get(self, request):
         limits = UsageLimit.objects.for_tenant(self.tenant).order_by("level", "period", "pk")
         body = {"limits": limits, "quotas": _quotas(self.tenant)}
-        return Response(LimitsSerializer(body).data)
+        return Response(UsageLimitsSerializer(body).data)
 
     @extend_schema(
         operation_id="usage_limits_create",

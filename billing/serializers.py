@@ -20,11 +20,11 @@ LATEST_DAY = dt.date(2100, 12, 31)
 MAX_RANGE_DAYS = 400
 
 
-def money(**kwargs) -> serializers.DecimalField:
+def money_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=5, read_only=True, **kwargs)
 
 
-def units(**kwargs) -> serializers.DecimalField:
+def units_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True, **kwargs)
 
 
@@ -60,47 +60,47 @@ class UsageRangeSerializer(serializers.Serializer):
 
 class UsageTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField(read_only=True, help_text="Twilio's count (e.g. messages).")
-    usage = units(help_text="Twilio's usage in the category's unit (e.g. segments).")
-    price = money(help_text="What Twilio priced the usage at.")
+    usage = units_field(help_text="Twilio's usage in the category's unit (e.g. segments).")
+    price = money_field(help_text="What Twilio priced the usage at.")
 
 
 class DayUsageSerializer(serializers.Serializer):
     day = serializers.DateField(read_only=True)
-    price = money(help_text="The day's usage priced by Twilio, every category.")
+    price = money_field(help_text="The day's usage priced by Twilio, every category.")
     categories = serializers.DictField(
         child=UsageTotalsSerializer(), read_only=True, help_text="By category (only those used)."
     )
 
 
-class PeriodLineSerializer(serializers.Serializer):
+class UsagePeriodLineSerializer(serializers.Serializer):
     category = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
-    units = units()
-    included_units = units(help_text="Included in the plan each period.")
-    remaining_included = units(help_text="Included units still unused this period.")
-    amount = money(help_text="The charge so far.")
-    forecast_units = units(help_text="The units at period end if usage goes on at this pace.")
-    forecast_amount = money(help_text="The charge for the forecast units.")
+    units = units_field()
+    included_units = units_field(help_text="Included in the plan each period.")
+    remaining_included = units_field(help_text="Included units still unused this period.")
+    amount = money_field(help_text="The charge so far.")
+    forecast_units = units_field(help_text="The units at period end if usage goes on at this pace.")
+    forecast_amount = money_field(help_text="The charge for the forecast units.")
 
 
-class PeriodSerializer(serializers.Serializer):
+class UsagePeriodSerializer(serializers.Serializer):
     start = serializers.DateField(source="period_start", read_only=True)
     end = serializers.DateField(source="period_end", read_only=True)
     plan = serializers.CharField(
         source="plan.name", read_only=True, allow_null=True, help_text="Your price plan."
     )
     currency = serializers.CharField(read_only=True)
-    lines = PeriodLineSerializer(many=True, read_only=True)
-    usage_charge = money(help_text="Usage charges so far.")
-    charge_so_far = money(help_text="Usage charges and the monthly fee so far.")
-    monthly_fee = money()
-    forecast_total = money(help_text="The period's total if usage goes on at this pace.")
+    lines = UsagePeriodLineSerializer(many=True, read_only=True)
+    usage_charge = money_field(help_text="Usage charges so far.")
+    charge_so_far = money_field(help_text="Usage charges and the monthly fee so far.")
+    monthly_fee = money_field()
+    forecast_total = money_field(help_text="The period's total if usage goes on at this pace.")
     days_elapsed = serializers.IntegerField(read_only=True)
     days_in_period = serializers.IntegerField(read_only=True)
 
 
 class UsageSerializer(serializers.Serializer):
-    period = PeriodSerializer(read_only=True, help_text="The billing period of `end`.")
+    period = UsagePeriodSerializer(read_only=True, help_text="The billing period of `end`.")
     days = DayUsageSerializer(many=True, read_only=True, help_text="Every day of the range.")
     totals = serializers.DictField(
         child=UsageTotalsSerializer(), read_only=True, help_text="The range's totals by category."
@@ -203,7 +203,7 @@ class UsageLimitInputSerializer(serializers.Serializer):
     )
 
 
-class QuotaSerializer(serializers.Serializer):
+class SendingQuotaUsageSerializer(serializers.Serializer):
     """A channel's sending quota and what is used of it (`quotas.quota_usage`)."""
 
     channel = serializers.CharField(read_only=True)
@@ -218,6 +218,6 @@ class QuotaSerializer(serializers.Serializer):
     monthly_resets_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class LimitsSerializer(serializers.Serializer):
+class UsageLimitsSerializer(serializers.Serializer):
     limits = UsageLimitSerializer(many=True, read_only=True)
-    quotas = QuotaSerializer(many=True, read_only=True)
+    quotas = SendingQuotaUsageSerializer(many=True, read_only=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 
 from billing import periods
@@ -38,6 +39,7 @@ def audit_actions(tenant) -> list[str]:
     )
 
 
+@override_settings(BILLING_RAMP_UP_LEVELS=[100, 250], BILLING_RAMP_UP_CHANNELS=["sms"])
 def test_limits_and_quotas_with_this_periods_state(viewer, tenant):
     reached = UsageLimitFactory(
         tenant=tenant,
