@@ -320,9 +320,7 @@ class UsageLimitAdmin(ServiceErrorsOnFormMixin, admin.ModelAdmin):
         for line in refused:
             self.message_user(request, line, messages.WARNING)
 
-    @admin.action(
-        description="Lift for this period (asks for a reason)", permissions=["change"]
-    )
+    @admin.action(description="Lift for this period (asks for a reason)", permissions=["change"])
     def lift(self, request, queryset):
         return confirm_with_reason(
             self,

@@ -78,4 +78,3 @@ class ServiceErrorsOnFormMixin:
 
         RefusedForm.__name__ = form_class.__name__
         return RefusedForm
-

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, status
@@ -19,11 +18,11 @@ from billing import periods
 from billing.models import Statement, UsageLimit
 from billing.selectors import daily_usage, usage_totals
 from billing.serializers import (
-    UsageLimitsSerializer,
     StatementDetailSerializer,
     StatementSerializer,
     UsageLimitInputSerializer,
     UsageLimitSerializer,
+    UsageLimitsSerializer,
     UsageRangeSerializer,
     UsageSerializer,
 )

@@ -157,9 +157,18 @@ def statements(tenant, other_tenant):
     october = StatementFactory(tenant=tenant, period_start=dt.date(2026, 10, 1))
     november = StatementFactory(tenant=tenant, period_start=NOV)
     StatementLineFactory(statement=november, position=0, description="Outbound SMS")
-    StatementLineFactory(statement=november, position=1, kind="fee", category="",
-                         description="Monthly fee", units=1, billable_units=1,
-                         twilio_cost=0, amount=Decimal("29.00000"), margin=Decimal("29"))  # fmt: skip
+    StatementLineFactory(
+        statement=november,
+        position=1,
+        kind="fee",
+        category="",
+        description="Monthly fee",
+        units=1,
+        billable_units=1,
+        twilio_cost=0,
+        amount=Decimal("29.00000"),
+        margin=Decimal("29"),
+    )
     running = StatementFactory(tenant=tenant, period_start=DEC, status=Statement.Status.DRAFT,
                                finalized_at=None)  # fmt: skip
     theirs = StatementFactory(tenant=other_tenant, period_start=NOV)
