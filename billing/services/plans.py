@@ -74,10 +74,9 @@ def plans_on(
     return found
 
 
-def fees_only(tenant: Tenant | int) -> bool:
+def fees_only(tenant: Tenant) -> bool:
     """A tenant on its own Twilio account pays Twilio itself: only fees are charged."""
-    tenant_id = tenant.pk if isinstance(tenant, Tenant) else tenant
-    sub = open_subaccount(Tenant(pk=tenant_id))
+    sub = open_subaccount(tenant)
     return sub is not None and sub.billing_mode == TwilioSubaccount.BillingMode.FEES_ONLY
 
 
