@@ -4,7 +4,8 @@ Each run holds the broadcast's lease (`isvplatform.claims`: a committed token, n
 across calls), re-reads the status (paused or cancelled: stop), wakes recipients whose
 quiet hours ended, takes about `BROADCAST_BATCH_SECONDS` of the sender's rate (at most
 `BROADCAST_BATCH_MAX`), skips the batch's opted-out numbers set-based, defers marketing
-recipients outside their window (`quiet_hours`), takes the sender's daily cap, and hands
+recipients outside their window (`quiet_hours`), takes the tenant's sending quota and the
+sender's daily cap (what is beyond either waits for its reset), and hands
 each remaining recipient to messaging's ordinary send path (`message_send`, the outbox):
 the recipient's one `Message` is created in the transaction that moves the recipient from
 pending, so a run repeated or overlapping creates nothing twice. Email goes through
@@ -28,6 +29,7 @@ from django.utils import timezone
 
 from billing.services.limit_events import refusal_message
 from billing.services.limits import sending_stopped
+from billing.services.quotas import quota_reset, quota_take
 from broadcasts import quiet_hours
 from broadcasts.models import (
     Broadcast,
@@ -297,6 +299,22 @@ def _cap_reached(broadcast: Broadcast, limit: pacing.SenderLimit, wanted: int) -
     return granted
 
 
+def _within_quota(
+    broadcast: Broadcast, sendable: list[BroadcastRecipient]
+) -> list[BroadcastRecipient]:
+    """The recipients the tenant's sending quota still allows; every other due recipient
+    waits for the quota's reset (deferred, not skipped). The quota is taken here, once per
+    batch: `message_send` does not count a broadcast's sends again (origin `broadcast`)."""
+    if not sendable:
+        return sendable
+    admission = quota_take(broadcast.tenant, channel=broadcast.channel, count=len(sendable))
+    if admission.granted < len(sendable):
+        allowed = [r.pk for r in sendable[: admission.granted]]
+        waiting = _due(broadcast.pk).exclude(pk__in=allowed).values_list("pk", flat=True)
+        _defer(broadcast.pk, list(waiting), quota_reset(admission.refusal.reason))
+    return sendable[: admission.granted]
+
+
 def _next_run(broadcast_id, limit: pacing.SenderLimit, queued: int) -> RunResult:
     if not _due(broadcast_id).exists():
         if broadcast_complete(broadcast_id):
@@ -337,7 +355,7 @@ def _run_batch(broadcast: Broadcast) -> RunResult:
     if not batch:
         return _next_run(broadcast.pk, limit, 0)
     held_back = _skip_opted_out(broadcast, batch) | _defer_quiet(broadcast, batch)
-    sendable = [r for r in batch if r.pk not in held_back]
+    sendable = _within_quota(broadcast, [r for r in batch if r.pk not in held_back])
     sendable = sendable[: _cap_reached(broadcast, limit, len(sendable))]
     queued = hand_over_in_lanes(broadcast, sendable)
     return _next_run(broadcast.pk, limit, queued)

@@ -33,19 +33,29 @@ def billing_settings(env: environ.Env, twilio_mode: str) -> dict[str, Any]:
         "BILLING_USAGE_TRIGGER_PATH", default="/webhooks/twilio/usage-trigger"
     )
     # --- sending quotas and ramp-up -------------------------------------------------------
-    # New tenants' daily SMS limit climbs these levels (LC Phone's 8-level pattern); empty
-    # turns the ramp off. Each day's review moves up one level when the tenant used its
-    # limit and its opt-out and error rates stayed under these.
+    # New tenants' daily SMS limit climbs these levels: LC Phone's 8-level ramp-up model
+    # (HighLevel's LC Phone messaging policy, effective 2024-02-01, as documented at
+    # coreconnect.com/docs/lc-phone/lc-phone-messaging-policy and in HighLevel's product
+    # update "Ramp-Up Model v2": level 1 is 100 a day, then 250, 500, 750, 1500, 2250, 3000,
+    # and level 8 is "3000+"). Levels 1-7 are the list; moving up past the last is level 8:
+    # the tenant leaves the ramp with no daily quota (staff may set one: `quota_set`).
+    # LC Phone moves a sub-account up when it sent its full limit within the day; here a
+    # daily review (billing.review_ramps) moves up one level when yesterday the tenant used
+    # at least BILLING_RAMP_MIN_USE of its limit (1.0: all of it, as LC Phone) and its
+    # opt-out and error rates stayed at or under these; otherwise it holds, with the
+    # reason. Empty turns the ramp off.
     BILLING_RAMP_UP_LEVELS = env.list(
         "BILLING_RAMP_UP_LEVELS",
         cast=int,
-        default=[100, 250, 500, 750, 1000, 1500, 2000, 5000],
+        default=[100, 250, 500, 750, 1500, 2250, 3000],
     )
     BILLING_RAMP_UP_CHANNELS = env.list("BILLING_RAMP_UP_CHANNELS", default=["sms"])
     BILLING_RAMP_MAX_OPT_OUT_RATE = env.float("BILLING_RAMP_MAX_OPT_OUT_RATE", default=0.02)
     BILLING_RAMP_MAX_ERROR_RATE = env.float("BILLING_RAMP_MAX_ERROR_RATE", default=0.05)
     # The share of the daily limit a tenant must have used for its level to rise.
-    BILLING_RAMP_MIN_USE = env.float("BILLING_RAMP_MIN_USE", default=0.5)
+    BILLING_RAMP_MIN_USE = env.float("BILLING_RAMP_MIN_USE", default=1.0)
+    # How long a send remembers the tenant's quota row (saving the row forgets it at once).
+    BILLING_QUOTA_CACHE_SECONDS = env.int("BILLING_QUOTA_CACHE_SECONDS", default=30)
     # --- Stripe Billing meters --------------------------------------------------------------
     # "live" with STRIPE_API_KEY; "sandbox" (the local Stripe in sandbox/stripe) by default
     # beside the Twilio sandbox; "off" reports nothing.

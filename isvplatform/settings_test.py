@@ -34,3 +34,6 @@ MESSAGING_SENDER_CACHE_SECONDS = 0
 # Likewise the spending-limit verdict (a tenant id reused by the next test must not inherit
 # it); the limit tests turn it on.
 BILLING_LIMIT_CACHE_SECONDS = 0
+# No sending quota unless a test asks for one (the ramp's 100 a day would refuse the other
+# apps' bigger batches); the billing app's quota tests set the levels.
+BILLING_RAMP_UP_LEVELS: list[int] = []

@@ -1,4 +1,5 @@
-"""Token buckets per sender (GCRA) and daily counters, in Redis or in the database.
+"""Token buckets per sender (GCRA), daily counters and period counters (a key per day or
+month: the billing app's sending quotas), in Redis or in the database.
 
 GCRA keeps one number per sender, its theoretical arrival time (TAT): a reservation at
 `now` waits `max(TAT, now) - now` and moves TAT one emission interval (1 / rate) on, so
@@ -56,6 +57,13 @@ if grant <= 0 then return 0 end
 redis.call('INCRBY', KEYS[1], grant)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return grant
+"""
+
+_GIVE_BACK_LUA = """
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local back = math.min(tonumber(ARGV[1]), used)
+if back > 0 then redis.call('DECRBY', KEYS[1], back) end
+return back
 """
 
 
@@ -157,6 +165,51 @@ def take_daily(key: str, wanted: int, cap: int) -> int:
         name = f"pacing:day:{key}:{day.isoformat()}"
         return int(_redis().eval(_TAKE_DAILY_LUA, 1, name, wanted, cap, _TTL_SECONDS))
     return _take_daily_db(key, wanted, cap, day)
+
+
+def _take_period_db(key: str, wanted: int, cap: int) -> int:
+    with transaction.atomic():
+        bucket = _db_bucket(key)
+        grant = max(min(wanted, cap - bucket.day_count), 0)
+        if grant:
+            bucket.day_count += grant
+            bucket.save(update_fields=["day_count"])
+    return grant
+
+
+def take_period(key: str, wanted: int, cap: int, ttl_seconds: int) -> int:
+    """Take up to `wanted` of `cap` from the counter `key`, whose name says its period (a
+    day, a month: a new period is a new key); returns how many were granted. One atomic
+    step, whatever the count so far. The Redis key expires `ttl_seconds` after its last take."""
+    if wanted <= 0:
+        return 0
+    if backend() == "redis":
+        return int(_redis().eval(_TAKE_DAILY_LUA, 1, key, wanted, cap, ttl_seconds))
+    return _take_period_db(key, wanted, cap)
+
+
+def give_back(key: str, count: int) -> int:
+    """Return up to `count` of what `take_period` took from `key` (never below zero)."""
+    if count <= 0:
+        return 0
+    if backend() == "redis":
+        return int(_redis().eval(_GIVE_BACK_LUA, 1, key, count))
+    with transaction.atomic():
+        bucket = _bucket_model().objects.select_for_update().filter(key=key).first()
+        if bucket is None:
+            return 0
+        back = min(count, bucket.day_count)
+        bucket.day_count -= back
+        bucket.save(update_fields=["day_count"])
+    return back
+
+
+def period_used(key: str) -> int:
+    """How much of the counter `key` is taken (0 when it was never taken from)."""
+    if backend() == "redis":
+        return int(_redis().get(key) or 0)
+    used = _bucket_model().objects.filter(key=key).values_list("day_count", flat=True).first()
+    return used or 0
 
 
 def next_cap_reset(now: dt.datetime | None = None) -> dt.datetime:

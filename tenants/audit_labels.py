@@ -64,6 +64,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "platform_key.revoked": "Revoked a platform key",
     "billing.stripe_customer_linked": "Linked a Stripe customer",
     "billing.plan_changed": "Changed the price plan",
+    "billing.quota_set": "Changed a sending quota",
     # messaging and webhooks
     "messaging_settings.updated": "Changed the messaging settings",
     "optout.added": "Added an opt-out",
