@@ -14,7 +14,8 @@ and the names below. What lives where:
   addresses), `a2p` (brands, vettings, campaigns), `tollfree` (toll-free verifications),
   `lookups` (Lookup v2), `content` (Content API templates and their WhatsApp approval),
   `channel_senders` (WhatsApp senders), `verify` (Verify v2 services, verifications, checks),
-  `usage` (Usage Records), `usage_triggers` (Usage Triggers).
+  `usage` (Usage Records: one category, or every category, per day), `usage_triggers`
+  (Usage Triggers).
 
 A new operation goes into its product's module and is added to the import and `__all__` below.
 """
@@ -158,7 +159,7 @@ from isvplatform.gateway.trusthub import (
     list_bundle_assignments,
     submit_trust_bundle,
 )
-from isvplatform.gateway.usage import list_daily_usage
+from isvplatform.gateway.usage import list_daily_usage, list_usage_days
 from isvplatform.gateway.usage_triggers import (
     create_usage_trigger,
     delete_usage_trigger,
@@ -285,6 +286,7 @@ __all__ = [
     "list_messages",
     "list_numbers",
     "list_service_number_sids",
+    "list_usage_days",
     "list_usage_triggers",
     "list_whatsapp_senders",
     "lookup_phone_number",
