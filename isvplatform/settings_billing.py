@@ -65,6 +65,8 @@ def billing_settings(env: environ.Env, twilio_mode: str) -> dict[str, Any]:
         default="live" if STRIPE_API_KEY else ("sandbox" if twilio_mode == "sandbox" else "off"),
     )
     STRIPE_SANDBOX_URL = env("STRIPE_SANDBOX_URL", default="")  # empty: in this process
+    # The local Stripe's secret key (empty: one derived from SECRET_KEY, sandbox.stripe.keys).
+    STRIPE_SANDBOX_API_KEY = env("STRIPE_SANDBOX_API_KEY", default="")
     STRIPE_METER_EVENT_NAME = env("STRIPE_METER_EVENT_NAME", default="isvplatform_usage")
     STRIPE_REPORT_CLAIM_SECONDS = env.int("STRIPE_REPORT_CLAIM_SECONDS", default=120)
     beat = {

@@ -12,6 +12,7 @@ cache.watch(Account)
 cache.watch(ApiKey)
 
 importlib.import_module("sandbox.aws.models")
+importlib.import_module("sandbox.stripe.models")
 
 for _module in resource_modules("models"):
     importlib.import_module(_module)
