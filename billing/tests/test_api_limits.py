@@ -35,7 +35,9 @@ def viewer(member_client):
 
 def audit_actions(tenant) -> list[str]:
     return list(
-        AuditEvent.objects.for_tenant(tenant).order_by("pk").values_list("action", flat=True)
+        AuditEvent.objects.for_tenant(tenant)
+        .order_by("created_at")
+        .values_list("action", flat=True)
     )
 
 
