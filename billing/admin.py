@@ -382,6 +382,17 @@ class RampStepInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ChannelFilter(admin.SimpleListFilter):
+    title = "channel"
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return Channel.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(channel=self.value()) if self.value() else queryset
+
+
 @admin.register(SendingQuota)
 class SendingQuotaAdmin(ServiceErrorsOnFormMixin, admin.ModelAdmin):
     """Quotas are set through `quota_set` (audited); the ramp moves them on its own."""
@@ -389,7 +400,7 @@ class SendingQuotaAdmin(ServiceErrorsOnFormMixin, admin.ModelAdmin):
     form = QuotaForm
     list_display = ["tenant", "channel_label", "daily_limit", "monthly_limit", "ramp_level",
                     "ramp_reviewed_on", "ramp_held_reason"]  # fmt: skip
-    list_filter = ["channel", "ramp_level"]
+    list_filter = [ChannelFilter, "ramp_level"]
     search_fields = ["tenant__name", "tenant__slug"]
     list_select_related = ["tenant"]
     inlines = [RampStepInline]

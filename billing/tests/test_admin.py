@@ -67,6 +67,9 @@ def rows(tenant):
         ),
         "spendanomaly": SpendAnomalyFactory(tenant=tenant),
         "sendingquota": quota,
+        "stripemeterreport": statement.reports.create(
+            tenant=tenant, identifier="st-1-sms", event_name="isvplatform_usage", value=1000
+        ),
         "rampstep": quota.steps.create(
             tenant=tenant, reviewed_on=DEC, from_level=1, to_level=2, daily_limit=250
         ),
@@ -86,8 +89,8 @@ def run_action(client, model: str, action: str, objects, **extra):
 
 @pytest.mark.parametrize(
     "model",
-    ["usagerecord", "priceplan", "planrate", "tenantplan", "statement", "usagelimit",
-     "usagelimitevent", "spendanomaly", "sendingquota", "rampstep"],
+    ["usagerecord", "priceplan", "planrate", "tenantplan", "statement", "stripemeterreport",
+     "usagelimit", "usagelimitevent", "spendanomaly", "sendingquota", "rampstep"],
 )  # fmt: skip
 def test_list_and_change_pages_render(admin_client, rows, model, tenant):
     listing = admin_client.get(f"/admin/billing/{model}/")
@@ -245,6 +248,8 @@ def test_staff_set_a_quota_through_the_service(admin_client, tenant):
     assert response.status_code == 302, response.content
     quota = SendingQuota.objects.for_tenant(tenant).get()
     assert (quota.daily_limit, quota.monthly_limit, quota.ramp_level) == (400, None, None)
+    listing = admin_client.get("/admin/billing/sendingquota/", {"channel": "sms"})
+    assert "SMS" in listing.content.decode()
     assert events(tenant, "billing.quota_set").count() == 1
 
 
