@@ -31,9 +31,6 @@ BROADCAST_STREAM_POLL_SECONDS = 0.05
 # Sends resolve their sender every time, as a test that edits a number or registration with
 # a queryset update (no signal) expects; the sender cache's own tests turn it on.
 MESSAGING_SENDER_CACHE_SECONDS = 0
-# Likewise the spending-limit verdict (a tenant id reused by the next test must not inherit
-# it); the limit tests turn it on.
-BILLING_LIMIT_CACHE_SECONDS = 0
 # No sending quota unless a test asks for one (the ramp's 100 a day would refuse the other
 # apps' bigger batches); the billing app's quota tests set the levels.
 BILLING_RAMP_UP_LEVELS: list[int] = []

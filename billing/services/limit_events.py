@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from billing import enqueue, notify, periods
@@ -130,14 +131,29 @@ def _cache_key(tenant_id: int) -> str:
     return f"{CACHE_PREFIX}{tenant_id}"
 
 
+def _forget_owner(sender, instance, **kwargs) -> None:
+    cache.delete(_cache_key(instance.tenant_id))
+
+
+def connect_invalidation() -> None:
+    """Forget a tenant's verdict whenever one of its limits is saved or deleted (a queryset
+    update, as the state changes here are, forgets it explicitly)."""
+    post_save.connect(_forget_owner, sender=UsageLimit, dispatch_uid="billing-limit-stops")
+    post_delete.connect(_forget_owner, sender=UsageLimit, dispatch_uid="billing-limit-stops-d")
+
+
 def tenant_stops(tenant: Tenant) -> tuple[Stop, ...]:
     """The tenant's hard limits that stop sending now, remembered for
-    `BILLING_LIMIT_CACHE_SECONDS` (every state change here forgets them at once)."""
+    `BILLING_LIMIT_CACHE_SECONDS` (every state change here, and every save of a limit,
+    forgets them at once)."""
     seconds = settings.BILLING_LIMIT_CACHE_SECONDS
+    # Kept with the tenant's creation time: a verdict never passes to a later tenant that
+    # got the same id (a test database rolled back, a restored backup).
+    born = tenant.created_at.isoformat() if tenant.created_at else ""
     if seconds > 0:
         cached = cache.get(_cache_key(tenant.pk))
-        if cached is not None:
-            return cached
+        if cached is not None and cached[0] == born:
+            return cached[1]
     reached = UsageLimit.objects.for_tenant(tenant).filter(
         level=Level.HARD, reached_at__isnull=False
     )
@@ -147,7 +163,7 @@ def tenant_stops(tenant: Tenant) -> tuple[Stop, ...]:
         if is_stopping(limit)
     )
     if seconds > 0:
-        cache.set(_cache_key(tenant.pk), stops, seconds)
+        cache.set(_cache_key(tenant.pk), (born, stops), seconds)
     return stops
 
 
