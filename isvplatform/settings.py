@@ -584,4 +584,10 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
 
 # --- usage, plans, statements, Stripe meters, limits, quotas: settings_billing.py ---------
 vars().update(billing_settings(env, TWILIO_MODE))
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StatementStatusEnum": "billing.models.Statement.Status",
+        "UsageCategoryEnum": "billing.categories.CATEGORY_CHOICES",
+    }
+)
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
 from isvplatform.api.errors import json_bad_request, json_error_view
 from provisioning.webhooks import stripe_webhook
@@ -26,6 +27,8 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # A staff page of the admin that is no model's (billing/admin_overview.py).
+    path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

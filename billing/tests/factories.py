@@ -153,3 +153,14 @@ register_tenant_factory(
 register_tenant_factory(UsageLimit, lambda tenant: UsageLimitFactory(tenant=tenant))
 register_tenant_factory(SpendAnomaly, lambda tenant: SpendAnomalyFactory(tenant=tenant))
 register_tenant_factory(SendingQuota, lambda tenant: SendingQuotaFactory(tenant=tenant))
+
+
+# --- api (h-api) ------------------------------------------------------------------------
+# A line goes on the tenant's statement when it has one: the walks make one object of every
+# model for the same tenant, and a second statement of the same period can't exist.
+def _statement_line_for(tenant) -> StatementLine:
+    statement = Statement.objects.for_tenant(tenant).first() or StatementFactory(tenant=tenant)
+    return StatementLineFactory(statement=statement)
+
+
+register_tenant_factory(StatementLine, _statement_line_for)
