@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from billing import periods
 from billing.models import Statement, UsageLimit
-from billing.selectors import daily_usage, usage_totals
+from billing.portal_data import charged_usage
 from billing.serializers import (
     StatementDetailSerializer,
     StatementSerializer,
@@ -57,11 +57,12 @@ class UsageView(TenantAPIView):
         tags=TAGS,
         summary="Your usage by day and category, and this period against your plan",
         description="`days` and `totals` cover `start`..`end` (by default this period so "
-        "far; at most 400 days), with Twilio's counts and prices per category. `period` is "
-        "the billing period `end` falls in, as of `end` (or today): the charge so far under "
-        "your price plan, what each category's included units leave, and a forecast to the "
-        "period's end. Amounts are decimal strings. A malformed date, an `end` before "
-        "`start` or too long a range is a 400 naming the field.",
+        "far; at most 400 days), with Twilio's counts and usage per category and what your "
+        "price plan charges for them. `period` is the billing period `end` falls in, as "
+        "of `end` (or today): the charge so far under your price plan, what each "
+        "category's included units leave, and a forecast to the period's end. Amounts "
+        "are decimal strings. A malformed date, an `end` before `start` or too long a "
+        "range is a 400 naming the field.",
         parameters=[UsageRangeSerializer],
         responses={200: UsageSerializer, **error_responses(400)},
     )
@@ -70,12 +71,8 @@ class UsageView(TenantAPIView):
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]
         overview = period_overview(self.tenant, today=min(end, periods.today()))
-        body = {
-            "period": overview,
-            "days": daily_usage(self.tenant, start, end),
-            "totals": usage_totals(self.tenant, start, end),
-            "currency": overview.currency,
-        }
+        days, totals = charged_usage(self.tenant, start, end)
+        body = {"period": overview, "days": days, "totals": totals, "currency": overview.currency}
         return Response(UsageSerializer(body).data)
 
 

@@ -117,6 +117,45 @@ def usage_charts(tenant: Tenant, start: dt.date, end: dt.date) -> UsageCharts:
     return UsageCharts([e.day for e in shown], used, charge, dict(volume))
 
 
+@dataclass
+class ChargedUsage:
+    count: int = 0
+    usage: Decimal = Decimal(0)
+    charge: Decimal = Decimal(0)
+
+
+@dataclass
+class ChargedDay:
+    day: dt.date
+    charge: Decimal
+    categories: dict[str, ChargedUsage]
+
+
+def charged_usage(
+    tenant: Tenant, start: dt.date, end: dt.date
+) -> tuple[list[ChargedDay], dict[str, ChargedUsage]]:
+    """Each day of [start, end] and the range's totals, per category: Twilio's count and
+    usage, and what the plan charges for it (the charts' figures; the API answers these)."""
+    charts = usage_charts(tenant, start, end)
+    history = {entry.day: entry for entry in daily_usage(tenant, start, end)}
+    days, totals = [], {}
+    for index, day in enumerate(charts.days):
+        categories = {}
+        for category in charts.categories:
+            used = history[day].categories.get(category)
+            if used is None:
+                continue
+            charged = ChargedUsage(used.count, used.usage, charts.charge[category][index])
+            categories[category] = charged
+            total = totals.setdefault(category, ChargedUsage())
+            total.count += charged.count
+            total.usage += charged.usage
+            total.charge += charged.charge
+        charge = sum((c.charge for c in categories.values()), Decimal(0))
+        days.append(ChargedDay(day, charge, categories))
+    return days, totals
+
+
 # --- spending limits and sending quotas ---------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """The API's shapes of usage, statements, spending limits and sending quotas.
 
-Money is answered as decimal strings, never floats. Nothing here carries a margin: that
-is staff-only (the admin shows it)."""
+Money is answered as decimal strings, never floats. Nothing here carries a margin or
+Twilio's cost (the two together give the margin away): that is staff-only (the admin shows
+it). Usage is what the plan charges for it."""
 
 import datetime as dt
 from decimal import Decimal
@@ -61,12 +62,12 @@ class UsageRangeSerializer(serializers.Serializer):
 class UsageTotalsSerializer(serializers.Serializer):
     count = serializers.IntegerField(read_only=True, help_text="Twilio's count (e.g. messages).")
     usage = units_field(help_text="Twilio's usage in the category's unit (e.g. segments).")
-    price = money_field(help_text="What Twilio priced the usage at.")
+    charge = money_field(help_text="What your price plan charges for it.")
 
 
 class DayUsageSerializer(serializers.Serializer):
     day = serializers.DateField(read_only=True)
-    price = money_field(help_text="The day's usage priced by Twilio, every category.")
+    charge = money_field(help_text="What your price plan charges for the day's usage.")
     categories = serializers.DictField(
         child=UsageTotalsSerializer(), read_only=True, help_text="By category (only those used)."
     )
@@ -115,7 +116,7 @@ class StatementLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatementLine
         fields = ["position", "kind", "category", "description", "units", "included_units",
-                  "billable_units", "twilio_cost", "amount", "breakdown"]  # fmt: skip
+                  "billable_units", "amount", "breakdown"]  # fmt: skip
         read_only_fields = fields
 
 
@@ -125,7 +126,7 @@ class StatementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Statement
         fields = ["id", "number", "period_start", "period_end", "status", "status_label",
-                  "plan_name", "currency", "twilio_cost", "usage_charge", "monthly_fee", "total",
+                  "plan_name", "currency", "usage_charge", "monthly_fee", "total",
                   "generated_at", "finalized_at"]  # fmt: skip
         read_only_fields = fields
 

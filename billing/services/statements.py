@@ -253,25 +253,26 @@ def build_due_statements() -> int:
 
 
 def statement_csv_rows(statement: Statement, *, with_margin: bool) -> list[list[str]]:
-    """The statement as CSV rows, header first, then its lines and a total row. The
-    tenant's CSV (`with_margin=False`) has no margin column."""
+    """The statement as CSV rows, header first, then its lines and a total row. Staff's
+    CSV (`with_margin=True`) adds Twilio's cost and the margin; the tenant's has neither
+    (cost and price together would give the margin away)."""
     header = ["Statement", "Period", "Line", "Category", "Units", "Included units"]
-    header += ["Billable units", "Twilio cost", "Amount", "Currency"]
+    header += ["Billable units", "Amount", "Currency"]
     if with_margin:
-        header.append("Margin")
+        header += ["Twilio cost", "Margin"]
     period = periods.period_key(statement.period_start)
     rows = [header]
     for line in statement.lines.all():
         row = [statement.number, period, line.description, line.category]
         row += [_units(line.units), _units(line.included_units), _units(line.billable_units)]
-        row += [_amount(line.twilio_cost), _amount(line.amount), statement.currency]
+        row += [_amount(line.amount), statement.currency]
         if with_margin:
-            row.append(_amount(line.margin))
+            row += [_amount(line.twilio_cost), _amount(line.margin)]
         rows.append([safe_cell(cell) for cell in row])
     total = [statement.number, period, "Total", "", "", "", ""]
-    total += [_amount(statement.twilio_cost), _amount(statement.total), statement.currency]
+    total += [_amount(statement.total), statement.currency]
     if with_margin:
-        total.append(_amount(statement.margin))
+        total += [_amount(statement.twilio_cost), _amount(statement.margin)]
     rows.append(total)
     return rows
 

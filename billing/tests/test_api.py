@@ -81,16 +81,18 @@ def test_usage_defaults_to_this_period_so_far_with_days_totals_and_the_plan(view
         (DEC + dt.timedelta(days=n)).isoformat() for n in range(10)
     ]
     by_day = {d["day"]: d for d in body["days"]}
-    assert by_day["2026-12-01"] == {"day": "2026-12-01", "price": "0.00000", "categories": {}}
-    assert by_day["2026-12-05"]["price"] == "0.19800"
+    assert by_day["2026-12-01"] == {"day": "2026-12-01", "charge": "0.00000", "categories": {}}
+    # What the plan charges (cost plus 20%), never Twilio's price: 0.158 x 1.2 + 0.04 x 1.2.
+    assert by_day["2026-12-05"]["charge"] == "0.23760"
     assert by_day["2026-12-05"]["categories"] == {
-        "sms-outbound": {"count": 20, "usage": "20.0000", "price": "0.15800"},
-        "mms-outbound": {"count": 2, "usage": "2.0000", "price": "0.04000"},
+        "sms-outbound": {"count": 20, "usage": "20.0000", "charge": "0.18960"},
+        "mms-outbound": {"count": 2, "usage": "2.0000", "charge": "0.04800"},
     }
     assert body["totals"] == {
-        "sms-outbound": {"count": 30, "usage": "30.0000", "price": "0.23700"},
-        "mms-outbound": {"count": 2, "usage": "2.0000", "price": "0.04000"},
+        "sms-outbound": {"count": 30, "usage": "30.0000", "charge": "0.28440"},
+        "mms-outbound": {"count": 2, "usage": "2.0000", "charge": "0.04800"},
     }
+    assert "price" not in keys_of(body) and "twilio_cost" not in keys_of(body)
     assert body["currency"] == "USD"
 
     period = body["period"]
@@ -112,7 +114,7 @@ def test_usage_defaults_to_this_period_so_far_with_days_totals_and_the_plan(view
 def test_money_is_answered_as_decimal_strings(viewer, usage):
     body = viewer.get("/api/v1/usage").json()
     period = body["period"]
-    for value in (period["charge_so_far"], period["forecast_total"], body["days"][4]["price"]):
+    for value in (period["charge_so_far"], period["forecast_total"], body["days"][4]["charge"]):
         assert isinstance(value, str) and Decimal(value) >= 0
 
 
@@ -122,7 +124,8 @@ def test_a_past_range_reads_its_days_and_the_period_it_ends_in(viewer, tenant, u
     response = viewer.get("/api/v1/usage", {"start": "2026-11-29", "end": "2026-11-30"})
     body = response.json()
     assert [d["day"] for d in body["days"]] == ["2026-11-29", "2026-11-30"]
-    assert body["totals"] == {"sms-outbound": {"count": 5, "usage": "5.0000", "price": "0.03950"}}
+    # November has no plan of the tenant's (its plan starts in December): charged at cost.
+    assert body["totals"] == {"sms-outbound": {"count": 5, "usage": "5.0000", "charge": "0.03950"}}
     assert (body["period"]["start"], body["period"]["days_elapsed"]) == ("2026-11-01", 30)
 
 

@@ -201,28 +201,29 @@ def test_a_tenant_on_its_own_twilio_account_pays_only_fees(tenant, plan):
     assert statement.margin == D("29.00")  # the platform pays Twilio nothing for it
 
 
-def test_csv_has_a_margin_column_for_staff_only(tenant, plan):
+def test_csv_has_cost_and_margin_columns_for_staff_only(tenant, plan):
     synced_month(tenant, DEC)
     statement = statement_build(tenant.pk, DEC)
     staff = statement_csv_rows(statement, with_margin=True)
     mine = statement_csv_rows(statement, with_margin=False)
-    assert staff[0][-1] == "Margin" and "Margin" not in mine[0]
+    assert staff[0][-2:] == ["Twilio cost", "Margin"]
+    assert "Margin" not in mine[0] and "Twilio cost" not in mine[0]
     assert len(mine) == len(staff) == 1 + 3 + 1  # header, 3 lines, total
     assert all(len(row) == len(mine[0]) for row in mine)
     sms = next(row for row in staff if row[3] == "sms-outbound")
-    assert sms[2:10] == [
+    assert sms[2:11] == [
         "Outbound SMS",
         "sms-outbound",
         "12500",
         "500",
         "12000",
-        "98.75",
         "116.00",
         "USD",
+        "98.75",
+        "17.25",
     ]
-    assert sms[10] == "17.25"
-    assert staff[-1][2] == "Total" and staff[-1][8:] == ["147.40", "USD", "46.65"]
-    assert mine[-1][8:] == ["147.40", "USD"]
+    assert staff[-1][2] == "Total" and staff[-1][7:] == ["147.40", "USD", "100.75", "46.65"]
+    assert mine[-1][7:] == ["147.40", "USD"]
 
 
 def test_the_beat_builds_this_periods_drafts_and_finalises_last_periods(
