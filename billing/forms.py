@@ -7,14 +7,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from billing import periods
 from billing.categories import LEAVES, TOTAL, category_label
 from billing.models import UsageLimit
+from isvplatform.form_fields import day_field
 
-DATE_MIN = dt.date(2000, 1, 1)
-DATE_MAX = dt.date(9998, 12, 31)
 MAX_RANGE_DAYS = 366
 LIMIT_MAX = Decimal("9999999999.99")
 
@@ -28,24 +26,11 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, problems)
 
 
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[
-            MinValueValidator(DATE_MIN, f"Enter a date from {DATE_MIN} on."),
-            MaxValueValidator(DATE_MAX, f"Enter a date up to {DATE_MAX}."),
-        ],
-    )
-
-
 class UsageRangeForm(forms.Form):
     """`start` and `end` (inclusive UTC days); this period so far by default."""
 
-    start = _date("From")
-    end = _date("To")
+    start = day_field("From")
+    end = day_field("To")
 
     def clean(self):
         data = super().clean()

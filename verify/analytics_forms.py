@@ -4,28 +4,14 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from isvplatform.form_fields import DAY_MAX, DAY_MIN, day_field
 from verify.analytics import DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS, StatsFilters
 from verify.models import Channel
 
-DATE_MIN = dt.date(2000, 1, 1)
-DATE_MAX = dt.date(9998, 12, 31)
-DATE_HELP = f"A day (YYYY-MM-DD, UTC) from {DATE_MIN} to {DATE_MAX}."
-
-
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[
-            MinValueValidator(DATE_MIN, f"Enter a date from {DATE_MIN} on."),
-            MaxValueValidator(DATE_MAX, f"Enter a date up to {DATE_MAX}."),
-        ],
-    )
+DATE_HELP = f"A day (YYYY-MM-DD, UTC) from {DAY_MIN} to {DAY_MAX}."
 
 
 class StatsFilterForm(forms.Form):
@@ -43,7 +29,7 @@ class StatsFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # `from` is a Python keyword, so the two dates are added by name.
-        self.fields = {"from": _date("From"), "to": _date("To"), **self.fields}
+        self.fields = {"from": day_field("From"), "to": day_field("To"), **self.fields}
 
     def clean(self):
         data = super().clean()

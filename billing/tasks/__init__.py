@@ -1,8 +1,5 @@
 """The billing app's Celery tasks, one module per concern; importing this registers them."""
 
-import importlib
-import importlib.util
+from billing.tasks import limits, quotas, statements, stripe, usage
 
-for _name in ("usage", "statements", "stripe", "limits", "quotas"):
-    if importlib.util.find_spec(f"billing.tasks.{_name}") is not None:
-        importlib.import_module(f"billing.tasks.{_name}")
+__all__ = ["limits", "quotas", "statements", "stripe", "usage"]
