@@ -37,6 +37,7 @@ TOLL_FREE_STEPS: list[str] = [
     "provisioning.demo.provision_toll_free_demo_tenant",
     "compliance.demo.verify_demo_toll_free",
     "contacts.demo.add_demo_contact_fields",
+    "billing.demo.sync_demo_usage",
 ]
 TOLL_FREE_PROFILE = {
     "website": "https://demo-bakery.example.com",

@@ -15,10 +15,12 @@ from billing.demo import (
     STARTER,
     demo_spending_cap,
     set_up_demo_billing,
+    sync_demo_usage,
 )
 from billing.models import PricePlan, Statement, StatementLine, TenantPlan, UsageLimit, UsageRecord
 from billing.services.limits import sending_stopped
-from isvplatform.demo import DEMO_STEPS
+from billing.tests.factories import UsageRecordFactory
+from isvplatform.demo import DEMO_STEPS, TOLL_FREE_STEPS
 from messaging.models import Message
 from messaging.services import SendRefused, message_send
 from messaging.tests.conftest import provision_tenant
@@ -41,6 +43,17 @@ def test_the_demo_runs_the_billing_step_after_the_sending_steps():
     assert DEMO_STEPS.index("billing.demo.set_up_demo_billing") > DEMO_STEPS.index(
         "emails.demo.send_demo_emails"
     )
+
+
+def test_the_second_demo_tenant_has_its_usage_and_statement_too():
+    """The admin's overview shows every demo tenant's spend from the start, not after the
+    first hourly sync."""
+    assert TOLL_FREE_STEPS[-1] == "billing.demo.sync_demo_usage"
+    tenant = TenantFactory(is_demo=True)
+    UsageRecordFactory(tenant=tenant, day=periods.today(), price=Decimal("1.00000"))
+    sync_demo_usage(tenant)
+    statement = Statement.objects.for_tenant(tenant).get()
+    assert statement.twilio_cost == Decimal("1.00000")
 
 
 def test_the_demo_prices_real_sandbox_usage_and_is_idempotent(
