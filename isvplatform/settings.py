@@ -15,6 +15,7 @@ from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
+from isvplatform.settings_failopen import redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -143,9 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": redis_cache(env, REDIS_URL)}  # fails open: settings_failopen.py
 else:
     CACHES = {
         "default": {
