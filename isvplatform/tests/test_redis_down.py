@@ -17,6 +17,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from rest_framework.test import APIClient
 
+from billing.services.quotas import quota_usage
 from billing.tests.factories import SendingQuotaFactory
 from broadcasts.tests.redis_server import RedisServer
 from isvplatform import enqueue, failopen
@@ -214,5 +215,26 @@ def test_the_cache_works_on_a_live_redis_and_again_after_it_restarts(settings, t
         server.start()
         cache.set("k", "back", 30)
         assert cache.get("k") == "back"
+    finally:
+        server.stop()
+
+
+def test_sends_go_on_through_a_redis_restart(provisioned, key_api, on_commit, settings, tmp_path):
+    """The drill in small: the cache, throttle and quota counters on one Redis, stopped
+    between two sends and started again before a third; every send is accepted."""
+    server = RedisServer(tmp_path).start()
+    try:
+        settings.CACHES = {"default": redis_cache_at(server.url)}
+        settings.REDIS_URL, settings.BROADCAST_BUCKET_BACKEND = server.url, "redis"
+        settings.MESSAGING_SENDER_CACHE_SECONDS = 10
+        SendingQuotaFactory(tenant=provisioned.tenant, channel="sms", daily_limit=50)
+        assert send(key_api, on_commit).status_code == 201
+        assert quota_usage(provisioned.tenant, "sms").daily_used == 1
+        server.stop()
+        assert send(key_api, on_commit).status_code == 201  # admitted uncounted
+        server.start()
+        assert send(key_api, on_commit).status_code == 201
+        assert quota_usage(provisioned.tenant, "sms").daily_used == 1  # a fresh Redis
+        assert sandbox_messages_to(HANDSET).count() == 3
     finally:
         server.stop()
