@@ -7,13 +7,19 @@ and `socket.connect` to PUBLIC_IP is routed to a local server standing in for th
 host. Everything between (requests, requests-hardened, urllib3) runs for real.
 """
 
+import datetime
 import ipaddress
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from tenants.services import Actor
 from webhooks import http
@@ -33,6 +39,8 @@ class Server:
     location: str = ""
     received: list[dict] = field(default_factory=list)
     port: int = 0
+    tls: ssl.SSLContext | None = None
+    sni: list[str | None] = field(default_factory=list)
 
     def start(self) -> ThreadingHTTPServer:
         server = self
@@ -54,8 +62,57 @@ class Server:
 
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = httpd.server_address[1]
+        if self.tls is not None:
+            self.tls.sni_callback = lambda _sock, name, _ctx: self.sni.append(name)
+            httpd.socket = self.tls.wrap_socket(httpd.socket, server_side=True)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         return httpd
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _certificate(subject, issuer, public_key, signing_key, *, ca: bool, dns: str = ""):
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(_name(issuer))
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if dns:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(dns)]), critical=False
+        )
+    return builder.sign(signing_key, hashes.SHA256())
+
+
+def tls_for(dns_name: str, tmp_path) -> tuple[ssl.SSLContext, str]:
+    """A server context with a certificate for `dns_name`, and the CA bundle that trusts it."""
+    ca_key, leaf_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
+    ca = _certificate("Test CA", "Test CA", ca_key.public_key(), ca_key, ca=True)
+    leaf = _certificate(dns_name, "Test CA", leaf_key.public_key(), ca_key, ca=False, dns=dns_name)
+    ca_file, cert_file, key_file = (tmp_path / n for n in ("ca.pem", "cert.pem", "key.pem"))
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        leaf_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context, str(ca_file)
 
 
 @dataclass
@@ -63,27 +120,38 @@ class Network:
     """Scripted DNS answers per name (one per lookup, the last one repeats) and a log of
     every address a connection was opened to."""
 
+    public_port: int
     answers: dict[str, list[str]] = field(default_factory=dict)
     lookups: dict[str, int] = field(default_factory=dict)
     connects: list[tuple[str, int]] = field(default_factory=list)
 
 
 @pytest.fixture
-def servers():
-    """`internal`: a private service on 127.0.0.1; `public`: the tenant's public host."""
-    internal, public = Server(), Server()
-    running = [internal.start(), public.start()]
-    yield internal, public
+def serve():
+    """Start a Server; every one started is stopped after the test."""
+    running = []
+
+    def start(server: Server) -> Server:
+        running.append(server.start())
+        return server
+
+    yield start
     for httpd in running:
         httpd.shutdown()
         httpd.server_close()
 
 
 @pytest.fixture
+def servers(serve):
+    """`internal`: a private service on 127.0.0.1; `public`: the tenant's public host."""
+    return serve(Server()), serve(Server())
+
+
+@pytest.fixture
 def network(monkeypatch, servers, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_URLS = False
     _internal, public = servers
-    net = Network()
+    net = Network(public_port=public.port)
     real_getaddrinfo = socket.getaddrinfo
     real_connect = socket.socket.connect
 
@@ -107,7 +175,7 @@ def network(monkeypatch, servers, settings):
     def connect(sock, address):
         net.connects.append(tuple(address[:2]))
         if address[0] == PUBLIC_IP:
-            address = ("127.0.0.1", public.port)
+            address = ("127.0.0.1", net.public_port)
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
@@ -176,6 +244,28 @@ def test_redirects_are_not_followed_when_private_urls_are_allowed(servers, setti
     assert result.status_code == 307
     assert len(public.received) == 1
     assert internal.received == []
+
+
+@pytest.mark.parametrize("certified", [HOST, "someone-else.example"])
+def test_https_to_the_pinned_address_checks_the_certificate_of_the_host_name(
+    network, serve, monkeypatch, tmp_path, certified
+):
+    context, ca_bundle = tls_for(certified, tmp_path)
+    public = serve(Server(tls=context))
+    network.public_port = public.port
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca_bundle)
+    network.answers[HOST] = [PUBLIC_IP]
+    result = http.post_json(f"https://{HOST}:{public.port}/hooks", BODY, {})
+
+    assert network.connects == [(PUBLIC_IP, public.port)]
+    assert public.sni == [HOST], "TLS SNI names the host, not the pinned address"
+    if certified == HOST:
+        assert result.status_code == 200
+        assert [r["body"] for r in public.received] == [BODY]
+    else:
+        assert result.status_code is None
+        assert "SSLError" in result.error
+        assert public.received == []
 
 
 def test_a_name_that_does_not_resolve_says_so(network):
