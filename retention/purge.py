@@ -21,9 +21,10 @@ skips rows already blank. Only messages handed to the carrier or final are blank
 (status `sent` or beyond, not in doubt): a queued, sending or unknown message may still be
 sent, and its body with it. Conversation previews read the last message, so they follow.
 
-Every job works in batches of `RETENTION_BATCH_SIZE` rows chosen by primary key above the
-last batch's, each batch its own short transaction, so no long lock is held and a rerun
-(or a run cut short) simply carries on: the jobs are idempotent.
+Every job works in batches of `RETENTION_BATCH_SIZE` rows, each after the last batch's final
+row (by primary key; messages by creation time, then key, as their log's index), each batch
+its own short transaction, so no long lock is held and a rerun (or a run cut short)
+simply carries on: the jobs are idempotent.
 """
 
 import logging
@@ -92,22 +93,35 @@ def cutoff(days: int | None, now: datetime | None = None) -> datetime | None:
 
 
 def in_batches(
-    queryset: models.QuerySet, act: Callable[[list], int], batch_size: int | None = None
+    queryset: models.QuerySet,
+    act: Callable[[list], int],
+    batch_size: int | None = None,
+    order: str = "pk",
 ) -> int:
-    """Run `act` on the matching primary keys, a batch at a time in key order, each batch
-    in its own transaction; returns the sum of what `act` counted."""
+    """Run `act` on the matching primary keys, a batch at a time, each batch in its own
+    transaction; returns the sum of what `act` counted. Batches follow `order` (a column)
+    then the primary key, each starting after the last one's final row, so a batch reads
+    an index range, never the rows done before."""
     size = batch_size or settings.RETENTION_BATCH_SIZE
+    keys = ["pk"] if order == "pk" else [order, "pk"]
     done, last = 0, None
     while True:
-        page = queryset.order_by("pk")
+        page = queryset.order_by(*keys)
         if last is not None:
-            page = page.filter(pk__gt=last)
-        ids = list(page.values_list("pk", flat=True)[:size])
-        if not ids:
+            page = page.filter(_after(keys, last))
+        rows = list(page.values_list(*keys)[:size])
+        if not rows:
             return done
         with transaction.atomic():
-            done += act(ids)
-        last = ids[-1]
+            done += act([row[-1] for row in rows])
+        last = rows[-1]
+
+
+def _after(keys: list[str], last: tuple) -> Q:
+    """Rows after `last` in the order of `keys` (a keyset cursor)."""
+    if len(keys) == 1:
+        return Q(pk__gt=last[0])
+    return Q(**{f"{keys[0]}__gt": last[0]}) | Q(**{keys[0]: last[0], "pk__gt": last[1]})
 
 
 def _delete(model: type[models.Model]) -> Callable[[list], int]:
@@ -146,7 +160,8 @@ def blank_message_bodies(tenant: Tenant, before: datetime, batch_size: int | Non
         .filter(in_doubt_since__isnull=True)
         .filter(HAS_BODY)
     )
-    return in_batches(candidates, _blank, batch_size)
+    # In the order of the log's index (tenant, created_at, id).
+    return in_batches(candidates, _blank, batch_size, order="created_at")
 
 
 def purge_message_events(tenant: Tenant, before: datetime, batch_size: int | None = None) -> int:

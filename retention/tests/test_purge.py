@@ -26,7 +26,8 @@ def days_ago(days: int):
 def old_message(tenant, days=40, **kwargs):
     kwargs.setdefault("media_urls", ["https://example.com/cat.jpg"])
     kwargs.setdefault("content_variables", {"1": "Ada"})
-    return MessageFactory(tenant=tenant, created_at=days_ago(days), **kwargs)
+    kwargs.setdefault("created_at", days_ago(days))
+    return MessageFactory(tenant=tenant, **kwargs)
 
 
 def event_of(message, days=40, status="delivered"):
@@ -179,6 +180,16 @@ def test_small_batches_still_finish_and_a_rerun_finds_nothing(tenant, settings, 
     assert (result.bodies_blanked, result.message_events_deleted) == (5, 5)
     assert not Message.objects.for_tenant(tenant).filter(purge.HAS_BODY).exists()
     assert purge.apply_retention(tenant).total == 0
+
+
+def test_batches_of_messages_created_at_the_same_moment_miss_none(tenant, settings):
+    settings.RETENTION_BATCH_SIZE = 2
+    RetentionPolicyFactory(tenant=tenant, body_days=7)
+    moment = days_ago(30)
+    for _ in range(5):
+        old_message(tenant, created_at=moment)
+
+    assert purge.apply_retention(tenant).bodies_blanked == 5
 
 
 def test_a_run_that_removed_something_is_audited_and_one_that_did_not_is_not(tenant):
