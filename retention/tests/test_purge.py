@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from emails.models import EmailEvent
 from emails.tests.factories import EmailEventFactory, EmailMessageFactory
+from isvplatform.celery import app
+from isvplatform.locks import single_run
 from messaging.models import STATUS_RANK, Message, MessageMedia, Status, WebhookEvent
 from messaging.tests.factories import MessageFactory, MessageMediaFactory
 from retention import purge
@@ -217,3 +219,15 @@ def test_the_daily_task_applies_every_tenants_policy(tenant, other_tenant, setti
     theirs.refresh_from_db()
     assert mine.body == "" and theirs.body.startswith("Hello")
     assert apply_tenant_task.delay(tenant.pk).get() == 0
+
+
+def test_the_daily_job_is_on_beat_and_a_second_run_meanwhile_does_nothing(tenant, settings):
+    assert settings.CELERY_BEAT_SCHEDULE["retention-daily"]["task"] in app.tasks
+    RetentionPolicyFactory(tenant=tenant, body_days=7)
+    message = old_message(tenant)
+
+    with single_run("retention:cron:daily", 60):
+        assert run_all_task.delay().get() == 0
+
+    message.refresh_from_db()
+    assert message.body.startswith("Hello")
