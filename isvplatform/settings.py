@@ -15,6 +15,7 @@ from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
+from isvplatform.settings_retention import retention_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "anymail",
     "emails",
     "billing",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -591,3 +593,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
+
+# --- retention of raw events and message bodies: settings_retention.py ---------------------
+vars().update(retention_settings(env))
+CELERY_BEAT_SCHEDULE.update(RETENTION_BEAT)  # noqa: F821 (set just above)

@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("broadcasts.api_urls")),
     path("", include("emails.api_urls")),
     path("", include("billing.api_urls")),
+    path("", include("retention.api_urls")),
 ]
 
 urlpatterns = [
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("broadcasts.urls")),
     path("", include("emails.urls")),
     path("", include("billing.urls")),
+    path("", include("retention.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),
