@@ -156,3 +156,56 @@ def test_no_label_value_is_a_tenant_id_or_sid(
 )
 def test_twilio_operations_name_no_identifier(where, operation):
     assert metrics.twilio_operation("POST", where) == operation
+
+
+MULTIPROCESS_SCRIPT = """
+import multiprocessing, os, sys
+import django
+django.setup()
+from isvplatform import metrics
+
+def child():
+    metrics.count_sent("whatsapp")
+    metrics.observe_twilio_call("GET", "api.twilio.com/2010-04-01/Accounts.json", 200, 0.01)
+
+workers = [multiprocessing.get_context("fork").Process(target=child) for _ in range(3)]
+for w in workers:
+    w.start()
+for w in workers:
+    w.join()
+    metrics.process_exited(w.pid)
+sys.stdout.write(metrics.exposition().decode())
+"""
+
+
+def test_multiprocess_mode_adds_up_every_processs_samples(tmp_path):
+    """As under gunicorn and Celery's prefork pool: three processes count, a fourth scrapes."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, metrics.MULTIPROC_ENV: str(tmp_path / "samples")}
+    # The scrape's database part meets an empty database of its own (and is left out).
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    (tmp_path / "samples").mkdir()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings_test")
+    done = subprocess.run(
+        [sys.executable, "-c", MULTIPROCESS_SCRIPT],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    found = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(done.stdout)
+        for s in family.samples
+    }
+    assert found[("isv_messages_sent_total", (("channel", "whatsapp"),))] == 3
+    operation = "GET api/2010-04-01/Accounts.json"
+    assert found[("isv_twilio_requests_total", (("operation", operation), ("outcome", "ok")))] == 3
+    assert list((tmp_path / "samples").glob("*.db"))
