@@ -16,6 +16,7 @@ from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_retention import retention_settings
+from isvplatform.settings_metrics import metrics_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -594,6 +595,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 )
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
 
-# --- retention of raw events and message bodies: settings_retention.py ---------------------
+# --- retention (settings_retention.py) and who may read /metrics (settings_metrics.py) ----
 vars().update(retention_settings(env))
 CELERY_BEAT_SCHEDULE.update(RETENTION_BEAT)  # noqa: F821 (set just above)
+vars().update(metrics_settings(env))

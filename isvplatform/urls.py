@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
 from isvplatform.api.errors import json_bad_request, json_error_view
+from isvplatform.metrics_view import metrics_endpoint
 from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
@@ -28,6 +29,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_endpoint, name="metrics"),
     # A staff page of the admin that is no model's (billing/admin_overview.py).
     path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
     path("admin/", admin.site.urls),
