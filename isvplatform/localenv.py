@@ -49,3 +49,20 @@ def load_local_defaults(path: Path) -> dict[str, str]:
         finally:
             tmp.unlink(missing_ok=True)
     return json.loads(path.read_text())
+
+
+def local_metrics_token(path: Path) -> str:
+    """The token `make run` serves `/metrics` with when none is configured: generated once
+    into a git-ignored file (mode 0600) that a local Prometheus or curl can read."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_urlsafe(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path.read_text().strip()

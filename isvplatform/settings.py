@@ -16,6 +16,8 @@ from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_failopen import redis_cache
+from isvplatform.settings_metrics import metrics_settings
+from isvplatform.settings_retention import retention_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "anymail",
     "emails",
     "billing",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -558,7 +561,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 
 # --- the email channel's API (emails/) ----------------------------------------------------
-# The email API's choice sets, named apart from other apps' "status" and "category".
+# The email and billing APIs' choice sets, named apart from other apps' "status" and "category".
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "EmailIdentityStatusEnum": "emails.models.EmailIdentity.Status",
@@ -566,6 +569,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "EmailTemplateCategoryEnum": "emails.models.EmailTemplate.Category",
     "EspCredentialsStatusEnum": "emails.models.EspCredentials.Status",
     "EmailSendCategoryEnum": "messaging.serializers.EMAIL_CATEGORIES",
+    "StatementStatusEnum": "billing.models.Statement.Status",
+    "UsageCategoryEnum": "billing.categories.CATEGORY_CHOICES",
 }
 
 # --- broadcast dispatch and live progress: isvplatform/settings_broadcasts.py -------------
@@ -583,10 +588,9 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
 
 # --- usage, plans, statements, Stripe meters, limits, quotas: settings_billing.py ---------
 vars().update(billing_settings(env, TWILIO_MODE))
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
-    {
-        "StatementStatusEnum": "billing.models.Statement.Status",
-        "UsageCategoryEnum": "billing.categories.CATEGORY_CHOICES",
-    }
-)
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
+
+# --- retention (settings_retention.py) and who may read /metrics (settings_metrics.py) ----
+vars().update(retention_settings(env))
+CELERY_BEAT_SCHEDULE.update(RETENTION_BEAT)  # noqa: F821 (set just above)
+vars().update(metrics_settings(env))

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
 from isvplatform.api.errors import json_bad_request, json_error_view
+from isvplatform.metrics_view import metrics_endpoint
 from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
@@ -23,10 +24,12 @@ api_v1 = [
     path("", include("broadcasts.api_urls")),
     path("", include("emails.api_urls")),
     path("", include("billing.api_urls")),
+    path("", include("retention.api_urls")),
 ]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics_endpoint, name="metrics"),
     # A staff page of the admin that is no model's (billing/admin_overview.py).
     path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
     path("admin/", admin.site.urls),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("", include("broadcasts.urls")),
     path("", include("emails.urls")),
     path("", include("billing.urls")),
+    path("", include("retention.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from isvplatform import metrics
 from messaging import enqueue, events
 from messaging.keywords import PLATFORM, keyword_responder
 from messaging.models import (
@@ -159,6 +160,7 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
         events.emit_message_received(message)
         if media_count:
             enqueue.fetch_inbound_media(str(message.pk))
+    metrics.count_received(channel)
     return InboundResult(message, reply=reply)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from isvplatform import gateway
+from isvplatform import gateway, metrics
 from messaging import enqueue, events, pacing, signals
 from messaging.models import (
     ERROR_STATUSES,
@@ -89,7 +89,7 @@ def _update_sql(column: str) -> str:
         "WHERE sid = %s AND status_rank < %s "
         f"RETURNING id, tenant_id, EXISTS (SELECT 1 FROM {ENDPOINT_TABLE} e "
         f"WHERE e.tenant_id = {MESSAGE_TABLE}.tenant_id AND e.is_active AND e.events LIKE %s), "
-        "origin"
+        "origin, channel"
     )
 
 
@@ -180,24 +180,20 @@ def _update_params(
 
 
 def _insert_and_update(column: str, event_params: list[Any], update_params: list[Any]) -> tuple:
-    """(recorded, message id, tenant id, subscribed, origin): insert the event, and only if
-    it is new move the message; one statement on PostgreSQL, a transaction of two elsewhere."""
+    """(recorded, message id, tenant id, subscribed, origin, channel): insert the event, and
+    only if it is new move the message; one statement on PostgreSQL, two elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            inserted, message_id, tenant_id, subscribed, origin = _pg_apply(
-                cursor, column, event_params + update_params
-            )
-        return bool(inserted), message_id, tenant_id, subscribed, origin
+            inserted, *moved = _pg_apply(cursor, column, event_params + update_params)
+        return (bool(inserted), *moved)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_INSERT_EVENT.format(payload="%s"), event_params)
         recorded = cursor.fetchone() is not None
-        message_id = tenant_id = subscribed = origin = None
+        row = None
         if recorded:
             cursor.execute(_update_sql(column), update_params)
             row = cursor.fetchone()
-            if row is not None:
-                message_id, tenant_id, subscribed, origin = row
-    return recorded, message_id, tenant_id, subscribed, origin
+    return (recorded, *(row or (None,) * 5))
 
 
 def _announce_final(
@@ -250,11 +246,12 @@ def record_and_apply(
     update_params = _update_params(
         column, status, rank, now, error_code, error_message, from_number, message_sid
     )
-    recorded, message_id, tenant_id, subscribed, origin = _insert_and_update(
+    recorded, message_id, tenant_id, subscribed, origin, channel = _insert_and_update(
         column, event_params, update_params
     )
     if message_id is None:
         return StatusOutcome(recorded=recorded, applied=False)
+    metrics.count_status(channel, status, error_code)
     outcome = StatusOutcome(
         recorded=True, applied=True, message_id=str(message_id), tenant_id=tenant_id
     )
@@ -290,6 +287,7 @@ def _apply_only(
     if row is None:
         return StatusOutcome(recorded=False, applied=False)
     outcome = StatusOutcome(recorded=False, applied=True, message_id=str(row[0]), tenant_id=row[1])
+    metrics.count_status(row[4], status, error_code)
     if rank >= FINAL_RANK:
         enqueue.fetch_message_price(outcome.message_id)
         _announce_final(outcome, status, rank, row[3], error_code)

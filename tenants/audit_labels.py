@@ -78,6 +78,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "webhook_endpoint.deleted": "Deleted a webhook endpoint",
     "webhook_endpoint.secret_rotated": "Rotated a webhook signing secret",
     "webhook_delivery.redelivered": "Redelivered a webhook",
+    "retention_policy.updated": "Changed the data retention periods",
+    "retention.applied": "Removed data past its retention period",
     # A2P 10DLC
     "a2p.registration.saved": "Saved a 10DLC registration draft",
     "a2p.registration.submitted": "Submitted the 10DLC registration",

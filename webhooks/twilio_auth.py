@@ -28,6 +28,7 @@ from django.http.request import split_domain_port, validate_host
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from isvplatform import metrics
 from isvplatform.gateway import compute_signature, validate_signature
 from provisioning.accounts import CallbackOwner, signing_tokens
 
@@ -128,6 +129,11 @@ def verify_twilio_request(request: HttpRequest, owner: CallbackOwner | None) -> 
     problem = _refusal(request, owner)
     if problem is None:
         return True
+    match = getattr(request, "resolver_match", None)
+    reason = (
+        "wrong_account" if problem.startswith("signed by") else problem.replace(" ", "_").lower()
+    )
+    metrics.count_signature_failure(match.view_name if match else "unknown", reason)
     logger.warning(
         "refused Twilio callback %s: %s (AccountSid=%s, from %s)",
         request.path,

@@ -32,6 +32,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from urllib3.exceptions import NewConnectionError
 
+from isvplatform import metrics
 from isvplatform.gateway.errors import FINAL_429_CODES
 
 logger = logging.getLogger("isvplatform.gateway")
@@ -260,7 +261,7 @@ class RetryingHttpClient(HttpClient):
                 )
             except requests.RequestException as err:
                 retry = attempt <= self.max_retries and self.should_retry_error(method, err)
-                self._log(
+                self._observe(
                     logging.WARNING, method, where, type(err).__name__, started, None, attempt
                 )
                 if not retry:
@@ -270,13 +271,13 @@ class RetryingHttpClient(HttpClient):
             status = response.status_code
             request_id = _header(response.headers, REQUEST_ID_HEADER)
             level = logging.WARNING if status >= 500 or status == 429 else logging.INFO
-            self._log(level, method, where, status, started, request_id, attempt)
+            self._observe(level, method, where, status, started, request_id, attempt)
             if attempt > self.max_retries or not self.should_retry_response(method, response):
                 return response
             retry_after = parse_retry_after(_header(response.headers, "Retry-After"))
             self.sleep(backoff_delay(attempt, self.base_delay, self.max_retries, retry_after))
 
-    def _log(
+    def _observe(
         self,
         level: int,
         method: str,
@@ -286,9 +287,12 @@ class RetryingHttpClient(HttpClient):
         request_id: str | None,
         attempt: int,
     ) -> None:
+        """One attempt, into the metrics (operation, outcome, latency) and the log."""
+        seconds = time.perf_counter() - started
+        metrics.observe_twilio_call(method, where, status, seconds)
         if not logger.isEnabledFor(level):
             return
-        duration_ms = (time.perf_counter() - started) * 1000
+        duration_ms = seconds * 1000
         logger.log(
             level,
             "twilio %s %s status=%s duration_ms=%.1f request_id=%s attempt=%d",

@@ -6,6 +6,11 @@ The SDK has no call for the file itself and its HTTP clients hand back text, so 
 are fetched here: in process from the sandbox, or with `requests` (sandbox over HTTP, or
 Twilio, which redirects to its storage; `requests` drops the credentials on that redirect).
 The download stops as soon as it passes `max_bytes`.
+
+A media URL comes from an inbound callback, and a tenant with its own (connected) Twilio
+account holds the token that signs those: it could name any address. So a download from
+Twilio (not the sandbox) goes through requests-hardened, which resolves each hop's host once,
+refuses private and loopback addresses, and connects to the address it checked.
 """
 
 import json
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
+from requests_hardened import Config, Manager
+from requests_hardened.ip_filter import InvalidIPAddress
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
@@ -25,6 +32,14 @@ from isvplatform.gateway.errors import (
 from isvplatform.gateway.http import SandboxHttpClient, SandboxOverHttpClient, sandbox_url
 
 _CHUNK = 64 * 1024
+_public_only = Manager(
+    Config(
+        ip_filter_enable=True,
+        ip_filter_allow_loopback_ips=False,
+        never_redirect=False,
+        default_timeout=None,
+    )
+).get_session()
 
 
 @dataclass(frozen=True)
@@ -71,11 +86,10 @@ def _in_process(url: str, auth: tuple[str, str], max_bytes: int) -> MediaFile:
     return MediaFile(content, headers.get("Content-Type", ""))
 
 
-def _over_http(url: str, auth: tuple[str, str], max_bytes: int) -> MediaFile:
+def _over_http(url: str, auth: tuple[str, str], max_bytes: int, *, public: bool) -> MediaFile:
+    get = _public_only.get if public else requests.get
     try:
-        with requests.get(
-            url, auth=auth, timeout=float(settings.TWILIO_TIMEOUT), stream=True
-        ) as response:
+        with get(url, auth=auth, timeout=float(settings.TWILIO_TIMEOUT), stream=True) as response:
             if response.status_code != 200:
                 raise _error_for(response.status_code, response.content[:4096])
             declared = int(response.headers.get("Content-Length") or 0)
@@ -87,6 +101,11 @@ def _over_http(url: str, auth: tuple[str, str], max_bytes: int) -> MediaFile:
                 if len(content) > max_bytes:
                     raise _too_large(len(content), max_bytes)
             kind = response.headers.get("Content-Type", "")
+    except InvalidIPAddress as err:
+        raise RejectedRequest(
+            "The media URL points to a private or local address; it is not downloaded.",
+            status=400,
+        ) from err
     except requests.RequestException as err:
         raise RetryableGatewayError(
             f"Could not download the media: {type(err).__name__}.", twilio_message=str(err)
@@ -102,5 +121,5 @@ def download_media(client: Client, url: str, *, max_bytes: int) -> MediaFile:
     if isinstance(transport, SandboxHttpClient):
         return _in_process(url, auth, max_bytes)
     if isinstance(transport, SandboxOverHttpClient):
-        url = sandbox_url(transport.base_url, url)
-    return _over_http(url, auth, max_bytes)
+        return _over_http(sandbox_url(transport.base_url, url), auth, max_bytes, public=False)
+    return _over_http(url, auth, max_bytes, public=True)

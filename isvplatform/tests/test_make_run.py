@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -53,6 +54,7 @@ def test_make_run_starts_the_platform_and_stops_cleanly(tmp_path):
         assert body is not None, output[-3000:]
         assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "ok")
         assert "admin " in output and "owner@demo.example" in output, output[-3000:]
+        _assert_serves_metrics(port, tmp_path / "var" / "metrics-token", output)
         deadline = time.monotonic() + 60
         while "ready." not in log_path.read_text(errors="replace"):
             assert time.monotonic() < deadline, "the Celery worker never became ready"
@@ -65,3 +67,18 @@ def test_make_run_starts_the_platform_and_stops_cleanly(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             raise
     assert proc.returncode is not None
+
+
+def _assert_serves_metrics(port: int, token_file, output: str) -> None:
+    """`/metrics` answers the token `make run` generated (named in its banner), nobody else."""
+    assert f"$(cat {token_file})" in output, output[-3000:]
+    url = f"http://127.0.0.1:{port}/metrics"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=5)
+    assert refused.value.code == 403
+    request = urllib.request.Request(
+        url, headers={"Authorization": f"Bearer {token_file.read_text().strip()}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        assert b"isv_outbox_oldest_age_seconds" in response.read()

@@ -7,8 +7,10 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.utils import timezone
 
+from isvplatform import metrics
 from messaging import events
 from messaging.models import STATUS_RANK, Channel, Message, Status
 
@@ -134,6 +136,7 @@ def mark_failed(message: Message, *, code: int | None, text: str) -> None:
         ]
     )
     events.emit_message_status(message)
+    transaction.on_commit(lambda: metrics.count_failed(message.channel, Status.FAILED, code))
 
 
 def mark_unknown(message: Message, text: str) -> None:

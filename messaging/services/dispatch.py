@@ -21,7 +21,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from isvplatform import claims, gateway
+from isvplatform import claims, gateway, metrics
 from isvplatform.public import absolute_url
 from messaging import enqueue, events, pacing, transports
 from messaging.models import (
@@ -65,6 +65,8 @@ _NO_DOUBT = {"in_doubt_since": None, "doubt_until": None}
 # A message whose status never moves (a carrier without delivery reports) is fetched this
 # many times, then left as it is.
 MAX_RECONCILES = 6
+# The outcomes that count as a message sent (`adopted`: an earlier attempt that did go out).
+SENT_OUTCOMES = frozenset({"sent", "adopted"})
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def apply_pending_events(message: Message) -> None:
     if best[0] >= FINAL_RANK:
         enqueue.fetch_message_price(str(message.pk))
     events.emit_message_status(message)
+    transaction.on_commit(lambda: metrics.count_status(message.channel, status, message.error_code))
 
 
 class SendInDoubt(Exception):
@@ -337,8 +340,12 @@ def message_dispatch(message_id: str) -> DispatchResult:
         # Broadcast messages wait for their sender's slot (and slow it on a 429).
         with pacing.paced(message, held):
             if transport is not None:
-                return transport(held, message)
-            return _dispatch_claimed(held, message)
+                result = transport(held, message)
+            else:
+                result = _dispatch_claimed(held, message)
+        if result.outcome in SENT_OUTCOMES:
+            metrics.count_sent(message.channel)
+        return result
     finally:
         # A no-op when the attempt already released the row (the usual case).
         _release(held)

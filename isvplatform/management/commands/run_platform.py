@@ -11,12 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from isvplatform.demo import credentials_file, ensure_demo_data
+from isvplatform.localenv import local_metrics_token
+from isvplatform.metrics import MULTIPROC_ENV
 from verify.widget.demo import DEMO_PORT, write_demo_page
 
 LOOPBACK = "127.0.0.1,::1"
@@ -38,6 +41,7 @@ def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[st
         "--bind", f"{host}:{port}", "--workers", str(workers),
         "--access-logfile", "-", "--graceful-timeout", "5",
         "--forwarded-allow-ips", trusted,
+        "--config", "python:isvplatform.gunicorn_conf",
     ]  # fmt: skip
 
 
@@ -53,6 +57,25 @@ def port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def fresh_metrics_dir(configured: str | None) -> Path:
+    """The folder where every web and worker process keeps its metric samples
+    (prometheus-client's multiprocess mode), emptied of the last run's: a dead process's
+    files would otherwise count again."""
+    folder = Path(configured) if configured else settings.VAR_DIR / "prometheus"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
+    return folder
+
+
+def metrics_line(base: str, token_file: Path | None) -> str:
+    """How to read `/metrics`: with the generated token (read from its file, so the banner
+    doesn't print it), or as the operator configured it."""
+    if token_file is None:
+        return f"  metrics           {base}/metrics  (METRICS_TOKEN or METRICS_ALLOW_IPS)"
+    return f'  metrics           curl -H "Authorization: Bearer $(cat {token_file})" {base}/metrics'
 
 
 def last_four(secret: str | None) -> str:
@@ -99,6 +122,11 @@ class Command(BaseCommand):
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
         env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
+        env[MULTIPROC_ENV] = str(fresh_metrics_dir(env.get(MULTIPROC_ENV)))
+        token_file = None
+        if not settings.METRICS_TOKEN and not settings.METRICS_ALLOW_IPS:
+            token_file = settings.VAR_DIR / "metrics-token"
+            env["METRICS_TOKEN"] = local_metrics_token(token_file)
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             # See CELERY_WORKER_PREFETCH_MULTIPLIER: without it the embedded broker, not the
             # sender, would set a broadcast's pace (about one message a second).
@@ -115,7 +143,7 @@ class Command(BaseCommand):
                 "--bind", local_host, "--directory", str(widget_demo),
             ]  # fmt: skip
         processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-        self._print_banner(host, port, demo)
+        self._print_banner(host, port, demo, metrics_token_file=token_file)
         if widget_demo:
             self.stdout.write(
                 f"  widget demo       http://{local_host}:{widget_demo_port}/  "
@@ -156,7 +184,9 @@ class Command(BaseCommand):
                     proc.kill()
         sys.exit(exit_code)
 
-    def _print_banner(self, host: str, port: int, demo: dict | None) -> None:
+    def _print_banner(
+        self, host: str, port: int, demo: dict | None, metrics_token_file: Path | None = None
+    ) -> None:
         base = f"http://{host}:{port}"
         lines = [
             "",
@@ -165,6 +195,7 @@ class Command(BaseCommand):
             f"  admin (staff)     {base}/admin/",
             f"  API docs          {base}/api/docs/",
             f"  health            {base}/healthz",
+            metrics_line(base, metrics_token_file),
         ]
         if settings.TWILIO_MODE == "sandbox":
             lines += [
