@@ -4,7 +4,8 @@ cache, the throttle, the sending quotas and the enqueue after a commit go on wit
 per `LOG_EVERY_SECONDS` per component (a dead Redis under load would otherwise write a line
 per cache call).
 
-The counts are this process's own (`failopen_counts`), for the metrics endpoint to export.
+Each is also counted in `/metrics` as `isv_failopen_total{component}`; `failopen_counts`
+gives this process's own counts.
 """
 
 import logging
@@ -13,6 +14,8 @@ import time
 from collections import Counter
 
 import redis
+
+from isvplatform import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ def record_failopen(component: str, err: BaseException, doing: str) -> None:
     """Count one operation of `component` that went on without its store, and log it (the
     first of every `LOG_EVERY_SECONDS`, with how many went unlogged since)."""
     now = time.monotonic()
+    metrics.count_failopen(component)
     with _lock:
         _counts[component] += 1
         last = _logged_at.get(component)
