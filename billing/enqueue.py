@@ -4,9 +4,7 @@
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
-from isvplatform.celery import app
+from isvplatform.enqueue import publish_after_commit
 
 SYNC_TENANT_USAGE = "billing.sync_tenant_usage"
 BUILD_STATEMENT = "billing.build_statement"
@@ -17,7 +15,7 @@ NOTIFY_ANOMALY = "billing.notify_anomaly"
 
 
 def _later(name: str, *args: Any) -> None:
-    transaction.on_commit(lambda: app.tasks[name].delay(*args))
+    publish_after_commit(name, *args)
 
 
 def sync_tenant_usage(tenant_id: int, start: dt.date, end: dt.date) -> None:

@@ -8,20 +8,12 @@ sent by name to the broker, where a worker that knows it picks it up.
 
 from django.db import transaction
 
-from isvplatform.celery import app
+from isvplatform.enqueue import publish
 
 DISPATCH = "broadcasts.dispatch"
-
-
-def _delay(name: str, *args: str) -> None:
-    task = app.tasks.get(name)
-    if task is None:
-        app.send_task(name, args=list(args))
-    else:
-        task.delay(*args)
 
 
 def dispatch(broadcast_id: str) -> None:
     """Start (or continue) handing the broadcast's pending recipients to messaging."""
     broadcast_id = str(broadcast_id)
-    transaction.on_commit(lambda: _delay(DISPATCH, broadcast_id))
+    transaction.on_commit(lambda: publish(DISPATCH, broadcast_id))

@@ -6,11 +6,10 @@ tasks when Django starts), so eager mode (tests) still runs it in place, as `.de
 """
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
-from isvplatform.celery import app
+from isvplatform.enqueue import publish
 
 RUN_REGISTRATION = "compliance.run_registration"
 ANNOUNCE_TRANSITION = "compliance.announce_transition"
@@ -18,25 +17,21 @@ RESEND_BRAND_OTP = "compliance.resend_brand_otp"
 SEND_TOLLFREE = "compliance.send_tollfree"
 
 
-def _delay(name: str, *args: Any) -> None:
-    app.tasks[name].delay(*args)
-
-
 def run_registration(registration_id: uuid.UUID | str) -> None:
     """Advance the version's chain after the commit (a run claims it, so repeats are cheap)."""
-    transaction.on_commit(lambda: _delay(RUN_REGISTRATION, str(registration_id)))
+    transaction.on_commit(lambda: publish(RUN_REGISTRATION, str(registration_id)))
 
 
 def announce_transition(transition_id: int) -> None:
     """Email and webhook for one recorded transition, after the commit."""
-    transaction.on_commit(lambda: _delay(ANNOUNCE_TRANSITION, transition_id))
+    transaction.on_commit(lambda: publish(ANNOUNCE_TRANSITION, transition_id))
 
 
 def resend_brand_otp(brand_id: uuid.UUID | str) -> None:
     """Have Twilio text a sole proprietor's OTP again, after the commit."""
-    transaction.on_commit(lambda: _delay(RESEND_BRAND_OTP, str(brand_id)))
+    transaction.on_commit(lambda: publish(RESEND_BRAND_OTP, str(brand_id)))
 
 
 def send_tollfree(verification_id: uuid.UUID | str) -> None:
     """Send a toll-free verification version to Twilio after the commit."""
-    transaction.on_commit(lambda: _delay(SEND_TOLLFREE, str(verification_id)))
+    transaction.on_commit(lambda: publish(SEND_TOLLFREE, str(verification_id)))

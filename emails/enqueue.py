@@ -4,9 +4,7 @@
 import uuid
 from typing import Any
 
-from django.db import transaction
-
-from isvplatform.celery import app
+from isvplatform.enqueue import publish_after_commit
 
 CREATE_IDENTITY = "emails.create_identity"
 CHECK_IDENTITY = "emails.check_identity"
@@ -14,7 +12,7 @@ SETUP_CREDENTIALS = "emails.setup_credentials"
 
 
 def _later(name: str, *args: Any) -> None:
-    transaction.on_commit(lambda: app.tasks[name].delay(*args))
+    publish_after_commit(name, *args)
 
 
 def create_identity(identity_id: uuid.UUID | str) -> None:

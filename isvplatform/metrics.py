@@ -58,6 +58,11 @@ SIGNATURE_FAILURES = Counter(
     "Twilio callbacks refused for their X-Twilio-Signature.",
     ["endpoint", "reason"],
 )
+FAILOPEN = Counter(
+    "isv_failopen",
+    "Operations that went on without Redis (cache, quota counters, broker): fail open.",
+    ["component"],
+)
 
 # A path segment kept as it is in an operation label: a word (`Messages.json`) or an API
 # version (`v1`, `2010-04-01`); anything else (a SID, a number) becomes `{id}`.
@@ -113,6 +118,10 @@ def count_status(channel: str, status: str, error_code: int | None) -> None:
 
 def count_signature_failure(endpoint: str, reason: str) -> None:
     SIGNATURE_FAILURES.labels(endpoint, reason).inc()
+
+
+def count_failopen(component: str) -> None:
+    FAILOPEN.labels(component).inc()
 
 
 def multiprocess_dir() -> str | None:

@@ -15,6 +15,7 @@ from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
+from isvplatform.settings_failopen import redis_cache
 from isvplatform.settings_metrics import metrics_settings
 from isvplatform.settings_retention import retention_settings
 
@@ -146,9 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": redis_cache(env, REDIS_URL)}  # fails open: settings_failopen.py
 else:
     CACHES = {
         "default": {

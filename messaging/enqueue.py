@@ -8,7 +8,7 @@ registers the tasks when Django starts), so eager mode (tests) still runs it in 
 
 from django.db import transaction
 
-from isvplatform.celery import app
+from isvplatform.enqueue import publish
 
 SEND = "messaging.send"
 SEND_MANY = "messaging.send_many"
@@ -16,27 +16,23 @@ FETCH_MEDIA = "messaging.fetch_media"
 FETCH_PRICE = "messaging.fetch_price"
 
 
-def _delay(name: str, *args: object) -> None:
-    app.tasks[name].delay(*args)
-
-
 def send_message(message_id: str) -> None:
     """Hand a queued message to Twilio after the commit (the outbox; the sweeper backs it up)."""
-    transaction.on_commit(lambda: _delay(SEND, message_id))
+    transaction.on_commit(lambda: publish(SEND, message_id))
 
 
 def send_messages(message_ids: list[str]) -> None:
     """Hand a batch of queued messages to Twilio after the commit: one fan-out task that
     enqueues each message's send task (one publish per batch, not per message)."""
     if message_ids:
-        transaction.on_commit(lambda: _delay(SEND_MANY, message_ids))
+        transaction.on_commit(lambda: publish(SEND_MANY, message_ids))
 
 
 def fetch_inbound_media(message_id: str) -> None:
     """Copy an inbound message's media into storage after the commit."""
-    transaction.on_commit(lambda: _delay(FETCH_MEDIA, message_id))
+    transaction.on_commit(lambda: publish(FETCH_MEDIA, message_id))
 
 
 def fetch_message_price(message_id: str) -> None:
     """After the status that made a message final commits, fetch its price (by id)."""
-    transaction.on_commit(lambda: _delay(FETCH_PRICE, message_id))
+    transaction.on_commit(lambda: publish(FETCH_PRICE, message_id))

@@ -6,11 +6,10 @@ tasks when Django starts), so eager mode (tests) still runs it in place, as `.de
 """
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
-from isvplatform.celery import app
+from isvplatform.enqueue import publish
 
 PROVISION_SUBACCOUNT = "provisioning.provision_subaccount"
 BUY_FIRST_NUMBER = "provisioning.buy_first_number"
@@ -19,30 +18,26 @@ RESUME_BILLING = "provisioning.resume_billing"
 SYNC_NUMBERS = "provisioning.sync_numbers"
 
 
-def _delay(name: str, *args: Any) -> None:
-    app.tasks[name].delay(*args)
-
-
 def provision_subaccount(subaccount_id: uuid.UUID | str) -> None:
     """Create or adopt the subaccount in Twilio after the commit (the task is idempotent)."""
-    transaction.on_commit(lambda: _delay(PROVISION_SUBACCOUNT, str(subaccount_id)))
+    transaction.on_commit(lambda: publish(PROVISION_SUBACCOUNT, str(subaccount_id)))
 
 
 def buy_first_number(subaccount_id: uuid.UUID | str) -> None:
     """Buy the number asked for at sign-up, after the commit that activated the subaccount."""
-    transaction.on_commit(lambda: _delay(BUY_FIRST_NUMBER, str(subaccount_id)))
+    transaction.on_commit(lambda: publish(BUY_FIRST_NUMBER, str(subaccount_id)))
 
 
 def suspend_subaccount(subaccount_id: uuid.UUID | str, reason: str) -> None:
     """Billing's suspension, in Twilio and here, after the commit that recorded the event."""
-    transaction.on_commit(lambda: _delay(SUSPEND_SUBACCOUNT, str(subaccount_id), reason))
+    transaction.on_commit(lambda: publish(SUSPEND_SUBACCOUNT, str(subaccount_id), reason))
 
 
 def resume_billing(subaccount_id: uuid.UUID | str) -> None:
     """Lift billing's suspension or scheduled closing, after the commit."""
-    transaction.on_commit(lambda: _delay(RESUME_BILLING, str(subaccount_id)))
+    transaction.on_commit(lambda: publish(RESUME_BILLING, str(subaccount_id)))
 
 
 def sync_numbers(subaccount_id: uuid.UUID | str) -> None:
     """Adopt the account's numbers and set their webhooks, after the commit that connected it."""
-    transaction.on_commit(lambda: _delay(SYNC_NUMBERS, str(subaccount_id)))
+    transaction.on_commit(lambda: publish(SYNC_NUMBERS, str(subaccount_id)))

@@ -7,15 +7,15 @@ Django starts), so eager mode (tests) still runs it in place, as `.delay()` does
 
 from django.db import transaction
 
-from isvplatform.celery import app
+from isvplatform.enqueue import publish
 
 DELIVER = "webhooks.deliver"
 
 
 def _deliver(delivery_ids: list[str]) -> None:
-    task = app.tasks[DELIVER]
     for delivery_id in delivery_ids:
-        task.delay(delivery_id)
+        if not publish(DELIVER, delivery_id):
+            return  # the broker is down: `webhooks.retry_due` picks up the rest
 
 
 def deliveries(delivery_ids: list[str]) -> None:

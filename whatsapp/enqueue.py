@@ -4,9 +4,7 @@ services never import `whatsapp.tasks`, which imports them; `apps.py` registers 
 import uuid
 from typing import Any
 
-from django.db import transaction
-
-from isvplatform.celery import app
+from isvplatform.enqueue import publish_after_commit
 
 SUBMIT = "whatsapp.submit_sender"
 VERIFY = "whatsapp.verify_sender"
@@ -16,7 +14,7 @@ ANNOUNCE = "whatsapp.announce_event"
 
 
 def _later(name: str, *args: Any) -> None:
-    transaction.on_commit(lambda: app.tasks[name].delay(*args))
+    publish_after_commit(name, *args)
 
 
 def submit(sender_id: uuid.UUID | str) -> None:

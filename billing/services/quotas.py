@@ -14,6 +14,12 @@ steps however many went before (no COUNT of messages). The row itself is remembe
 cache for `BILLING_QUOTA_CACHE_SECONDS` (forgotten whenever it is saved: `billing.receivers`).
 Counting starts once a row has a limit; a row without any limit counts nothing.
 
+With Redis down (a restart, a failover) the quota fails open: the sends are admitted
+uncounted, with a log line and a count (`isvplatform.failopen`). The issue's rule is that the
+API keeps accepting sends while Redis is down; a quota is a ramp and a budget, not a carrier
+limit, and a few seconds of sends let through uncounted cost less than refusing every send
+(the carriers' caps and rates stay with the dispatcher's pacing, which fails closed).
+
 Inbound and system messages are never counted. A broadcast's messages are counted once, by
 the dispatcher for its whole batch (`quota_take`, so the rest of the batch waits for the
 reset instead of being refused), which is why `quota_admission` lets origin `broadcast` by.
@@ -30,6 +36,7 @@ from django.utils import timezone
 
 from billing import periods
 from billing.models import SendingQuota
+from isvplatform.failopen import REDIS_DOWN_ERRORS, record_failopen
 from messaging import buckets
 from messaging.models import Channel, Direction, Message
 from messaging.services.admission import Admission
@@ -187,7 +194,11 @@ def quota_take(tenant: Tenant, *, channel: str, count: int) -> Admission:
     quota = quota_for(tenant, channel)
     if quota is None or (quota.daily_limit is None and quota.monthly_limit is None):
         return Admission(count)
-    return _take(tenant, quota, count)
+    try:
+        return _take(tenant, quota, count)
+    except REDIS_DOWN_ERRORS as err:
+        record_failopen("quota", err, f"{count} {channel} send(s) admitted uncounted")
+        return Admission(count)
 
 
 def quota_admission(tenant: Tenant, *, channel: str, count: int, origin: str) -> Admission:

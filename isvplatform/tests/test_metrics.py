@@ -209,3 +209,17 @@ def test_multiprocess_mode_adds_up_every_processs_samples(tmp_path):
     operation = "GET api/2010-04-01/Accounts.json"
     assert found[("isv_twilio_requests_total", (("operation", operation), ("outcome", "ok")))] == 3
     assert list((tmp_path / "samples").glob("*.db"))
+
+
+def test_an_operation_that_fails_open_is_counted_by_component():
+    import redis
+    from prometheus_client import REGISTRY
+
+    from isvplatform import failopen
+
+    def value() -> float:
+        return REGISTRY.get_sample_value("isv_failopen_total", {"component": "quota"}) or 0.0
+
+    before = value()
+    failopen.record_failopen("quota", redis.exceptions.ConnectionError("refused"), "a take")
+    assert value() == before + 1
