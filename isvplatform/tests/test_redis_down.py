@@ -184,7 +184,7 @@ def test_an_enqueue_refused_after_the_commit_is_left_to_the_sweeper(
 
 
 def test_publishing_to_a_dead_broker_is_logged_not_raised(monkeypatch, caplog):
-    dead = Celery("dead", broker=DEAD_REDIS)
+    dead = Celery("dead", broker=DEAD_REDIS, set_as_current=False)  # else it is current_app
     monkeypatch.setattr(enqueue, "app", dead)
     with caplog.at_level(logging.WARNING, logger="isvplatform.failopen"):
         assert enqueue.publish("messaging.send", "no-such-message") is False
