@@ -16,8 +16,12 @@ from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_failopen import redis_cache
+from isvplatform.settings_logging import logging_settings
 from isvplatform.settings_metrics import metrics_settings
+from isvplatform.settings_ops import ops_settings
+from isvplatform.settings_privacy import privacy_settings
 from isvplatform.settings_retention import retention_settings
+from isvplatform.settings_security import security_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -77,6 +81,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "isvplatform",
     "tenants",
     "provisioning",
@@ -93,6 +100,9 @@ INSTALLED_APPS = [
     "emails",
     "billing",
     "retention",
+    "ops",
+    "twofactor",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -316,16 +326,6 @@ TWILIO_RETRY_BASE_DELAY = env.float("TWILIO_RETRY_BASE_DELAY", default=0.5)
 TWILIO_RETRY_AMBIGUOUS_POSTS = env.bool("TWILIO_RETRY_AMBIGUOUS_POSTS", default=False)
 TWILIO_MASTER_FALLBACK = env.bool("TWILIO_MASTER_FALLBACK", default=False)
 TWILIO_TOKEN_ROTATION_DAYS = env.int("TWILIO_TOKEN_ROTATION_DAYS", default=0)
-
-# --- logging ----------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -590,7 +590,11 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
 vars().update(billing_settings(env, TWILIO_MODE))
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
 
-# --- retention (settings_retention.py) and who may read /metrics (settings_metrics.py) ----
-vars().update(retention_settings(env))
-CELERY_BEAT_SCHEDULE.update(RETENTION_BEAT)  # noqa: F821 (set just above)
-vars().update(metrics_settings(env))
+# --- retention, /metrics, logs and Sentry, 2FA and CSP, staff alerts, privacy jobs -------
+# Each module's function returns its settings; a `*_BEAT` entry joins the beat schedule.
+for _domain in (retention_settings, metrics_settings, logging_settings, security_settings,
+                ops_settings, privacy_settings):  # fmt: skip
+    for _name, _value in _domain(env).items():
+        if _name.endswith("_BEAT"):
+            CELERY_BEAT_SCHEDULE.update(_value)
+        vars()[_name] = _value
