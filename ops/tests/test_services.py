@@ -81,9 +81,7 @@ def test_a_failed_email_is_sent_by_the_next_evaluation(staff, settings):
     assert len(mail.outbox) == 1
 
 
-def test_a_condition_that_cannot_be_evaluated_leaves_its_alert_open(
-    staff, monkeypatch, settings
-):
+def test_a_condition_that_cannot_be_evaluated_leaves_its_alert_open(staff, monkeypatch, settings):
     lose_worker()
     services.evaluate_all()
 
