@@ -49,7 +49,7 @@ from broadcasts.services.rendering import (
     template_variables_for,
 )
 from emails.services import email_send
-from isvplatform import claims
+from isvplatform import claims, metrics
 from messaging import buckets, pacing
 from messaging.models import Channel, Message, OptOut
 from messaging.services import SendRefused, message_send
@@ -220,6 +220,8 @@ def hand_over(broadcast: Broadcast, recipients: list[BroadcastRecipient]) -> int
             broadcast.pk, pending=-(queued + skipped), sent=queued, skipped=skipped
         ):
             raise _Stopped
+        channel = broadcast.channel
+        transaction.on_commit(lambda: metrics.count_broadcast_recipients(channel, queued, skipped))
     return queued
 
 

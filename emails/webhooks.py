@@ -10,22 +10,30 @@ owner's keys (or the local SES in sandbox mode).
 """
 
 import json
+import time
 from typing import Any
 
-from anymail.exceptions import AnymailAPIError, AnymailConfigurationError
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailWebhookValidationFailure,
+)
 from anymail.utils import get_request_basic_auth
 from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import constant_time_compare
 
 from emails.models import EspCredentials
+from isvplatform import metrics, refusals
 from isvplatform.api.errors import error_body
 from messaging.models import Message
 
 # SNS messages are at most 256 KB; anything much larger is not SNS.
 MAX_BODY_BYTES = 300 * 1024
+# The endpoint label of this view in the callback metrics and the refusal tally.
+ENDPOINT = "amazon_ses_tracking"
 SES_VALIDATED = "Successfully validated SNS topic for Amazon SES event publishing."
 
 
@@ -83,6 +91,19 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
     owner_credentials: EspCredentials | None = None
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            response = self._post(request, *args, **kwargs)
+            outcome = metrics.http_outcome(response.status_code)
+            return response
+        except SuspiciousOperation:
+            outcome = "4xx"  # Django answers it 400
+            raise
+        finally:
+            metrics.observe_callback(ENDPOINT, outcome, time.perf_counter() - started)
+
+    def _post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.META.get("HTTP_AUTHORIZATION"):
             # anymail's 401 challenge, after which SNS sends its basic auth.
             return super().post(request, *args, **kwargs)
@@ -136,6 +157,9 @@ class SesTrackingView(AmazonSESTrackingWebhookView):
     def run_validators(self, request: HttpRequest) -> None:
         try:
             super().run_validators(request)
+        except AnymailWebhookValidationFailure:
+            refusals.record_refusal(ENDPOINT, "invalid_basic_auth")
+            raise
         except AnymailAPIError as err:
             raise BadRequest(str(err)) from err
         # Confirm with the keys of the account whose secret the request carried.

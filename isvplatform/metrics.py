@@ -58,6 +58,32 @@ SIGNATURE_FAILURES = Counter(
     "Twilio callbacks refused for their X-Twilio-Signature.",
     ["endpoint", "reason"],
 )
+CALLBACK_DURATION = Histogram(
+    "isv_callback_duration_seconds",
+    "How long taking in one provider callback took (Twilio, the ESP), answer included.",
+    ["endpoint", "outcome"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+TEMPLATE_DECISIONS = Counter(
+    "isv_template_decisions",
+    "Message templates decided by the channel's reviewer (approved, rejected, paused...).",
+    ["channel", "outcome"],
+)
+TENANT_WEBHOOK_ATTEMPTS = Counter(
+    "isv_tenant_webhook_attempts",
+    "HTTP attempts to tenants' webhook endpoints.",
+    ["event_type", "outcome"],
+)
+TENANT_WEBHOOK_FAILED = Counter(
+    "isv_tenant_webhook_deliveries_failed",
+    "Tenant-webhook deliveries given up (retry window over, or the endpoint disabled).",
+    ["event_type"],
+)
+BROADCAST_RECIPIENTS = Counter(
+    "isv_broadcast_recipients",
+    "Broadcast recipients handed to the send path (queued) or refused there (skipped).",
+    ["channel", "outcome"],
+)
 FAILOPEN = Counter(
     "isv_failopen",
     "Operations that went on without Redis (cache, quota counters, broker): fail open.",
@@ -124,6 +150,42 @@ def count_failopen(component: str) -> None:
     FAILOPEN.labels(component).inc()
 
 
+def http_outcome(status: int) -> str:
+    """`2xx`, `3xx`, `4xx` or `5xx`: the class of an answer we gave or got."""
+    return f"{max(1, min(status // 100, 5))}xx"
+
+
+def observe_callback(endpoint: str, outcome: str, seconds: float) -> None:
+    CALLBACK_DURATION.labels(endpoint, outcome).observe(seconds)
+
+
+def count_template_decision(channel: str, outcome: str) -> None:
+    TEMPLATE_DECISIONS.labels(channel, outcome).inc()
+
+
+def count_tenant_webhook_attempt(event_type: str, status_code: int | None) -> None:
+    """One attempt: `ok` (2xx), `client_error` (a redirect or 4xx: not followed, a failure),
+    `server_error` (5xx) or `network_error` (no answer)."""
+    if status_code is None:
+        outcome = "network_error"
+    elif 200 <= status_code < 300:
+        outcome = "ok"
+    else:
+        outcome = "server_error" if status_code >= 500 else "client_error"
+    TENANT_WEBHOOK_ATTEMPTS.labels(event_type, outcome).inc()
+
+
+def count_tenant_webhook_failed(event_type: str) -> None:
+    TENANT_WEBHOOK_FAILED.labels(event_type).inc()
+
+
+def count_broadcast_recipients(channel: str, queued: int, skipped: int) -> None:
+    if queued:
+        BROADCAST_RECIPIENTS.labels(channel, "queued").inc(queued)
+    if skipped:
+        BROADCAST_RECIPIENTS.labels(channel, "skipped").inc(skipped)
+
+
 def multiprocess_dir() -> str | None:
     return os.environ.get(MULTIPROC_ENV) or None
 
@@ -141,7 +203,9 @@ class _DefaultRegistry:
         yield from REGISTRY.collect()
 
 
-def _outbox_gauges() -> Iterator[Metric]:
+def outbox_oldest_age() -> float:
+    """Seconds since the oldest outbound message still queued (not yet handed to Twilio) was
+    created, within the outbox sweeper's horizon; 0 when there is none."""
     from django.utils import timezone
 
     from messaging.models import Direction, Message, Status
@@ -158,10 +222,14 @@ def _outbox_gauges() -> Iterator[Metric]:
         .values_list("created_at", flat=True)
         .first()
     )
+    return (now - oldest).total_seconds() if oldest else 0.0
+
+
+def _outbox_gauges() -> Iterator[Metric]:
     yield GaugeMetricFamily(
         "isv_outbox_oldest_age_seconds",
         "Age of the oldest outbound message still queued, not yet handed to Twilio.",
-        value=(now - oldest).total_seconds() if oldest else 0.0,
+        value=outbox_oldest_age(),
     )
 
 
@@ -182,24 +250,21 @@ def _state_gauges() -> Iterator[Metric]:
     yield GaugeMetricFamily("isv_broadcasts_sending", "Broadcasts now sending.", value=sending)
 
 
-def _queue_gauges() -> Iterator[Metric]:
-    """Celery queue depth on a Redis broker (LLEN over kombu's priority lists); the embedded
-    filesystem broker of `make run` has no cheap count and is skipped."""
+def queue_lengths() -> dict[str, int] | None:
+    """Celery queue depth on a Redis broker (LLEN over kombu's priority lists); None on the
+    embedded filesystem broker of `make run`, which has no cheap count."""
     from django.conf import settings
 
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        return
+        return None
     import redis
 
     queues = {settings.CELERY_TASK_DEFAULT_QUEUE, *getattr(settings, "CELERY_TASK_QUEUES", ())}
-    depth = GaugeMetricFamily(
-        "isv_celery_queue_length", "Tasks waiting in each Celery queue.", labels=["queue"]
-    )
+    names = sorted(str(q) for q in queues)
     client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
     try:
         with client.pipeline(transaction=False) as pipe:
-            names = sorted(str(q) for q in queues)
             for name in names:
                 for key in _priority_keys(name):
                     pipe.llen(key)
@@ -207,9 +272,54 @@ def _queue_gauges() -> Iterator[Metric]:
     finally:
         client.close()
     per_queue = len(_priority_keys(""))
-    for i, name in enumerate(names):
-        depth.add_metric([name], sum(lengths[i * per_queue : (i + 1) * per_queue]))
+    return {name: sum(lengths[i * per_queue : (i + 1) * per_queue]) for i, name in enumerate(names)}
+
+
+def _queue_gauges() -> Iterator[Metric]:
+    lengths = queue_lengths()
+    if lengths is None:
+        return
+    depth = GaugeMetricFamily(
+        "isv_celery_queue_length", "Tasks waiting in each Celery queue.", labels=["queue"]
+    )
+    for name, length in lengths.items():
+        depth.add_metric([name], length)
     yield depth
+
+
+def _heartbeat_gauges() -> Iterator[Metric]:
+    from django.utils import timezone
+
+    from isvplatform.models import WorkerHeartbeat
+
+    now = timezone.now()
+    age = GaugeMetricFamily(
+        "isv_worker_heartbeat_age_seconds",
+        "Seconds since each background process (by heartbeat name) last proved it was alive.",
+        labels=["name"],
+    )
+    for name, seen in WorkerHeartbeat.objects.values_list("name", "last_seen_at"):
+        age.add_metric([name], max(0.0, (now - seen).total_seconds()))
+    yield age
+
+
+def _ops_gauges() -> Iterator[Metric]:
+    """The states the staff alerts read, computed by the same selectors (ops.readings)."""
+    from ops import readings
+
+    stuck = GaugeMetricFamily(
+        "isv_registrations_stuck",
+        "Registrations under review for longer than OPS_REGISTRATION_STUCK_HOURS.",
+        labels=["kind"],
+    )
+    for kind, n in readings.registrations_stuck().items():
+        stuck.add_metric([kind], n)
+    yield stuck
+    yield GaugeMetricFamily(
+        "isv_tenant_webhook_endpoints_failing",
+        "Tenant webhook endpoints whose latest OPS_WEBHOOK_FAILED_ATTEMPTS attempts all failed.",
+        value=len(readings.failing_endpoints()),
+    )
 
 
 def _priority_keys(queue: str) -> list[str]:
@@ -222,7 +332,13 @@ class PlatformCollector:
     fails (the database or Redis away) is left out and logged; the rest is still served."""
 
     def collect(self) -> Iterator[Metric]:
-        for part in (_outbox_gauges, _state_gauges, _queue_gauges):
+        for part in (
+            _outbox_gauges,
+            _state_gauges,
+            _queue_gauges,
+            _heartbeat_gauges,
+            _ops_gauges,
+        ):
             try:
                 yield from list(part())
             except Exception:

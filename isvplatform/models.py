@@ -9,3 +9,26 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CallbackRefusal(models.Model):
+    """Provider callbacks refused for their signature (or basic auth), tallied per minute,
+    endpoint and reason: what the staff alert on signature failures counts (the Prometheus
+    counter beside it lives in each process, the database is what every process shares).
+    One row per minute at most, so a flood of forgeries stays a few rows."""
+
+    minute = models.DateTimeField()
+    endpoint = models.CharField(max_length=100)
+    reason = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minute", "endpoint", "reason"], name="callback_refusal_bucket"
+            )
+        ]
+        indexes = [models.Index(fields=["minute"], name="callback_refusal_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.reason}: {self.count} at {self.minute:%Y-%m-%d %H:%M}"

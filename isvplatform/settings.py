@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # HTTP basics in /metrics
     "django.middleware.security.SecurityMiddleware",
     "isvplatform.static_files.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "tenants.middleware.TenantMiddleware",
     "axes.middleware.AxesMiddleware",
     "isvplatform.middleware.QueryStringGuardMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "isvplatform.urls"
@@ -310,9 +312,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="isvplatform")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "isvplatform.heartbeat", "schedule": 30.0},
-}
+CELERY_BEAT_SCHEDULE: dict = {"heartbeat": {"task": "isvplatform.heartbeat", "schedule": 30.0}}
 
 # --- Twilio -----------------------------------------------------------------------------
 TWILIO_MODE = env("TWILIO_MODE", default="sandbox")  # "sandbox" or "live"

@@ -6,6 +6,7 @@ from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
 from isvplatform.api.errors import json_bad_request, json_error_view
 from isvplatform.metrics_view import metrics_endpoint
+from ops.admin_dashboard import alerts as ops_admin_alerts
 from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("metrics", metrics_endpoint, name="metrics"),
     # A staff page of the admin that is no model's (billing/admin_overview.py).
     path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
+    path("admin/ops/alerts/", ops_admin_alerts, name="ops-admin-alerts"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

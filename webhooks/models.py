@@ -116,6 +116,8 @@ class WebhookAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at", "id"]
+        # The staff alert on failing endpoints reads the recent attempts (ops.readings).
+        indexes = [models.Index(fields=["attempted_at"], name="webhookattempt_recent")]
 
     def __str__(self) -> str:
         return f"attempt of {self.delivery_id}: {self.status_code or self.error}"

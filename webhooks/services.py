@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from isvplatform import metrics
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 from webhooks import enqueue, http, signing
@@ -277,6 +278,7 @@ def delivery_attempt(delivery_id: str) -> AttemptOutcome | None:
         "User-Agent": "isvplatform-webhooks/1",
     }
     result = http.post_json(endpoint.url, body, headers)
+    metrics.count_tenant_webhook_attempt(delivery.event_type, result.status_code)
     WebhookAttempt.objects.create(
         delivery=delivery,
         status_code=result.status_code,
@@ -303,6 +305,8 @@ def delivery_attempt(delivery_id: str) -> AttemptOutcome | None:
 
 
 def _finish(delivery: WebhookDelivery, state: str, status_code: int | None, error: str) -> None:
+    if state == WebhookDelivery.State.FAILED:
+        metrics.count_tenant_webhook_failed(delivery.event_type)
     delivery.state = state
     delivery.last_status_code = status_code
     delivery.last_error = error

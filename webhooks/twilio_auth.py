@@ -23,12 +23,12 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.http.request import split_domain_port, validate_host
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from isvplatform import metrics
+from isvplatform import metrics, refusals
 from isvplatform.gateway import compute_signature, validate_signature
 from provisioning.accounts import CallbackOwner, signing_tokens
 
@@ -129,11 +129,10 @@ def verify_twilio_request(request: HttpRequest, owner: CallbackOwner | None) -> 
     problem = _refusal(request, owner)
     if problem is None:
         return True
-    match = getattr(request, "resolver_match", None)
     reason = (
         "wrong_account" if problem.startswith("signed by") else problem.replace(" ", "_").lower()
     )
-    metrics.count_signature_failure(match.view_name if match else "unknown", reason)
+    refusals.record_refusal(_endpoint_name(request), reason)
     logger.warning(
         "refused Twilio callback %s: %s (AccountSid=%s, from %s)",
         request.path,
@@ -144,19 +143,38 @@ def verify_twilio_request(request: HttpRequest, owner: CallbackOwner | None) -> 
     return False
 
 
+def _endpoint_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match else "unknown"
+
+
+def _admitted(request: HttpRequest, view: Callable, owner_of: OwnerResolver) -> HttpResponse:
+    owner = owner_of(request)
+    if not verify_twilio_request(request, owner):
+        return HttpResponseForbidden("Invalid signature.")
+    return view(request, owner)
+
+
 def twilio_callback(owner_of: OwnerResolver):
     """Make a view an endpoint Twilio calls: POST only, CSRF-exempt, reached only when signed
-    by the owner `owner_of` finds; the view gets that owner (None: names nothing known)."""
+    by the owner `owner_of` finds; the view gets that owner (None: names nothing known).
+    How long each took, refusals included, is `isv_callback_duration_seconds`."""
 
     def decorate(view):
         @csrf_exempt
         @require_POST
         @wraps(view)
         def endpoint(request):
-            owner = owner_of(request)
-            if not verify_twilio_request(request, owner):
-                return HttpResponseForbidden("Invalid signature.")
-            return view(request, owner)
+            started = time.perf_counter()
+            outcome = "error"
+            try:
+                response = _admitted(request, view, owner_of)
+                outcome = metrics.http_outcome(response.status_code)
+                return response
+            finally:
+                metrics.observe_callback(
+                    _endpoint_name(request), outcome, time.perf_counter() - started
+                )
 
         return endpoint
 

@@ -5,12 +5,14 @@ event (`content.notify`)."""
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
 from content import enqueue
 from content.models import MessageTemplate, TemplateEvent
 from content.services.authoring import add_event
 from content.vocab import ApprovalStatus, Category
+from isvplatform import metrics
 from tenants.services import Actor, record_audit
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,9 @@ ALLOWED_MOVES = {
     ApprovalStatus.DISABLED: set(),
 }
 DECIDED = {ApprovalStatus.APPROVED, ApprovalStatus.REJECTED, ApprovalStatus.DISABLED}
+# The reviewer's decisions `isv_template_decisions_total` counts (Content templates are
+# reviewed for WhatsApp only).
+COUNTED = DECIDED | {ApprovalStatus.PAUSED}
 
 
 def our_status(raw_status: str) -> str | None:
@@ -101,6 +106,8 @@ def apply_status(
         },
     )
     enqueue.announce_event(event.pk)
+    if to_status in COUNTED:
+        transaction.on_commit(lambda: metrics.count_template_decision("whatsapp", to_status))
     return True
 
 
