@@ -192,7 +192,9 @@ def _queue_gauges() -> Iterator[Metric]:
         return
     import redis
 
-    queues = {settings.CELERY_TASK_DEFAULT_QUEUE, *getattr(settings, "CELERY_TASK_QUEUES", ())}
+    from isvplatform.routing import all_queues
+
+    queues = set(all_queues())
     depth = GaugeMetricFamily(
         "isv_celery_queue_length", "Tasks waiting in each Celery queue.", labels=["queue"]
     )

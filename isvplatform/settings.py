@@ -14,6 +14,7 @@ import environ
 from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
+from isvplatform.settings_deploy import deploy_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_failopen import redis_cache
 from isvplatform.settings_logging import logging_settings
@@ -310,9 +311,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="isvplatform")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "isvplatform.heartbeat", "schedule": 30.0},
-}
+CELERY_BEAT_SCHEDULE: dict = {"heartbeat": {"task": "isvplatform.heartbeat", "schedule": 30.0}}
 
 # --- Twilio -----------------------------------------------------------------------------
 TWILIO_MODE = env("TWILIO_MODE", default="sandbox")  # "sandbox" or "live"
@@ -590,10 +589,10 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
 vars().update(billing_settings(env, TWILIO_MODE))
 CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
 
-# --- retention, /metrics, logs and Sentry, 2FA and CSP, staff alerts, privacy jobs -------
+# --- retention, /metrics, logs, Sentry, 2FA, CSP, alerts, privacy, queues and beat lock --
 # Each module's function returns its settings; a `*_BEAT` entry joins the beat schedule.
 for _domain in (retention_settings, metrics_settings, logging_settings, security_settings,
-                ops_settings, privacy_settings):  # fmt: skip
+                ops_settings, privacy_settings, deploy_settings):  # fmt: skip
     for _name, _value in _domain(env).items():
         if _name.endswith("_BEAT"):
             CELERY_BEAT_SCHEDULE.update(_value)
