@@ -49,6 +49,7 @@ def configure(var_dir: Path, database_url: str, redis_url: str, port: int) -> di
         "CELERY_BROKER_URL": redis_url,
         "CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_QUEUE_ROUTING": "false",  # the worker below consumes CELERY_QUEUE only
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "TWILIO_MODE": "sandbox",
         "TWILIO_SANDBOX_URL": f"http://127.0.0.1:{port}",

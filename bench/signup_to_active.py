@@ -36,6 +36,7 @@ def configure(var_dir: Path) -> dict[str, str]:
             "TWILIO_MODE": "sandbox",
             "TWILIO_SANDBOX_URL": "",
             "CELERY_QUEUE": "bench",
+            "CELERY_QUEUE_ROUTING": "false",  # its worker consumes "bench" only
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "REDIS_URL": "",
             "CELERY_BROKER_URL": "filesystem://",

@@ -260,8 +260,9 @@ def queue_lengths() -> dict[str, int] | None:
         return None
     import redis
 
-    queues = {settings.CELERY_TASK_DEFAULT_QUEUE, *getattr(settings, "CELERY_TASK_QUEUES", ())}
-    names = sorted(str(q) for q in queues)
+    from isvplatform.routing import all_queues
+
+    names = sorted(str(q) for q in set(all_queues()))
     client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
     try:
         with client.pipeline(transaction=False) as pipe:

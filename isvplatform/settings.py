@@ -14,6 +14,7 @@ import environ
 from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
+from isvplatform.settings_deploy import deploy_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_failopen import redis_cache
 from isvplatform.settings_logging import logging_settings
@@ -586,14 +587,11 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
     "schedule": _email["EMAIL_IDENTITY_POLL_SECONDS"],
 }
 
-# --- usage, plans, statements, Stripe meters, limits, quotas: settings_billing.py ---------
-vars().update(billing_settings(env, TWILIO_MODE))
-CELERY_BEAT_SCHEDULE.update(BILLING_BEAT)  # noqa: F821 (set just above)
-
-# --- retention, /metrics, logs and Sentry, 2FA and CSP, staff alerts, privacy jobs -------
+# --- billing, retention, /metrics, logs, Sentry, 2FA, CSP, alerts, privacy, queues, beat --
 # Each module's function returns its settings; a `*_BEAT` entry joins the beat schedule.
-for _domain in (retention_settings, metrics_settings, logging_settings, security_settings,
-                ops_settings, privacy_settings):  # fmt: skip
+for _domain in (lambda e: billing_settings(e, TWILIO_MODE), retention_settings,
+                metrics_settings, logging_settings, security_settings, ops_settings,
+                privacy_settings, deploy_settings):  # fmt: skip
     for _name, _value in _domain(env).items():
         if _name.endswith("_BEAT"):
             CELERY_BEAT_SCHEDULE.update(_value)

@@ -34,3 +34,4 @@ MESSAGING_SENDER_CACHE_SECONDS = 0
 # No sending quota unless a test asks for one (the ramp's 100 a day would refuse the other
 # apps' bigger batches); the billing app's quota tests set the levels.
 BILLING_RAMP_UP_LEVELS: list[int] = []
+CELERY_QUEUE_ROUTING = False  # the suite's worker consumes one queue (isvplatform/routing.py)

@@ -65,6 +65,7 @@ def start_web_server(
         "DJANGO_SETTINGS_MODULE": "isvplatform.settings",
         "DATABASE_URL": database_url_for_subprocess(),
         "ISV_VAR_DIR": str(settings.VAR_DIR),
+        "CELERY_QUEUE_ROUTING": "false",  # as the suite's workers (testing/worker.py)
         **(extra_env or {}),
     }
     if settings.CELERY_BROKER_URL.startswith("redis"):

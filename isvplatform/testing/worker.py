@@ -53,8 +53,13 @@ class CeleryWorker:
 
 
 def start_worker(
-    tmp_path: Path, extra_env: dict[str, str] | None = None, queue: str | None = None
+    tmp_path: Path,
+    extra_env: dict[str, str] | None = None,
+    queue: str | None = None,
+    more_queues: list[str] | None = None,
 ) -> CeleryWorker:
+    """A worker consuming `queue` (and `more_queues`). Queue routing is off unless
+    `extra_env` turns it on (then `more_queues` names the routed queues it consumes too)."""
     queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
@@ -63,6 +68,7 @@ def start_worker(
         "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "ISV_VAR_DIR": str(settings.VAR_DIR),
+        "CELERY_QUEUE_ROUTING": "false",
         **(extra_env or {}),
     }
     if settings.CELERY_BROKER_URL.startswith("redis"):
@@ -71,8 +77,8 @@ def start_worker(
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "isvplatform", "worker", "--pool", "solo",
-         "--queues", queue, "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
+         "--queues", ",".join([queue, *(more_queues or [])]), "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
     )  # fmt: skip
     worker = CeleryWorker(queue, process, log_path)

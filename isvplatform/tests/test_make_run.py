@@ -27,6 +27,7 @@ def test_make_run_starts_the_platform_and_stops_cleanly(tmp_path):
         "PORT": str(port),
         "ISV_VAR_DIR": str(tmp_path / "var"),
         "CELERY_QUEUE": f"smoke-{port}",
+        "CELERY_QUEUE_PREFIX": f"smoke-{port}-",  # its named queues apart from others'
         "WEB_WORKERS": "1",
     }
     for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PUBLIC_BASE_URL"):

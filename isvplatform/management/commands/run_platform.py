@@ -20,11 +20,14 @@ from django.core.management.base import BaseCommand
 from isvplatform.demo import credentials_file, ensure_demo_data
 from isvplatform.localenv import local_metrics_token
 from isvplatform.metrics import MULTIPROC_ENV
+from isvplatform.routing import all_queues
 from verify.widget.demo import DEMO_PORT, write_demo_page
 
 LOOPBACK = "127.0.0.1,::1"
 # Tasks a worker process holds ahead on the filesystem broker (it acknowledges every 2 s).
 FILESYSTEM_PREFETCH = 25
+# Only the beat holding the leader lock sends due tasks (a second `make run` idles).
+BEAT_SCHEDULER = "isvplatform.beat:LockedScheduler"
 
 
 def gunicorn_command(python: str, host: str, port: int, workers: int) -> list[str]:
@@ -112,11 +115,12 @@ class Command(BaseCommand):
             "worker": [
                 python, "-m", "celery", "-A", "isvplatform", "worker",
                 "--loglevel", "INFO", "--concurrency", "2",
-                "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--queues", ",".join(all_queues()),
             ],
             "beat": [
                 python, "-m", "celery", "-A", "isvplatform", "beat",
                 "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                "--scheduler", BEAT_SCHEDULER,
             ],
         }  # fmt: skip
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
