@@ -53,8 +53,13 @@ class CeleryWorker:
 
 
 def start_worker(
-    tmp_path: Path, extra_env: dict[str, str] | None = None, queue: str | None = None
+    tmp_path: Path,
+    extra_env: dict[str, str] | None = None,
+    queue: str | None = None,
+    pool_args: list[str] | None = None,
 ) -> CeleryWorker:
+    """A worker consuming `queue`; one process (`--pool solo`) unless `pool_args` say else
+    (the drills' prefork worker, whose pool children they kill)."""
     queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
@@ -70,8 +75,9 @@ def start_worker(
     log_path = tmp_path / f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "isvplatform", "worker", "--pool", "solo",
-         "--queues", queue, "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+        [sys.executable, "-m", "celery", "-A", "isvplatform", "worker",
+         *(pool_args or ["--pool", "solo"]), "--queues", queue, "--loglevel", "INFO",
+         "--without-gossip", "--without-mingle",
          "--without-heartbeat"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
     )  # fmt: skip
