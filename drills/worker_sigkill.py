@@ -14,13 +14,22 @@ the reconciler and the tick every `--kick-every` seconds, as beat would.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import time
 
 from drills import harness
-from drills.dispatch import FAST_RECOVERY, launch_broadcast, provisioned_tenant, publish, tally
+from drills.dispatch import (
+    FAST_RECOVERY,
+    kicker,
+    launch_broadcast,
+    provisioned_tenant,
+    tally,
+    wait_all_sent,
+    wait_sent,
+)
 
 QUEUE = "drill-worker-sigkill"
 
@@ -39,13 +48,12 @@ def _drill(drill, messages: int, timeout: float, kick_every: float):
     worker = harness.start_worker(drill, worker_env, QUEUE)
     dispatch = launch_broadcast(provisioned.tenant, messages)
     numbers = dispatch.numbers
-    harness.wait_until(lambda: tally(numbers)["sent"] >= messages // 5, timeout=timeout,
-                       what="a fifth sent")  # fmt: skip
+    tick = kicker("broadcasts.tick")
+    wait_sent(numbers, messages // 5, timeout, tick, kick_every)
     child = harness.worker_children(worker.process.pid)[0]
     os.kill(child, signal.SIGKILL)
     at_child_kill = tally(numbers)["sent"]
-    harness.wait_until(lambda: tally(numbers)["sent"] >= 2 * messages // 5, timeout=timeout,
-                       what="two fifths sent")  # fmt: skip
+    wait_sent(numbers, 2 * messages // 5, timeout, tick, kick_every)
     children = harness.worker_children(worker.process.pid)
     os.kill(worker.process.pid, signal.SIGKILL)
     worker.process.wait()
@@ -55,12 +63,7 @@ def _drill(drill, messages: int, timeout: float, kick_every: float):
     killed_at = time.monotonic()
     harness.start_worker(drill, worker_env, QUEUE)
 
-    def kick() -> None:
-        for task in ("broadcasts.tick", "messaging.sweep_outbox", "messaging.reconcile_stale"):
-            publish(task)
-
-    from drills.dispatch import wait_all_sent
-
+    kick = kicker("broadcasts.tick", "messaging.sweep_outbox", "messaging.reconcile_stale")
     wait_all_sent(numbers, timeout=timeout, kick=kick, interval=kick_every)
     recovery = time.monotonic() - killed_at
     time.sleep(2 * kick_every)  # a late duplicate would show now
@@ -79,10 +82,8 @@ def _drill(drill, messages: int, timeout: float, kick_every: float):
 def _kill_children_left(children: list[int]) -> None:
     """Pool children outlive a SIGKILLed main process only briefly; any left go too."""
     for child in children:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def main() -> int:
