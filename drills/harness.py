@@ -205,7 +205,8 @@ def drill_environment(
                 cleanup()
             except Exception as err:  # keep cleaning up; the drill's result stands
                 print(f"cleanup failed: {err}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not os.environ.get("DRILL_KEEP_DIR"):  # keep the logs to look into
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _print_logs(workdir: Path) -> None:

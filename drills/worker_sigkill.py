@@ -10,7 +10,7 @@ whose POST reached Twilio but whose answer died with the process; `broadcasts.ti
 re-kicks the broadcast once the dead run's lease runs out. The drill publishes the sweeper,
 the reconciler and the tick every `--kick-every` seconds, as beat would.
 
-    python -m drills.worker_sigkill [--messages 5000] [--timeout 300]
+    python -m drills.worker_sigkill [--messages 5000] [--timeout 600]
 """
 
 import argparse
@@ -89,7 +89,7 @@ def _kill_children_left(children: list[int]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=5000)
-    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--timeout", type=float, default=600.0)
     parser.add_argument("--kick-every", type=float, default=2.0)
     args = parser.parse_args()
     return run(args.messages, args.timeout, args.kick_every)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_drill(module: str, *args: str, timeout: float = 600) -> str:
+def run_drill(module: str, *args: str, timeout: float = 1500) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "REDIS_URL")}
     done = subprocess.run(
         [sys.executable, "-m", f"drills.{module}", *args],
