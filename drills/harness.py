@@ -107,6 +107,13 @@ def create_database(server_url: str, name: str, var_dir: Path) -> str:
     """A fresh database `name`, a copy of a template migrated once per set of migrations."""
     template = f"isv_drill_tpl_{migrations_hash()}"
     exists = _admin_execute(server_url, f"SELECT 1 FROM pg_database WHERE datname='{template}'")
+    dump = Path(tempfile.gettempdir()) / "isv-drill-templates" / f"{template}.sql"
+    if not exists and dump.exists():  # a private cluster: restore rather than migrate again
+        _admin_execute(server_url, f'CREATE DATABASE "{template}"')
+        subprocess.run([str(PG_BIN / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-f", str(dump),
+                        _with_db(server_url, template)], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        exists = True
     if not exists:
         building = f"{template}_building_{os.getpid()}"
         _admin_execute(server_url, f'CREATE DATABASE "{building}"')
@@ -119,6 +126,11 @@ def create_database(server_url: str, name: str, var_dir: Path) -> str:
             _admin_execute(server_url, f'ALTER DATABASE "{building}" RENAME TO "{template}"')
         except Exception:  # another drill built it meanwhile
             _admin_execute(server_url, f'DROP DATABASE "{building}"')
+        dump.parent.mkdir(exist_ok=True)
+        partial = dump.with_suffix(f".{os.getpid()}")
+        subprocess.run([str(PG_BIN / "pg_dump"), "--no-owner", "-f", str(partial),
+                        _with_db(server_url, template)], check=True)  # fmt: skip
+        partial.replace(dump)
     _admin_execute(
         server_url,
         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
