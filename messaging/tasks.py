@@ -99,14 +99,34 @@ def settle_unknown_message_task(self, message_id: str) -> str:
         return "error"
 
 
+# One sweep re-enqueues batches until one comes back short: after a broker loss of more than
+# a batch, the rest would otherwise wait for the next beat (30 s a batch).
+SWEEP_BATCH = 500
+SWEEP_MAX_BATCHES = 20
+
+
+def _sweep_batches() -> list[str]:
+    ids: list[str] = []
+    for _ in range(SWEEP_MAX_BATCHES):
+        batch = messages_to_sweep(
+            older_than_seconds=settings.MESSAGING_OUTBOX_SWEEP_SECONDS, limit=SWEEP_BATCH
+        )
+        again = set(batch) & set(ids)  # only with an age of 0: the rows just swept
+        for message_id in batch:
+            if message_id not in again:
+                send_message_task.delay(message_id)
+        ids += [message_id for message_id in batch if message_id not in again]
+        if len(batch) < SWEEP_BATCH or again:
+            break
+    return ids
+
+
 @shared_task(name="messaging.sweep_outbox")
 def sweep_outbox_task() -> int:
     with single_run("messaging:cron:sweep", 300) as acquired:
         if not acquired:
             return 0
-        ids = messages_to_sweep(older_than_seconds=settings.MESSAGING_OUTBOX_SWEEP_SECONDS)
-        for message_id in ids:
-            send_message_task.delay(message_id)
+        ids = _sweep_batches()
     if ids:
         logger.info("outbox sweeper re-enqueued %d message(s)", len(ids))
     return len(ids)

@@ -57,9 +57,12 @@ def start_worker(
     extra_env: dict[str, str] | None = None,
     queue: str | None = None,
     more_queues: list[str] | None = None,
+    pool_args: list[str] | None = None,
 ) -> CeleryWorker:
-    """A worker consuming `queue` (and `more_queues`). Queue routing is off unless
-    `extra_env` turns it on (then `more_queues` names the routed queues it consumes too)."""
+    """A worker consuming `queue` (and `more_queues`); one process (`--pool solo`) unless
+    `pool_args` say else (the drills' prefork worker, whose pool children they kill). Queue
+    routing is off unless `extra_env` turns it on (then `more_queues` names the routed
+    queues it consumes too)."""
     queue = queue or f"test-{uuid.uuid4().hex[:10]}"
     env = {
         **os.environ,
@@ -76,7 +79,8 @@ def start_worker(
     log_path = tmp_path / f"worker-{queue}-{uuid.uuid4().hex[:6]}.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "isvplatform", "worker", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", "isvplatform", "worker",
+         *(pool_args or ["--pool", "solo"]),
          "--queues", ",".join([queue, *(more_queues or [])]), "--loglevel", "INFO",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,

@@ -55,6 +55,17 @@ def test_the_task_run_twice_sends_once(on_commit, provisioned):
     assert sandbox_messages_to(HANDSET).count() == 1
 
 
+def test_one_sweep_drains_more_lost_enqueues_than_a_batch(provisioned, settings, monkeypatch):
+    monkeypatch.setattr("messaging.tasks.SWEEP_BATCH", 2)
+    handsets = [f"+1628555{n:04d}" for n in range(1, 6)]
+    for to in handsets:  # no on-commit callbacks: every enqueue lost
+        message_send(tenant=provisioned.tenant, to=to, body="hi", actor=Actor.system())
+    settings.MESSAGING_OUTBOX_SWEEP_SECONDS = 0
+    assert sweep_outbox_task() == 5
+    assert all(sandbox_messages_to(to).count() == 1 for to in handsets)
+    assert not Message.objects.filter(to_number__in=handsets, sid__isnull=True).exists()
+
+
 def test_a_message_whose_enqueue_was_lost_is_swept_and_sent_once(provisioned, settings):
     # No on-commit callbacks run here: as if the process died between commit and enqueue.
     message = message_send(tenant=provisioned.tenant, to=HANDSET, body="hi", actor=Actor.system())
