@@ -2,6 +2,7 @@
 send, an inbound webhook, a sign-in) whose formatted log output carries no secret and no
 message body."""
 
+import ast
 import logging
 import uuid
 
@@ -143,7 +144,7 @@ def run_as_worker(headers: dict) -> None:
     task.push_request(id=headers["id"], __django_structlog__=headers["__django_structlog__"])
     try:
         _log_context.receiver_task_prerun(headers["id"], task)
-        task.run(*eval(headers["argsrepr"]))  # noqa: S307 (our own repr of a list of ids)
+        task.run(*ast.literal_eval(headers["argsrepr"]))
     finally:
         task.pop_request()
         structlog.contextvars.clear_contextvars()
