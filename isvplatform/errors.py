@@ -9,6 +9,7 @@ request, extra, breadcrumbs and every frame's variables and source lines.
 """
 
 import logging
+import warnings
 from typing import Any
 
 from isvplatform.logs import SENSITIVE_KEYS, scrub
@@ -52,6 +53,15 @@ def before_breadcrumb(crumb: dict[str, Any], hint: dict[str, Any]) -> dict[str, 
 def sentry_init(dsn: str, environment: str, traces_sample_rate: float) -> None:
     """Start sentry-sdk for Django and Celery (called from the settings when a DSN is set)."""
     import sentry_sdk
+
+    # sentry-sdk 2.75 calls send_default_pii deprecated in favour of `data_collection`, but
+    # with `data_collection` it ignores the EventScrubber: the old option, quietly, keeps both.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The send_default_pii option", DeprecationWarning)
+        _init(sentry_sdk, dsn, environment, traces_sample_rate)
+
+
+def _init(sentry_sdk, dsn: str, environment: str, traces_sample_rate: float) -> None:
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
     from sentry_sdk.integrations.logging import LoggingIntegration
