@@ -1,6 +1,7 @@
 import logging.config
 import os
 
+import structlog
 from celery import Celery, bootsteps
 from celery import signals as celery_signals
 from celery.signals import setup_logging, worker_process_shutdown
@@ -23,6 +24,11 @@ _log_context = CeleryReceiver()
 _log_context.connect_signals()
 
 
+def _forget_task_context(**kwargs) -> None:
+    """A finished task's context does not linger on the worker's own lines after it."""
+    structlog.contextvars.clear_contextvars()
+
+
 class _LogContextStep(bootsteps.Step):
     """Worker side of `_log_context`: task_prerun binds the headers' context, and the
     task's start, success, retry and failure are logged with it."""
@@ -38,6 +44,7 @@ class _LogContextStep(bootsteps.Step):
             ("task_revoked", receiver.receiver_task_revoked),
             ("task_unknown", receiver.receiver_task_unknown),
             ("task_rejected", receiver.receiver_task_rejected),
+            ("task_postrun", _forget_task_context),
         ):
             getattr(celery_signals, signal).connect(handler)
 
