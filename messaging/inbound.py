@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from django.db import transaction
 from django.utils import timezone
 
@@ -153,6 +154,7 @@ def receive_inbound(params: Mapping[str, str], tenant: Tenant | None) -> Inbound
             to_number=to_number,
             received_at=now,
         )
+        structlog.contextvars.bind_contextvars(message_id=str(message.pk))
         conversation_touch(conversation, message)
         reply = _handle_keyword(tenant, message, family, twilio_handled=bool(opt_out_type))
         if reply:

@@ -2,6 +2,7 @@
 
 import logging
 
+import structlog
 from celery import shared_task
 from django.conf import settings
 
@@ -32,13 +33,14 @@ def send_backoff(retries: int) -> float:
 
 @shared_task(bind=True, name="messaging.send", max_retries=None, acks_late=True)
 def send_message_task(self, message_id: str) -> str:
-    try:
-        return message_dispatch(message_id).outcome
-    except (gateway.RetryableGatewayError, SendInDoubt) as err:
-        if self.request.retries >= settings.MESSAGING_SEND_MAX_RETRIES:
-            message_fail_after_retries(message_id, err)
-            return "gave_up"
-        raise self.retry(countdown=send_backoff(self.request.retries), exc=err)
+    with structlog.contextvars.bound_contextvars(message_id=message_id):
+        try:
+            return message_dispatch(message_id).outcome
+        except (gateway.RetryableGatewayError, SendInDoubt) as err:
+            if self.request.retries >= settings.MESSAGING_SEND_MAX_RETRIES:
+                message_fail_after_retries(message_id, err)
+                return "gave_up"
+            raise self.retry(countdown=send_backoff(self.request.retries), exc=err)
 
 
 @shared_task(name="messaging.send_many", acks_late=True)

@@ -13,6 +13,7 @@ cache.watch(ApiKey)
 
 importlib.import_module("sandbox.aws.models")
 importlib.import_module("sandbox.stripe.models")
+importlib.import_module("sandbox.sentry.models")
 
 for _module in resource_modules("models"):
     importlib.import_module(_module)

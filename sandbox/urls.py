@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from sandbox import views
 from sandbox.aws import pages as ses_pages
 from sandbox.aws import views as aws_views
+from sandbox.sentry import views as sentry_views
 from sandbox.stripe import views as stripe_views
 
 app_name = "sandbox"
@@ -12,6 +13,8 @@ urlpatterns = [
     re_path(r"^aws(?:/(?P<path>.*))?$", aws_views.aws_api, name="aws"),
     re_path(r"^stripe/v1/(?P<path>.+)$", stripe_views.stripe_api, name="stripe-api"),
     path("stripe/", stripe_views.meters_page, name="stripe-meters"),
+    path("sentry/api/<str:project_id>/envelope/", sentry_views.ingest, name="sentry-ingest"),
+    path("sentry/", sentry_views.events_page, name="sentry-events"),
     path("handsets/messages", views.handset_send, name="handset-send"),
     path("handsets/numbers", views.handset_numbers, name="handset-numbers"),
     path("handsets/<str:number>/messages", views.handset_messages, name="handset-messages"),

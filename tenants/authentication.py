@@ -1,3 +1,4 @@
+import structlog
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -28,6 +29,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         if not api_key.tenant.is_active and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.PermissionDenied(api_key.tenant.inactive_message)
+        structlog.contextvars.bind_contextvars(tenant_id=api_key.tenant_id)
         return (APIKeyUser(api_key), api_key)
 
     def authenticate_header(self, request):

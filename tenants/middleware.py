@@ -1,3 +1,4 @@
+import structlog
 from django.utils.functional import SimpleLazyObject
 
 from tenants.selectors import membership_for, memberships_for_user
@@ -16,6 +17,8 @@ def _resolve_membership(request):
         membership = memberships[0] if memberships else None
         if membership is not None:
             request.session[SESSION_TENANT_KEY] = membership.tenant_id
+    if membership is not None:  # the request's log lines from here on name the tenant
+        structlog.contextvars.bind_contextvars(tenant_id=membership.tenant_id)
     return membership
 
 

@@ -10,6 +10,7 @@ lives in `messaging.statuses`, `messaging.inbound` and `billing.services.limit_c
 import uuid
 from xml.sax.saxutils import escape
 
+import structlog
 from django.http import HttpResponse
 
 from billing.services.limit_callbacks import apply_usage_trigger, usage_trigger_owner
@@ -27,12 +28,19 @@ def _message_hint(request) -> str:
         return ""
 
 
+def _bind_message_sid(request) -> None:
+    """The request's later log lines name the message the callback is about."""
+    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
+    structlog.contextvars.bind_contextvars(message_sid=sid[:64])
+
+
 def _status_owner(request):
     return callback_owner(request.POST, _message_hint(request))
 
 
 @twilio_callback(_status_owner)
 def status_callback(request, owner):
+    _bind_message_sid(request)
     apply_status_callback(request.POST, message_hint=_message_hint(request))
     return HttpResponse(status=204)
 
@@ -45,6 +53,7 @@ def twiml(reply: str = "") -> HttpResponse:
 
 @twilio_callback(lambda request: inbound_owner(request.POST))
 def inbound_message(request, owner):
+    _bind_message_sid(request)
     result = receive_inbound(request.POST, owner.subject if owner is not None else None)
     return twiml(result.reply)
 

@@ -126,6 +126,7 @@ class Command(BaseCommand):
         local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         public_url = os.environ.get("PUBLIC_BASE_URL") or f"http://{local_host}:{port}"
         env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": public_url}
+        env.setdefault("LOG_FORMAT", "console")  # columns for a person, even when piped
         env[MULTIPROC_ENV] = str(fresh_metrics_dir(env.get(MULTIPROC_ENV)))
         token_file = None
         if not settings.METRICS_TOKEN and not settings.METRICS_ALLOW_IPS:
