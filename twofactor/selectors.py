@@ -47,7 +47,9 @@ def staff_requirement_applies(user: AbstractBaseUser) -> bool:
 def enforcing_tenants(user: AbstractBaseUser) -> list[Tenant]:
     """The tenants of the person whose owners require a second factor of every member."""
     tenant_ids = Membership.objects.filter(user=user).values("tenant_id")
-    policies = TenantSecurityPolicy.objects.filter(tenant_id__in=tenant_ids, require_two_factor=True)
+    policies = TenantSecurityPolicy.objects.filter(
+        tenant_id__in=tenant_ids, require_two_factor=True
+    )
     return [policy.tenant for policy in policies.select_related("tenant")]
 
 

@@ -83,7 +83,9 @@ class EnrolView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 codes = totp_enrolment_confirm(
-                    user=request.user, code=form.cleaned_data["code"], actor=Actor.from_request(request)
+                    user=request.user,
+                    code=form.cleaned_data["code"],
+                    actor=Actor.from_request(request),
                 )
             except ValidationError as err:
                 add_service_errors(form, err)
@@ -147,7 +149,9 @@ class DisableView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 two_factor_disable(
-                    user=request.user, code=form.cleaned_data["code"], actor=Actor.from_request(request)
+                    user=request.user,
+                    code=form.cleaned_data["code"],
+                    actor=Actor.from_request(request),
                 )
             except ValidationError as err:
                 add_service_errors(form, err)

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, user: str, **options):
         User = get_user_model()
-        person = User.objects.filter(username=user).first() or User.objects.filter(email=user).first()
+        person = (
+            User.objects.filter(username=user).first() or User.objects.filter(email=user).first()
+        )
         if person is None:
             raise CommandError(f"No user {user!r}.")
         device = totp_device_for(person)
