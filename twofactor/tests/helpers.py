@@ -2,7 +2,7 @@
 
 `client.force_login` alone leaves a session unverified: a person with a device would be sent
 to the code step. These give the person a confirmed device and mark the session verified the
-way django-otp does after a real code (its `user_logged_in` hook reads `user.otp_device`).
+way django-otp's `login` does after a real code (the device's id in the session).
 """
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,10 +22,11 @@ def confirmed_device(user: AbstractBaseUser) -> TOTPDevice:
 
 def login_verified(client: Client, user: AbstractBaseUser) -> TOTPDevice:
     """`client.force_login(user)` with the second factor passed."""
-    device = confirmed_device(user)
-    user.otp_device = device
     client.force_login(user)
-    return device
+    session = client.session
+    verify_session(session, user)
+    session.save()
+    return confirmed_device(user)
 
 
 def verify_session(session: SessionBase, user: AbstractBaseUser) -> None:
