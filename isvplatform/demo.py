@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 
 from tenants.models import Tenant
 from tenants.services import Actor, tenant_create
+from twofactor.demo import ensure_demo_staff_device
 
 DEMO_TENANT_SLUG = "demo-coffee"
 DEMO_STEPS: list[str] = [
@@ -75,8 +76,10 @@ def ensure_demo_data() -> dict:
         admin = User.objects.filter(username="admin").first()
         if admin is None:
             saved["admin"] = _password()
-            User.objects.create_superuser("admin", "admin@example.com", saved["admin"])
+            admin = User.objects.create_superuser("admin", "admin@example.com", saved["admin"])
             created = True
+        # Staff sign in with a second factor: the demo admin's secret joins the credentials.
+        secret_changed = ensure_demo_staff_device(admin, saved)
         tenant = Tenant.objects.filter(slug=DEMO_TENANT_SLUG).first()
         if tenant is None:
             owner = User.objects.filter(username="owner@demo.example").first()
@@ -118,7 +121,7 @@ def ensure_demo_data() -> dict:
     with transaction.atomic():
         bakery, made = _toll_free_tenant(User, saved)
         created = created or made
-    if created:
+    if created or secret_changed:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(saved, indent=2))
         os.chmod(path, 0o600)

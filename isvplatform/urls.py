@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("emails.api_urls")),
     path("", include("billing.api_urls")),
     path("", include("retention.api_urls")),
+    path("", include("twofactor.api_urls")),
 ]
 
 urlpatterns = [
@@ -53,6 +54,7 @@ urlpatterns = [
     path("", include("emails.urls")),
     path("", include("billing.urls")),
     path("", include("retention.urls")),
+    path("", include("twofactor.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

@@ -79,6 +79,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "webhook_endpoint.secret_rotated": "Rotated a webhook signing secret",
     "webhook_delivery.redelivered": "Redelivered a webhook",
     "retention_policy.updated": "Changed the data retention periods",
+    # two-factor sign-in (twofactor/)
+    "two_factor.enabled": "Switched on two-factor sign-in",
+    "two_factor.disabled": "Switched off two-factor sign-in",
+    "two_factor.recovery_codes_regenerated": "Made new two-factor recovery codes",
+    "two_factor.reset": "Reset a person's two-factor sign-in (staff)",
+    "security_policy.updated": "Changed the two-factor sign-in rule",
     "retention.applied": "Removed data past its retention period",
     # A2P 10DLC
     "a2p.registration.saved": "Saved a 10DLC registration draft",

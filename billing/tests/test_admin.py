@@ -27,6 +27,7 @@ from billing.tests.factories import (
 )
 from tenants.models import AuditEvent
 from tenants.tests.factories import UserFactory
+from twofactor.tests.helpers import login_verified
 
 TODAY = dt.date(2026, 12, 10)
 DEC = dt.date(2026, 12, 1)
@@ -41,7 +42,7 @@ def frozen_today(monkeypatch):
 @pytest.fixture
 def admin_client(staff_user) -> Client:
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

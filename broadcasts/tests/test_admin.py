@@ -4,6 +4,7 @@ from django.test import Client
 from broadcasts.services.lifecycle import broadcast_launch
 from broadcasts.tests.factories import BroadcastFailureFactory, BroadcastSettingsFactory
 from tenants.services import Actor
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(staff_user):
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -17,13 +17,14 @@ from compliance.tests.test_tollfree import provision_toll_free
 from sandbox import clock
 from tenants.models import BusinessProfile
 from tenants.services import Actor
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

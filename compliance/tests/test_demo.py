@@ -12,6 +12,7 @@ from provisioning.models import PhoneNumber
 from sandbox import clock
 from sandbox.resources.messages.models import Message as SandboxMessage
 from tenants.services import Actor
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_a_demo_tenant_is_badged_in_the_portal_admin_and_api(tenant, member_clie
     assert regular.get("/api/v1/tenant").json()["is_demo"] is True
 
     staff = get_user_model().objects.create_superuser("root", "root@example.com", "pw-x1!")
-    client.force_login(staff)
+    login_verified(client, staff)
     listing = client.get("/admin/tenants/tenant/?is_demo__exact=1").content.decode()
     assert tenant.name in listing
     change = client.get(f"/admin/tenants/tenant/{tenant.pk}/change/").content.decode()

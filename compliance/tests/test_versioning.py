@@ -16,6 +16,7 @@ from sandbox.resources.messages.models import Message as SandboxMessage
 from sandbox.resources.messaging_services.models import ServicePhoneNumber
 from sandbox.resources.us_app_to_person.models import Campaign
 from tenants.models import Membership
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_an_approved_version_is_read_only_in_the_api_and_the_admin(provisioned, 
     assert registration.snapshot["legal_name"] == "Acme Coffee Roasters LLC"
 
     admin = APIClient()
-    admin.force_login(staff_user)
+    login_verified(admin, staff_user)
     url = reverse("admin:compliance_a2pbrand_change", args=[registration.brand_id])
     page = admin.get(url)
     assert page.status_code == 200

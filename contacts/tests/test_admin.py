@@ -10,6 +10,7 @@ from contacts.tests.factories import (
     ContactFieldFactory,
     ContactImportFactory,
 )
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(staff_user) -> Client:
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -12,6 +12,7 @@ from emails.tests.factories import (
     EspCredentialsFactory,
 )
 from tenants.models import AuditEvent
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(staff_user):
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

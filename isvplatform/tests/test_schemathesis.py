@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from isvplatform.testing.tenancy import _factories, load_app_factories
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory, TenantFactory, UserFactory, make_api_key
+from twofactor.tests.helpers import verify_session
 
 STAFF_PATHS = r"^/api/v1/staff/"
 CSRF_TOKEN = "schemathesis0csrf0token000000000"
@@ -68,6 +69,7 @@ def staff_headers(db) -> dict[str, str]:
     session[SESSION_KEY] = str(staff.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    verify_session(session, staff)  # staff must have passed their second factor
     session.save()
     return {
         "Cookie": f"sessionid={session.session_key}; csrftoken={CSRF_TOKEN}",

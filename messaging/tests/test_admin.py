@@ -5,6 +5,7 @@ from django.test import Client
 
 from messaging.models import OptOut
 from messaging.tests.factories import ConversationFactory, MessageFactory, OptOutFactory
+from twofactor.tests.helpers import login_verified
 from webhooks.models import WebhookDelivery
 from webhooks.tests.factories import DeliveryFactory, EndpointFactory
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(staff_user):
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -25,6 +25,7 @@ from messaging.tasks import send_message_task
 from messaging.tests.conftest import HANDSET, sandbox_messages_to
 from sandbox import faults
 from tenants.services import Actor
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_staff_see_unknown_messages_and_can_have_them_looked_up_again(provisione
         message_dispatch(str(message.pk))
     message_fail_after_retries(str(message.pk), err.value)
     staff = Client()
-    staff.force_login(staff_user)
+    login_verified(staff, staff_user)
     page = staff.get("/admin/messaging/message/?status__exact=unknown")
     assert page.status_code == 200 and "Unknown: check at the provider" in page.content.decode()
     staff.post(

@@ -7,6 +7,7 @@ import pytest
 
 from provisioning.services import subaccount_provision, subaccount_request
 from tenants.services import Actor
+from twofactor.tests.helpers import login_verified
 
 STRIPE_TEST_SECRET = "whsec_test_provisioning"
 
@@ -34,7 +35,7 @@ def staff_client(staff_user):
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -17,6 +17,7 @@ from sandbox.core.models import Account as SandboxAccount
 from tenants.models import AuditEvent
 from tenants.services import Actor
 from tenants.tests.factories import TenantFactory
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 Status = TwilioSubaccount.Status
@@ -24,7 +25,7 @@ Status = TwilioSubaccount.Status
 
 @pytest.fixture
 def admin_client(client, staff_user):
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

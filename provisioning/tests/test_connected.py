@@ -24,6 +24,7 @@ from sandbox.testing import sdk_client
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor
 from tenants.tests.factories import MembershipFactory
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/twilio-account"
@@ -267,7 +268,7 @@ def test_staff_see_who_is_on_their_own_account(connected, staff_client):
 
 
 def test_the_admin_lists_own_accounts_and_never_shows_the_token(client, staff_user, own, connected):
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     listing = client.get("/admin/provisioning/twiliosubaccount/?origin__exact=connected")
     page = client.get(f"/admin/provisioning/twiliosubaccount/{connected.pk}/change/")
 

@@ -10,6 +10,7 @@ from retention.tests.factories import RetentionPolicyFactory
 from tenants.models import AuditEvent, Membership
 from tenants.services import Actor
 from tenants.tests.factories import make_api_key
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/retention"
@@ -78,7 +79,7 @@ def test_the_page_shows_a_bad_period_beside_its_field(tenant, member_client):
 
 def test_staff_change_a_policy_in_the_admin_and_it_is_audited(tenant, staff_user, client):
     policy = RetentionPolicyFactory(tenant=tenant, event_days=30, body_days=None)
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     url = reverse("admin:retention_retentionpolicy_change", args=[policy.pk])
     assert client.get(url).status_code == 200
 

@@ -10,6 +10,7 @@ from django.test import Client as DjangoClient
 from sandbox.access import is_loopback
 from sandbox.resources.messages.models import Message
 from tenants.tests.factories import MembershipFactory, UserFactory
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_a_tenant_user_from_elsewhere_is_refused(tenant, sub, number):
 
 def test_staff_from_elsewhere_are_served(master, sub, number):
     client = DjangoClient(REMOTE_ADDR=REMOTE)
-    client.force_login(UserFactory(is_staff=True))
+    login_verified(client, UserFactory(is_staff=True))
     for method, path, data in pages(number):
         assert call(client, method, path, data).status_code in (200, 201, 302), path
     assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 2
@@ -98,7 +99,7 @@ def test_live_mode_serves_no_sandbox_page_even_to_staff_on_this_machine(settings
     settings.TWILIO_MODE = "live"
     settings.SANDBOX_PUBLIC = True
     client = DjangoClient()
-    client.force_login(UserFactory(is_staff=True))
+    login_verified(client, UserFactory(is_staff=True))
     for method, path, data in pages(number):
         assert call(client, method, path, data).status_code == 404, path
     auth = {"HTTP_AUTHORIZATION": basic(master.sid, master.token)}
@@ -123,7 +124,7 @@ def test_the_button_tap_is_served_only_where_the_pages_are(sub, number):
     tap = {"from": HANDSET, "sid": "SM" + "0" * 32, "button": "today"}
     assert DjangoClient(REMOTE_ADDR=REMOTE).post("/sandbox/handset/tap", tap).status_code == 403
     staff = DjangoClient(REMOTE_ADDR=REMOTE)
-    staff.force_login(UserFactory(is_staff=True))
+    login_verified(staff, UserFactory(is_staff=True))
     refused = staff.post("/sandbox/handset/tap", tap)
     assert refused.status_code == 400
     assert "received no WhatsApp message" in refused.content.decode()

@@ -7,6 +7,7 @@ from django.test import Client
 from tenants.models import AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.services import Actor, record_audit
 from tenants.tests.factories import MembershipFactory, make_api_key, secret_of
+from twofactor.tests.helpers import login_verified
 
 Role = Membership.Role
 
@@ -14,7 +15,7 @@ Role = Membership.Role
 @pytest.fixture
 def admin_client(staff_user) -> Client:
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -11,6 +11,7 @@ from isvplatform.api.throttling import TenantRateThrottle
 from isvplatform.urls import server_error
 from tenants.models import APIKey, AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.tests.factories import MembershipFactory, TenantFactory, UserFactory, make_api_key
+from twofactor.tests.helpers import login_verified
 
 Role = Membership.Role
 
@@ -23,7 +24,7 @@ def owner_client(member_client):
 @pytest.fixture
 def staff_client(staff_user):
     client = APIClient()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     return client
 
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from isvplatform.testing.tenancy import api_routes, snapshot, tenant_factory_for
 from tenants.models import APIKey, AuditEvent, Membership
 from tenants.tests.factories import MembershipFactory, make_api_key
+from twofactor.tests.helpers import login_verified
 
 Role = Membership.Role
 # Every tenant route that writes, unless its view lets viewers call it (a POST that only
@@ -155,7 +156,7 @@ def test_a_read_key_reads_as_a_viewer(tenant):
 
 def test_people_without_a_membership_are_refused(staff_user):
     client = APIClient()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     response = client.get("/api/v1/tenant")
     assert response.status_code == 403
     assert response.json()["error"]["message"] == "You are not a member of any tenant."

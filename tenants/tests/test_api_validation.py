@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from isvplatform.testing.tenancy import api_routes, tenant_factory_for
 from tenants.models import APIKey, BusinessProfile, Membership, Tenant
 from tenants.tests.factories import MembershipFactory, TenantFactory
+from twofactor.tests.helpers import login_verified
 
 Role = Membership.Role
 BODY_ROUTES = [
@@ -115,7 +116,7 @@ def caller_and_url(route, tenant, other_tenant, member_client, staff_user):
     values = {}
     if route.is_staff:
         client = APIClient()
-        client.force_login(staff_user)
+        login_verified(client, staff_user)
         if route.params:
             values[route.lookup_param] = route.lookup_value(
                 tenant_factory_for(route.model)(other_tenant)
@@ -324,7 +325,7 @@ def test_server_owned_api_key_fields_change_nothing(owner_client, tenant, other_
 
 def test_server_owned_tenant_fields_change_nothing(staff_user):
     client = APIClient()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     taken = TenantFactory()
     response = client.post(
         "/api/v1/staff/tenants",

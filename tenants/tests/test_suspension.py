@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from tenants.models import AuditEvent, BusinessProfile, Membership, Tenant
 from tenants.services import Actor, tenant_set_status
 from tenants.tests.factories import MembershipFactory, make_api_key
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 Role = Membership.Role
@@ -45,7 +46,7 @@ def test_a_suspension_needs_a_reason_which_is_kept_and_audited(tenant):
 
 
 def test_the_admin_asks_to_confirm_with_a_reason_before_suspending(client, tenant, staff_user):
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
 
     def post(**extra):
         data = {"action": "suspend", ACTION_CHECKBOX_NAME: [tenant.pk], **extra}
@@ -72,7 +73,7 @@ def test_the_admin_asks_to_confirm_with_a_reason_before_suspending(client, tenan
 
 def test_the_staff_api_needs_a_reason_to_suspend(tenant, staff_user):
     client = APIClient()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     url = f"/api/v1/staff/tenants/{tenant.pk}/suspend"
     for body in ({}, {"reason": " "}):
         response = client.post(url, body, format="json")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory, TenantFactory
+from twofactor.tests.helpers import login_verified
 from verify.models import VerificationDailyRollup
 from verify.rollups import mark_attempt_dirty, rollup_recompute, rollups_mark_recent
 from verify.tests.analytics_seed import DAY, attempt, seed_known_set
@@ -74,7 +75,7 @@ def test_staff_overview_lists_totals_per_tenant(tenant, other_tenant, staff_user
     recount(tenant)
     recount(other_tenant)
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     response = client.get("/admin/verify/verificationdailyrollup/overview/", PERIOD)
     assert response.status_code == 200
     rows = {row["tenant_id"]: row for row in response.context["rows"]}
@@ -133,7 +134,7 @@ def test_staff_can_queue_a_recount_from_the_admin(
     made.delete()
     rollup = VerificationDailyRollup.objects.for_tenant(tenant).get()
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/verify/verificationdailyrollup/",

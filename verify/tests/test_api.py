@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from tenants.models import AuditEvent, Membership
 from tenants.tests.factories import make_api_key
+from twofactor.tests.helpers import login_verified
 from verify.models import VerificationAttempt, VerifyService
 from verify.tests.conftest import code_for, provision_subaccount
 from verify.tests.factories import VerificationAttemptFactory
@@ -110,7 +111,7 @@ def test_settings_enable_disable(tenant, member_client, django_capture_on_commit
 
 def test_staff_send_and_check_for_a_business(verify_on, tenant, staff_user):
     staff = APIClient()
-    staff.force_login(staff_user)
+    login_verified(staff, staff_user)
     url = f"/api/v1/businesses/{tenant.pk}/verify"
     sent = staff.post(f"{url}/send", {"to": "+14155550203"}, format="json")
     assert sent.status_code == 201, sent.content

@@ -6,6 +6,7 @@ from django.test import Client
 
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory
+from twofactor.tests.helpers import login_verified
 from verify.models import PumpingAlert, VerificationAttempt, VerifyService
 from verify.tests.conftest import code_for, provision_subaccount
 from verify.tests.factories import VerificationAttemptFactory
@@ -82,7 +83,7 @@ def test_the_log_filters_pages_and_exports(tenant, other_tenant, portal):
 
 def test_admin_pages(verify_on, tenant, staff_user):
     admin = Client()
-    admin.force_login(staff_user)
+    login_verified(admin, staff_user)
     VerificationAttemptFactory(tenant=tenant, service=verify_on)
     alert = PumpingAlert.objects.create(
         tenant=tenant, service=verify_on, prefix="+1415555", sends=30, limit=30,

@@ -5,6 +5,7 @@ from django.test import Client
 
 from tenants.models import Membership
 from tenants.tests.factories import MembershipFactory
+from twofactor.tests.helpers import login_verified
 from verify.models import VerifyService
 from verify.tests.factories import VerifyServiceFactory, WidgetTokenFactory
 
@@ -107,7 +108,7 @@ def test_another_tenants_service_is_not_shown(service, other_tenant):
 def test_staff_read_the_widget_tokens_in_the_admin(staff_user, db):
     token = WidgetTokenFactory()
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     listing = client.get("/admin/verify/widgettoken/")
     assert listing.status_code == 200 and token.phone in listing.content.decode()
     assert client.get(f"/admin/verify/widgettoken/{token.pk}/change/").status_code == 200

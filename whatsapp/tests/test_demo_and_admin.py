@@ -7,6 +7,7 @@ from django.test import Client
 from isvplatform.demo import DEMO_STEPS, ensure_demo_data
 from provisioning.selectors import primary_number
 from sandbox import clock
+from twofactor.tests.helpers import login_verified
 from whatsapp.demo import sync_demo_senders
 from whatsapp.models import SenderStatus, WhatsAppSender
 from whatsapp.tests.test_onboarding import start
@@ -32,7 +33,7 @@ def test_staff_resync_moves_a_sender(provisioned, on_commit, staff_user):
     sender = start(on_commit, provisioned)
     clock.advance(5)
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     listing = client.get("/admin/whatsapp/whatsappsender/")
     assert provisioned.number.phone_number in listing.content.decode()
     response = client.post(

@@ -198,6 +198,7 @@ class Command(BaseCommand):
             "isvplatform is running (web + worker + beat). Ctrl-C stops everything.",
             f"  portal            {base}/",
             f"  admin (staff)     {base}/admin/",
+            "  staff 2FA code    python manage.py totp_code admin  (or the secret below in an app)",
             f"  API docs          {base}/api/docs/",
             f"  health            {base}/healthz",
             metrics_line(base, metrics_token_file),

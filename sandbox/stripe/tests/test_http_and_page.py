@@ -12,6 +12,7 @@ from billing import stripe_meters
 from sandbox.stripe.keys import secret_key
 from sandbox.stripe.testing import meter_events
 from tenants.tests.factories import TenantFactory
+from twofactor.tests.helpers import login_verified
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,7 +73,7 @@ def test_the_page_shows_meters_and_events_to_staff_without_keys(django_user_mode
     )
     staff = django_user_model.objects.create_user("staff", "s@example.com", "pw", is_staff=True)
     client = Client(REMOTE_ADDR="203.0.113.9")
-    client.force_login(staff)
+    login_verified(client, staff)
     page = client.get("/sandbox/stripe/")
     assert page.status_code == 200
     html = page.content.decode()
