@@ -19,6 +19,11 @@
   var EVENT_VERIFIED = "isv-verify:verified";
   var EVENT_ERROR = "isv-verify:error";
   var SCRIPT = document.currentScript;
+  // On a page with a Content-Security-Policy the script tag carries the page's nonce; the
+  // widget's own <style> (in its shadow root) carries the same one, so `style-src 'nonce-…'`
+  // lets it through without 'unsafe-inline'. The brand colour is set through the CSSOM,
+  // which no policy restricts.
+  var NONCE = (SCRIPT && (SCRIPT.nonce || SCRIPT.getAttribute("nonce"))) || "";
 
   var STYLE = [
     ":host{all:initial;display:block;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2233}",
@@ -107,7 +112,9 @@
     var self = this;
     this.config = config;
     this.root.textContent = "";
-    this.root.appendChild(el("style", { text: STYLE }));
+    var style = el("style", { text: STYLE });
+    if (NONCE) style.nonce = NONCE;
+    this.root.appendChild(style);
     var bar = el("div", { class: "bar", part: "bar" }, [
       config.logo_url ? el("img", { src: config.logo_url, alt: "", referrerpolicy: "no-referrer" }) : null,
       el("span", { class: "name", text: config.brand_name })
