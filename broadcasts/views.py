@@ -24,6 +24,7 @@ from broadcasts.selectors import (
 from broadcasts.services import drafts, lifecycle, safety
 from broadcasts.services.common import BroadcastConflict
 from contacts.selectors import audience_count
+from isvplatform.csp_policy import EmailPreviewPolicyMixin
 from isvplatform.csv_export import stream_csv
 from tenants.views import TenantRequiredMixin
 
@@ -146,7 +147,7 @@ class BroadcastPreviewView(TenantRequiredMixin, View):
         return TemplateResponse(request, "broadcasts/_preview.html", context)
 
 
-class BroadcastDetailView(TenantRequiredMixin, TemplateView):
+class BroadcastDetailView(EmailPreviewPolicyMixin, TenantRequiredMixin, TemplateView):
     template_name = "broadcasts/detail.html"
 
     def get_context_data(self, **kwargs):

@@ -20,6 +20,7 @@ from emails.services import (
     template_update,
 )
 from emails.services.content import variables_in
+from isvplatform.csp_policy import EmailPreviewPolicyMixin
 from tenants.views import TenantRequiredMixin
 
 PAGE_SIZE = 50
@@ -45,7 +46,7 @@ class TemplateListView(TenantRequiredMixin, TemplateView):
         return context
 
 
-class TemplateEditView(TenantRequiredMixin, TemplateView):
+class TemplateEditView(EmailPreviewPolicyMixin, TenantRequiredMixin, TemplateView):
     """A new template, or one template (`pk`) to change."""
 
     template_name = "emails/template_edit.html"

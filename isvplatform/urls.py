@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
 from isvplatform.api.errors import json_bad_request, json_error_view
+from isvplatform.csp_reports import csp_report
 from isvplatform.metrics_view import metrics_endpoint
 from ops.admin_dashboard import alerts as ops_admin_alerts
 from provisioning.webhooks import stripe_webhook
@@ -32,13 +33,20 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics_endpoint, name="metrics"),
+    path("csp-report/", csp_report, name="csp-report"),
     # A staff page of the admin that is no model's (billing/admin_overview.py).
     path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
     path("admin/ops/alerts/", ops_admin_alerts, name="ops-admin-alerts"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(
+            url_name="api-schema", template_name="api_docs/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("sandbox/", include("sandbox.urls")),
     path("accounts/", include("tenants.auth_urls")),
     path("webhooks/billing/stripe", stripe_webhook, name="stripe-webhook"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from isvplatform.csp_policy import EmailPreviewPolicyMixin
 from messaging import csvio
 from messaging.forms import (
     ComposeForm,
@@ -202,7 +203,7 @@ class MessageExportView(TenantRequiredMixin, View):
         return csvio.stream_csv("messages.csv", csvio.MESSAGE_HEADER, rows)
 
 
-class MessageDetailView(TenantRequiredMixin, TemplateView):
+class MessageDetailView(EmailPreviewPolicyMixin, TenantRequiredMixin, TemplateView):
     template_name = "messaging/detail.html"
 
     def get_context_data(self, **kwargs):

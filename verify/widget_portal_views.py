@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import TemplateView
 
+from isvplatform.csp_policy import allow_images_from
 from isvplatform.public import absolute_url
 from tenants.forms import add_service_errors
 from tenants.views import TenantRequiredMixin
@@ -86,7 +87,8 @@ class WidgetSettingsView(WidgetMixin, TemplateView):
         response = super().render_to_response(context, **kwargs)
         if context.get("secret"):
             add_never_cache_headers(response)
-        return response
+        service = context.get("service")
+        return allow_images_from(response, [service.logo_url]) if service else response
 
     def post(self, request, *args, **kwargs):
         service = self.get_service()

@@ -18,6 +18,7 @@ from rest_framework.exceptions import Throttled
 
 from isvplatform.api.errors import error_body
 from isvplatform.api.throttling import AuthFailureThrottle
+from isvplatform.csp_policy import allow_images_from, policy_replace
 from isvplatform.public import client_ip
 from verify.errors import VerifyRefused
 from verify.models import VerifyService
@@ -180,4 +181,16 @@ def hosted_page(request: HttpRequest, key: str) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    return hosted_page_policy(response, service)
+
+
+def hosted_page_policy(response: HttpResponse, service: VerifyService) -> HttpResponse:
+    """The hosted page may be framed by the tenant's allowed origins (an `<iframe>` on the
+    shop's page; `return_to` then lands in the frame, on the shop's origin) and by no one
+    else, and shows the tenant's logo. Without allowed origins it stays unframeable."""
+    origins = list(service.allowed_origins or [])
+    if origins:
+        policy_replace(response, {"frame-ancestors": origins})
+        # X-Frame-Options can't name origins: frame-ancestors alone decides here.
+        response.xframe_options_exempt = True
+    return allow_images_from(response, [service.logo_url])

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
+from isvplatform.csp_policy import policy_update
 from tenants.views import TenantRequiredMixin
 from whatsapp import services
 from whatsapp.forms import CodeForm, SenderDetailsForm, SimulatedSignupForm, WabaIdForm
@@ -46,11 +47,25 @@ class SenderListView(TenantRequiredMixin, TemplateView):
         return context
 
 
+# Meta's JavaScript SDK for Embedded Signup (live mode only): its script, the frames of its
+# dialogs and its calls home. The signup itself runs in a window of Meta's own.
+META_SDK_POLICY = {
+    "script-src": ["https://connect.facebook.net"],
+    "frame-src": ["https://www.facebook.com", "https://web.facebook.com"],
+    "connect-src": ["https://www.facebook.com", "https://graph.facebook.com"],
+    "img-src": ["https://www.facebook.com"],
+}
+
+
 class ConnectView(TenantRequiredMixin, TemplateView):
     """Step 1: the WhatsApp Business Account, from Meta (live) or simulated (sandbox)."""
 
     template_name = "whatsapp/connect.html"
     write_permission = "manage"
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return policy_update(response, META_SDK_POLICY) if context.get("meta") else response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

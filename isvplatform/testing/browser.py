@@ -84,11 +84,34 @@ def browser(chromium_executable: str) -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every frame of every page records its Content-Security-Policy violations, so that any
+# browser test fails when the policy blocked something (a script, a style, a frame).
+RECORD_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.effectiveDirective + " blocked " +
+    (e.blockedURI || "inline") + " on " + e.documentURI + " (" + e.sourceFile + ":" +
+    e.lineNumber + ")");
+});
+"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Content Security Policy" in m]
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db) -> Iterator:
-    """A fresh browser context and page, aimed at the live server."""
+    """A fresh browser context and page, aimed at the live server; the test fails if the
+    page saw a Content-Security-Policy violation (`page.csp_messages` lists them)."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.csp_messages = messages
     yield page
     context.close()
+    violations = csp_violations(messages)
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)

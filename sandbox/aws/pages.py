@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from isvplatform.csp_policy import EMAIL_PREVIEW, policy_update
 from sandbox import clock
 from sandbox.access import pages_only
 from sandbox.aws import mailbox, unsubscribe
@@ -47,7 +48,8 @@ def email_page(request: HttpRequest, message_id: str) -> HttpResponse:
         "unsubscribed": request.GET.get("unsubscribed", ""),
         "now": now,
     }
-    return render(request, "sandbox/ses_email.html", context)
+    # The email's inline styles and images, in its sandboxed srcdoc frame (see EMAIL_PREVIEW).
+    return policy_update(render(request, "sandbox/ses_email.html", context), EMAIL_PREVIEW)
 
 
 @pages_only

@@ -19,6 +19,14 @@
   var EVENT_VERIFIED = "isv-verify:verified";
   var EVENT_ERROR = "isv-verify:error";
   var SCRIPT = document.currentScript;
+  // Pages with a Content-Security-Policy: the widget's styles are a constructed stylesheet
+  // adopted by its shadow root, and its brand colour a CSSOM property, neither of which a
+  // policy restricts, so a page needs no 'unsafe-inline' style for it. Where constructed
+  // stylesheets are missing it falls back to a <style> carrying the script tag's nonce.
+  var NONCE = (SCRIPT && (SCRIPT.nonce || SCRIPT.getAttribute("nonce"))) || "";
+  var SHEETS = typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype &&
+    "adoptedStyleSheets" in Document.prototype;
+  var sheet = null;
 
   var STYLE = [
     ":host{all:initial;display:block;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2233}",
@@ -107,7 +115,7 @@
     var self = this;
     this.config = config;
     this.root.textContent = "";
-    this.root.appendChild(el("style", { text: STYLE }));
+    this.style();
     var bar = el("div", { class: "bar", part: "bar" }, [
       config.logo_url ? el("img", { src: config.logo_url, alt: "", referrerpolicy: "no-referrer" }) : null,
       el("span", { class: "name", text: config.brand_name })
@@ -153,6 +161,20 @@
     this.codeStep.addEventListener("submit", function (event) { event.preventDefault(); self.check(); });
     this.codeStep.querySelector("[data-action=change]").addEventListener("click", function () { self.show("phone"); });
     this.codeStep.querySelector("[data-action=resend]").addEventListener("click", function () { self.send(); });
+  };
+
+  Widget.prototype.style = function () {
+    if (SHEETS) {
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(STYLE);
+      }
+      this.root.adoptedStyleSheets = [sheet];
+      return;
+    }
+    var style = el("style", { text: STYLE });
+    if (NONCE) style.nonce = NONCE;
+    this.root.appendChild(style);
   };
 
   Widget.prototype.setColor = function (color) {

@@ -1,7 +1,8 @@
 """The widget in `make run`: Demo Coffee's key allowed on a plain page of another port.
 
 `run_platform` writes the page (`write_demo_page`) and serves its folder with a tiny static
-HTTP server on `DEMO_PORT`, so the widget really runs cross-origin, as on a customer's site.
+HTTP server on `DEMO_PORT`, so the widget really runs cross-origin, as on a customer's site,
+and under that site's own Content-Security-Policy.
 """
 
 import html
@@ -17,6 +18,9 @@ from verify.widget.keys import widget_enable, widget_update
 
 DEMO_PORT = 8001
 TEMPLATE = Path(__file__).with_name("demo_page.html")
+# The page's own script and styles, beside it: the page runs under a strict CSP of its own
+# (no inline script or style), as a careful shop's would.
+ASSETS = {"demo.js": "demo_page.js", "demo.css": "demo_page.css"}
 
 
 def demo_origins(port: int = DEMO_PORT) -> list[str]:
@@ -68,6 +72,8 @@ def write_demo_page(tenant: Tenant, *, platform_url: str, port: int = DEMO_PORT)
     service = allow_demo_origins(service, port)
     directory = demo_directory()
     directory.mkdir(parents=True, exist_ok=True)
+    for name, source in ASSETS.items():
+        (directory / name).write_text(Path(__file__).with_name(source).read_text())
     page = directory / "index.html"
     page.write_text(
         render_demo_page(
