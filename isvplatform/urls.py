@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("emails.api_urls")),
     path("", include("billing.api_urls")),
     path("", include("retention.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -51,6 +52,7 @@ urlpatterns = [
     path("", include("emails.urls")),
     path("", include("billing.urls")),
     path("", include("retention.urls")),
+    path("", include("privacy.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

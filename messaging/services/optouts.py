@@ -20,13 +20,17 @@ from messaging.services.common import (
     mark_failed,
     normalize_address,
 )
+from privacy.suppression import is_hash_suppressed, lift_hash_suppression
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
 
 def is_opted_out(tenant_id: int, number: str, channel: str) -> bool:
-    """One unique-index probe: (tenant, number, channel)."""
-    return OptOut.objects.filter(tenant_id=tenant_id, number=number, channel=channel).exists()
+    """One unique-index probe: (tenant, number, channel); then the keyed-hash opt-outs of
+    forgotten people (`privacy.suppression`)."""
+    if OptOut.objects.filter(tenant_id=tenant_id, number=number, channel=channel).exists():
+        return True
+    return is_hash_suppressed(tenant_id, number, channel)
 
 
 def _cancel_pending_sends(tenant_id: int, number: str, channel: str) -> int:
@@ -197,6 +201,7 @@ def optout_remove(
         deleted, _ = (
             OptOut.objects.for_tenant(tenant).filter(number=number, channel=channel).delete()
         )
+        deleted += lift_hash_suppression(tenant.pk, number, channel)
         _record_consent(
             ConsentEvent.Action.OPT_IN,
             tenant=tenant,
