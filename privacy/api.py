@@ -1,6 +1,7 @@
 """REST API of the privacy jobs: forget a person (/privacy/erasures) and the tenant's full
-data export (/privacy/exports, with its download). Owners and admins only: both reach every
-person's data."""
+data export (/privacy/exports, with its download). Every member reads the lists (masked
+addresses, counts, progress); only owners and admins (or a write key) start a job or
+download an export, which reach every person's data."""
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +19,7 @@ TAGS = ["privacy"]
 
 
 class ManagerOnly:
-    """Reads too: a past erasure or an export is nobody else's business."""
+    """A download reaches every person's data: owners and admins (or a write key) only."""
 
     write_roles = MANAGE_ROLES
 
@@ -28,9 +29,10 @@ class ManagerOnly:
             self.permission_denied(request, message="Only owners and admins see privacy jobs.")
 
 
-class ErasureListView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+class ErasureListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     model = ErasureRequest
     serializer_class = ErasureSerializer
+    write_roles = MANAGE_ROLES
 
     @extend_schema(
         operation_id="privacy_erasures_list",
@@ -60,7 +62,7 @@ class ErasureListView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.Li
         return Response(ErasureSerializer(erasure).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ErasureDetailView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+class ErasureDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
     model = ErasureRequest
     serializer_class = ErasureSerializer
     lookup_url_kwarg = "id"
@@ -75,9 +77,10 @@ class ErasureDetailView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.
         return super().get(request, *args, **kwargs)
 
 
-class ExportListView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.ListAPIView):
+class ExportListView(TenantScopedMixin, TenantAPIView, generics.ListAPIView):
     model = DataExport
     serializer_class = DataExportSerializer
+    write_roles = MANAGE_ROLES
 
     @extend_schema(
         operation_id="privacy_exports_list",
@@ -105,7 +108,7 @@ class ExportListView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.Lis
         return Response(DataExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ExportDetailView(ManagerOnly, TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
+class ExportDetailView(TenantScopedMixin, TenantAPIView, generics.RetrieveAPIView):
     model = DataExport
     serializer_class = DataExportSerializer
     lookup_url_kwarg = "id"
