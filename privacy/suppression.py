@@ -8,8 +8,16 @@ services (messaging imports it).
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from privacy.hashing import all_digests, subject_digest
 from privacy.models import SuppressionHash
+
+
+def hash_rows(tenant_id: int, address: str, channel: str) -> QuerySet:
+    """The rows suppressing `address` on `channel` under any listed key (for an EXISTS)."""
+    digests = list(all_digests(tenant_id, address)) if address else []
+    return SuppressionHash.objects.filter(tenant_id=tenant_id, channel=channel, digest__in=digests)
 
 
 def is_hash_suppressed(tenant_id: int, address: str, channel: str) -> bool:
