@@ -54,6 +54,7 @@ from messaging import buckets, pacing
 from messaging.models import Channel, Message, OptOut
 from messaging.services import SendRefused, message_send
 from messaging.services.senders import account_or_refuse, select_sender
+from privacy.suppression import hash_suppressed_among
 from tenants.services import Actor
 
 logger = logging.getLogger(__name__)
@@ -116,6 +117,9 @@ def _skip_opted_out(broadcast: Broadcast, batch: list[BroadcastRecipient]) -> se
             tenant_id=broadcast.tenant_id, channel=broadcast.channel, number__in=numbers
         ).values_list("number", flat=True)
     )
+    stopped |= {
+        a for a, _ in hash_suppressed_among(broadcast.tenant_id, numbers, broadcast.channel)
+    }
     ids = [r.pk for r in batch if r.address in stopped]
     if not ids:
         return set()

@@ -53,6 +53,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("*rollup*", POLLING),
     ("retention.*", POLLING),
     ("ops.*", POLLING),
+    ("privacy.sweep", POLLING),
     ("billing.*", POLLING),
     ("messaging.fetch_price", POLLING),
     ("messaging.settle_unknown", POLLING),

@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("billing.api_urls")),
     path("", include("retention.api_urls")),
     path("", include("twofactor.api_urls")),
+    path("", include("privacy.api_urls")),
 ]
 
 urlpatterns = [
@@ -63,6 +64,7 @@ urlpatterns = [
     path("", include("billing.urls")),
     path("", include("retention.urls")),
     path("", include("twofactor.urls")),
+    path("", include("privacy.urls")),
     path("", include("verify.urls")),
     path("", include("provisioning.urls")),
     path("", include("messaging.urls")),

@@ -39,6 +39,7 @@ from messaging.services.sending import (
     queued_message,
 )
 from messaging.services.template_sends import template_for_send, window_closed_refusal
+from privacy.suppression import hash_suppressed_among
 from provisioning.accounts import TenantAccount
 from tenants.models import Tenant
 from tenants.services import Actor
@@ -175,11 +176,12 @@ def _opted_out(tenant: Tenant, drafts: Sequence[Draft]) -> set[tuple[str, str]]:
     numbers = {d.to for d in drafts}
     if not numbers:
         return set()
-    return set(
+    found = set(
         OptOut.objects.filter(tenant_id=tenant.pk, number__in=numbers).values_list(
             "number", "channel"
         )
     )
+    return found | hash_suppressed_among(tenant.pk, numbers)
 
 
 def _open_windows(tenant: Tenant, drafts: Sequence[Draft]) -> dict[tuple[str, str], datetime]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 
 from isvplatform import claims
 from messaging import events, signals
@@ -20,13 +21,25 @@ from messaging.services.common import (
     mark_failed,
     normalize_address,
 )
+from privacy.suppression import hash_rows, is_hash_suppressed, lift_hash_suppression
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
 
 def is_opted_out(tenant_id: int, number: str, channel: str) -> bool:
-    """One unique-index probe: (tenant, number, channel)."""
-    return OptOut.objects.filter(tenant_id=tenant_id, number=number, channel=channel).exists()
+    """One query: the unique-index probe of (tenant, number, channel) and, beside it, the
+    keyed-hash opt-outs of forgotten people (`privacy.suppression`)."""
+    listed = OptOut.objects.filter(tenant_id=tenant_id, number=number, channel=channel)
+    found = (
+        Tenant.objects.filter(pk=tenant_id)
+        .annotate(listed=Exists(listed), hashed=Exists(hash_rows(tenant_id, number, channel)))
+        .values_list("listed", "hashed")
+        .first()
+    )
+    if found is None or not any(found):
+        return False
+    # Only a hashed match pays for the re-keying check (see `privacy.suppression`).
+    return found[0] or is_hash_suppressed(tenant_id, number, channel)
 
 
 def _cancel_pending_sends(tenant_id: int, number: str, channel: str) -> int:
@@ -197,6 +210,7 @@ def optout_remove(
         deleted, _ = (
             OptOut.objects.for_tenant(tenant).filter(number=number, channel=channel).delete()
         )
+        deleted += lift_hash_suppression(tenant.pk, number, channel)
         _record_consent(
             ConsentEvent.Action.OPT_IN,
             tenant=tenant,
