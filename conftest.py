@@ -45,3 +45,12 @@ def member_client(tenant):
         return client
 
     return make
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, past the second factor that staff must use."""
+    from twofactor.tests.helpers import login_verified
+
+    login_verified(client, admin_user)
+    return client

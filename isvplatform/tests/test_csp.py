@@ -13,6 +13,7 @@ from messaging.tests.factories import MessageFactory
 from tenants.models import Membership
 from tenants.services import Actor
 from tenants.tests.factories import MembershipFactory
+from twofactor.tests.helpers import login_verified
 from verify.tests.factories import VerifyServiceFactory
 from verify.widget.keys import widget_enable, widget_update
 
@@ -91,7 +92,7 @@ def test_a_fresh_nonce_per_response(portal):
 
 def test_the_admin(staff_user):
     client = Client()
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     for path in ("/admin/", "/admin/billing/overview/", "/admin/tenants/tenant/"):
         response = client.get(path)
         assert response.status_code == 200, path

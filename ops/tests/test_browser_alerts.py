@@ -1,6 +1,7 @@
 """In Chromium: staff sign in to the admin, open the alerts page (all clear), and an alert
 raised meanwhile appears without a reload (the panel's htmx polling), red for critical."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,15 +11,22 @@ from playwright.sync_api import expect
 from isvplatform.models import WorkerHeartbeat
 from ops import admin_dashboard, services
 from tenants.tests.factories import TEST_PASSWORD, UserFactory
+from twofactor import selectors
+from twofactor.tests.helpers import confirmed_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in_to_admin(page, user) -> None:
+    device = confirmed_device(user)  # staff must have a second factor
     page.goto("/admin/login/?next=/admin/ops/alerts/")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(TEST_PASSWORD)
     page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+    code = selectors.totp_current_code(device, steps_ahead=1)
+    page.get_by_label("Authentication code").fill(code)
+    page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/admin/ops/alerts/")
 
 

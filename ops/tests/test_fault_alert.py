@@ -13,6 +13,7 @@ from ops.models import Alert, AlertKind
 from sandbox import faults
 from tenants.services import Actor
 from tenants.tests.factories import UserFactory
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 FILTERED = "+15005550013"  # the sandbox's magic number: undelivered, 30007 (carrier filtered)
@@ -55,7 +56,7 @@ def test_failing_deliveries_raise_live_alerts_on_the_staff_page(
     ]
 
     client = Client()
-    client.force_login(staff)
+    login_verified(client, staff)
     page = client.get("/admin/ops/alerts/").content.decode()
     assert "Delivery rate dropping" in page
     assert "Only 0% of 8 messages delivered in the last 15 minutes" in page
