@@ -18,6 +18,8 @@ from messaging.tests.factories import MessageFactory
 from tenants.models import Membership
 from tenants.services import Actor
 from tenants.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from twofactor.selectors import totp_current_code
+from twofactor.tests.helpers import confirmed_device
 from verify.tests.factories import VerifyServiceFactory
 from verify.widget.demo import allow_demo_origins, write_demo_page
 from verify.widget.keys import widget_enable
@@ -90,10 +92,14 @@ def test_a_blocked_inline_script_is_caught(page):
 
 def test_the_admin_and_the_api_docs(page):
     staff = UserFactory(is_staff=True, is_superuser=True)
+    device = confirmed_device(staff)  # staff must have a second factor
     page.goto("/admin/login/")
     page.fill("#id_username", staff.username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+    page.get_by_label("Authentication code").fill(totp_current_code(device, steps_ahead=1))
+    page.get_by_role("button", name="Verify").click()
     page.wait_for_url("**/admin/")
     for path in ("/admin/", "/admin/tenants/tenant/", "/admin/billing/overview/"):
         visit(page, path)
