@@ -10,6 +10,7 @@ import sentry_sdk
 from isvplatform.errors import before_breadcrumb, before_send, sentry_init
 from isvplatform.logs import REDACTED
 from sandbox.sentry.models import SentryEnvelope
+from twofactor.tests.helpers import login_verified
 
 TOKEN = "fedcba9876543210fedcba9876543210"
 API_KEY = "isv_0a1b2c3d_Q7vLmN3pXr8sT2uWy5zA1bC4dE6fG"
@@ -50,7 +51,7 @@ def test_a_failing_request_reaches_the_local_sentry_without_its_secrets(
     for secret in (TOKEN, API_KEY, API_KEY.split("_", 2)[2], BODY, PASSWORD):
         assert secret not in stored, secret
 
-    client.force_login(staff_user)
+    login_verified(client, staff_user)
     page = client.get("/sandbox/sentry/")
     assert page.status_code == 200
     html = page.content.decode()

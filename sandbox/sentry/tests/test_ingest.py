@@ -8,6 +8,7 @@ from django.test import Client
 
 from sandbox.sentry import envelope
 from sandbox.sentry.models import SentryEnvelope
+from twofactor.tests.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 URL = "/sandbox/sentry/api/7/envelope/"
@@ -68,7 +69,7 @@ def test_the_events_page_is_for_staff_and_shows_summaries(staff_user):
     Client().post(URL, envelope_bytes(event), "text/plain")
     assert Client(REMOTE_ADDR="203.0.113.9").get("/sandbox/sentry/").status_code == 403
     staff = Client()
-    staff.force_login(staff_user)
+    login_verified(staff, staff_user)
     html = staff.get("/sandbox/sentry/").content.decode()
     assert "KeyError" in html and "c" * 32 in html
 
