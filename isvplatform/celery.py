@@ -53,12 +53,16 @@ app.steps["worker"].add(_LogContextStep)
 
 
 @setup_logging.connect
-def _log_through_django(**kwargs) -> None:
+def _log_through_django(loglevel=None, **kwargs) -> None:
     """The worker and beat log through Django's LOGGING (structlog, redacted), not
-    Celery's own format: connecting this signal is how Celery is told to leave logging be."""
+    Celery's own format: connecting this signal is how Celery is told to leave logging be.
+    Celery's own loggers keep the `--loglevel` they were started with, so its "ready." line
+    (which supervisors and the test helpers wait for) shows whatever LOG_LEVEL says."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger("celery").setLevel(loglevel)
 
 
 @app.on_after_configure.connect
