@@ -55,7 +55,23 @@ class SuppressionHash(TenantOwned):
         return f"{self.digest[:12]}… ({self.channel})"
 
 
-class ErasureRequest(TenantOwned, Claimable):
+class PrivacyJob(TenantOwned, Claimable):
+    """What an erasure and an export share: who asked, when, and how its attempts went."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ErasureRequest(PrivacyJob):
     """A request to forget one person of a tenant. The address itself is kept (encrypted)
     only until the erasure completes; afterwards only its keyed hash remains."""
 
@@ -75,15 +91,7 @@ class ErasureRequest(TenantOwned, Claimable):
     step = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     timeline = models.JSONField(default=list, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,7 +105,7 @@ class ErasureRequest(TenantOwned, Claimable):
         return sum(int(v) for v in (self.counts or {}).values())
 
 
-class DataExport(TenantOwned, Claimable):
+class DataExport(PrivacyJob):
     """A tenant's full data export: a ZIP of one JSON-lines file per table, no secrets."""
 
     class Status(models.TextChoices):
@@ -115,14 +123,6 @@ class DataExport(TenantOwned, Claimable):
     counts = models.JSONField(default=dict, blank=True)
     file = models.FileField(storage=export_storage, max_length=300, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_label = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
