@@ -103,9 +103,18 @@ def migrations_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+def _role(server_url: str) -> str:
+    return "".join(c for c in (urlsplit(server_url).username or "") if c.isalnum() or c == "_")
+
+
 def create_database(server_url: str, name: str, var_dir: Path) -> str:
-    """A fresh database `name`, a copy of a template migrated once per set of migrations."""
-    template = f"isv_drill_tpl_{migrations_hash()}"
+    """A fresh database `name`, a copy of a template migrated once per set of migrations.
+
+    Both names carry the connecting role: a server outlives a run (CI's is the one a session
+    left), and one role can neither drop nor copy another role's databases."""
+    role = _role(server_url)
+    name = f"{name}_{role}" if role else name
+    template = f"isv_drill_tpl_{role}_{migrations_hash()}"
     exists = _admin_execute(server_url, f"SELECT 1 FROM pg_database WHERE datname='{template}'")
     dump = Path(tempfile.gettempdir()) / "isv-drill-templates" / f"{template}.sql"
     if not exists and dump.exists():  # a private cluster: restore rather than migrate again

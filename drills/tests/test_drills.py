@@ -28,7 +28,7 @@ def run_drill(module: str, *args: str, timeout: float = 1500) -> str:
 
 
 def test_a_worker_sigkilled_mid_dispatch_loses_and_duplicates_nothing():
-    messages = os.environ.get("DRILL_SIGKILL_MESSAGES", "1000")
+    messages = os.environ.get("DRILL_SIGKILL_MESSAGES", "5000")
     out = run_drill("worker_sigkill", "--messages", messages)
     assert "lost: 0\n" in out and "duplicated: 0\n" in out
 
