@@ -4,6 +4,8 @@ an email), erased; then every table of every app is scanned for the address in e
 it can take. Only the sandbox's tables may keep it: they stand for Twilio's and AWS's own
 copies, outside the platform's database in production."""
 
+import zipfile
+
 import pytest
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -24,7 +26,7 @@ from messaging.statuses import apply_status_callback
 from messaging.tests.conftest import HANDSET, advance
 from messaging.tests.factories import MessageFactory
 from privacy.models import ErasureRequest
-from privacy.services import erasure_request, erasures_scrub_late_events
+from privacy.services import erasure_request, erasures_scrub_late_events, export_request
 from sandbox.handsets import send_from_handset
 from tenants.services import Actor
 from tenants.tests.factories import UserFactory
@@ -136,6 +138,17 @@ def seed_flows(provisioned, key_api, on_commit, receiver) -> Message:
     return sent
 
 
+def assert_exported(tenant, on_commit, held: set[tuple[str, str]], address: str) -> None:
+    """The right of access covers what the erasure removes: every table holding the person
+    is in the tenant's export with the address (the admin log is staff's, not the tenant's)."""
+    export = on_commit(export_request, tenant=tenant, actor=Actor.system())
+    export.refresh_from_db()
+    assert export.status == "ready", export.error
+    with zipfile.ZipFile(export.file.open("rb")) as archive:
+        for label in {label for label, _ in held} - {"admin.LogEntry"}:
+            assert address.lstrip("+") in archive.read(f"{label.lower()}.jsonl").decode(), label
+
+
 def test_forgetting_a_number_leaves_it_in_no_table_and_still_blocks_a_send(
     provisioned, other_provisioned, key_api, on_commit, receiver, settings, tmp_path
 ):
@@ -157,6 +170,8 @@ def test_forgetting_a_number_leaves_it_in_no_table_and_still_blocks_a_send(
         "admin.LogEntry",
     ):
         assert label in {found for found, _ in before}, label
+
+    assert_exported(tenant, on_commit, before, HANDSET)
 
     request = forget(tenant, on_commit, phone=HANDSET)
     assert request.counts["idempotency_records"] == 1
