@@ -32,6 +32,7 @@ from privacy.hashing import subject_digest
 from privacy.models import SuppressionHash
 from privacy.services.erasure_traces import (
     erase_admin_log,
+    erase_audience_filters,
     erase_idempotency_records,
     erase_import_files,
     erase_webhook_deliveries,
@@ -246,4 +247,5 @@ STEPS: tuple[Step, ...] = (
     Step("webhook_deliveries", erase_webhook_deliveries),
     Step("contact_import_files", erase_import_files, prepare=rewrite_import_files),
     Step("admin_log", erase_admin_log),
+    Step("audience_filters", erase_audience_filters),
 )

@@ -14,7 +14,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 
-from contacts.models import ContactImport
+from contacts.models import Audience, ContactImport
 from messaging.models import IdempotencyRecord, Message, WebhookEvent
 from privacy.services.subject import ERASED, Subject, text_mentions
 from provisioning.models import TwilioSubaccount
@@ -119,6 +119,31 @@ def _settled_imports(subject: Subject) -> QuerySet:
 def erase_import_files(subject: Subject, limit: int) -> int:
     """Nothing is left for the transaction: `rewrite_import_files` did it all before."""
     return 0
+
+
+def _scrubbed(subject: Subject, value):
+    """`value` (a saved filter's JSON) with every text naming the person replaced."""
+    if isinstance(value, dict):
+        return {k: _scrubbed(subject, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(subject, v) for v in value]
+    if isinstance(value, str) and subject.mentioned_in(value):
+        return ERASED
+    return value
+
+
+def erase_audience_filters(subject: Subject, limit: int) -> int:
+    """A saved filter naming the person (`phone is +1…`) keeps its shape, not the number."""
+    annotations, mentions = text_mentions(subject, "filter", "name", "description")
+    found = Audience.objects.for_tenant(subject.tenant).annotate(**annotations).filter(mentions)
+    rows = list(found.order_by("pk")[:limit])
+    for audience in rows:
+        Audience.objects.filter(pk=audience.pk).update(
+            filter=_scrubbed(subject, audience.filter),
+            name=ERASED if subject.mentioned_in(audience.name) else audience.name,
+            description="" if subject.mentioned_in(audience.description) else audience.description,
+        )
+    return len(rows)
 
 
 def _belongs_elsewhere(entry: LogEntry, tenant: Tenant) -> bool:

@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 
 from broadcasts.tests.factories import BroadcastFactory, BroadcastRecipientFactory
 from contacts.models import Contact, ContactImport
-from contacts.tests.factories import ContactFactory, ContactImportFactory
+from contacts.tests.factories import AudienceFactory, ContactFactory, ContactImportFactory
 from emails.models import EmailEvent
 from emails.tests.factories import EmailIdentityFactory
 from emails.tests.test_sending import send as send_email
@@ -93,6 +93,8 @@ def seed_factories(tenant, address: str) -> None:
     )
     VerificationAttemptFactory(tenant=tenant, to=address, error_message=f"Not {address}")
     WidgetTokenFactory(tenant=tenant, phone=address)
+    named = {"fields": [{"key": "phone", "op": "eq", "value": address}]}
+    AudienceFactory(tenant=tenant, filter=named)
     csv = f"phone,first_name\n+18135550100,Ana\n{address},Mia\n({address[2:5]}) x,Bo\n"
     ContactImportFactory(tenant=tenant, status=ContactImport.Status.COMPLETED).file.save(
         "people.csv", ContentFile(csv.encode())
@@ -168,6 +170,7 @@ def test_forgetting_a_number_leaves_it_in_no_table_and_still_blocks_a_send(
         "messaging.OptOut",
         "webhooks.WebhookDelivery",
         "admin.LogEntry",
+        "contacts.Audience",
     ):
         assert label in {found for found, _ in before}, label
 
