@@ -136,8 +136,10 @@ def _run_steps(request: ErasureRequest, held: claims.Claim, subject: Subject) ->
         step = STEPS[request.step]
         if step.prepare is not None:
             step.prepare(subject, limit)
+        handled = None if step.in_transaction else step.run(subject, limit)
         with transaction.atomic():
-            handled = step.run(subject, limit)
+            if handled is None:
+                handled = step.run(subject, limit)
             if handled:
                 counts = dict(request.counts)
                 counts[step.name] = counts.get(step.name, 0) + handled

@@ -34,7 +34,6 @@ from privacy.services.erasure_traces import (
     erase_admin_log,
     erase_audience_filters,
     erase_idempotency_records,
-    erase_import_files,
     erase_webhook_deliveries,
     erase_webhook_events,
     rewrite_import_files,
@@ -227,6 +226,9 @@ class Step:
     name: str
     run: Callable[[Subject, int], int]
     prepare: Callable[[Subject, int], None] | None = None
+    # False for a step that works on files (network calls, no lock held): its `run` is
+    # called outside the batch's transaction, which then only records the progress.
+    in_transaction: bool = True
 
 
 STEPS: tuple[Step, ...] = (
@@ -245,7 +247,7 @@ STEPS: tuple[Step, ...] = (
     Step("idempotency_records", erase_idempotency_records),
     Step("webhook_events", erase_webhook_events),
     Step("webhook_deliveries", erase_webhook_deliveries),
-    Step("contact_import_files", erase_import_files, prepare=rewrite_import_files),
+    Step("contact_import_files", rewrite_import_files, in_transaction=False),
     Step("admin_log", erase_admin_log),
     Step("audience_filters", erase_audience_filters),
 )

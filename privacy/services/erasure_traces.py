@@ -93,10 +93,11 @@ def _without_person(subject: Subject, content: bytes) -> bytes | None:
     return None if len(kept) == len(lines) else b"".join(kept)
 
 
-def rewrite_import_files(subject: Subject, limit: int) -> None:
+def rewrite_import_files(subject: Subject, limit: int) -> int:
     """Outside a transaction (the files may sit in S3): each settled import's uploaded CSV
-    is rewritten without the person's rows, under the same name. All of them in one go (a
-    tenant has few imports, and a rewritten file simply no longer matches on a rerun)."""
+    naming the person is rewritten without their rows, under the same name; how many were.
+    All of them in one go (a tenant has few imports); a rerun finds none left to rewrite."""
+    rewritten = 0
     for job in _settled_imports(subject).exclude(file="").order_by("created_at").iterator():
         storage, name = job.file.storage, job.file.name
         try:
@@ -105,20 +106,17 @@ def rewrite_import_files(subject: Subject, limit: int) -> None:
         except OSError as err:
             logger.warning("erasure: could not read import file %s: %s", name, err)
             continue
-        rewritten = _without_person(subject, content)
-        if rewritten is not None:
+        kept = _without_person(subject, content)
+        if kept is not None:
             storage.delete(name)
-            storage.save(name, ContentFile(rewritten))
-            ContactImport.objects.filter(pk=job.pk).update(size=len(rewritten))
+            saved = storage.save(name, ContentFile(kept))
+            ContactImport.objects.filter(pk=job.pk).update(file=saved, size=len(kept))
+            rewritten += 1
+    return rewritten
 
 
 def _settled_imports(subject: Subject) -> QuerySet:
     return ContactImport.objects.for_tenant(subject.tenant).filter(status__in=_SETTLED_IMPORTS)
-
-
-def erase_import_files(subject: Subject, limit: int) -> int:
-    """Nothing is left for the transaction: `rewrite_import_files` did it all before."""
-    return 0
 
 
 def _scrubbed(subject: Subject, value):

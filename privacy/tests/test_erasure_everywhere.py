@@ -178,6 +178,7 @@ def test_forgetting_a_number_leaves_it_in_no_table_and_still_blocks_a_send(
 
     request = forget(tenant, on_commit, phone=HANDSET)
     assert request.counts["idempotency_records"] == 1
+    assert request.counts["contact_import_files"] == 1
     assert holders(HANDSET) == theirs  # nothing of ours left, all of theirs still there
 
     job = ContactImport.objects.for_tenant(tenant).get()
