@@ -5,7 +5,10 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
+from isvplatform.access_log import AccessLogContext
 from isvplatform.asgi_limits import ActiveRequestLimit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
-application = ActiveRequestLimit(get_asgi_application(), settings.WEB_ACTIVE_REQUESTS)
+application = AccessLogContext(
+    ActiveRequestLimit(get_asgi_application(), settings.WEB_ACTIVE_REQUESTS)
+)

@@ -2,6 +2,9 @@
 
 from isvplatform.metrics import process_exited
 
+# Access lines as JSON, redacted, with the request id and without query strings.
+logger_class = "isvplatform.access_log.GunicornLogger"
+
 
 def child_exit(server, worker) -> None:
     """A web worker exited: its live metric samples stop counting (prometheus-client's

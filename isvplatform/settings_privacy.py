@@ -18,9 +18,12 @@ def privacy_settings(env: environ.Env) -> dict[str, Any]:
     # The `STORAGES` alias exports are written to ("default": MEDIA_ROOT on disk, or a
     # django-storages backend configured there). Never served by URL, only by the portal/API.
     PRIVACY_EXPORT_STORAGE = env("PRIVACY_EXPORT_STORAGE", default="default")
+    # After an erasure, Twilio's late callbacks about the messages it erased (which carry
+    # the number again) are deleted by the sweep for this long.
+    PRIVACY_LATE_EVENT_HOURS = env.int("PRIVACY_LATE_EVENT_HOURS", default=72)
     beat = {
         # Picks up erasures and exports whose worker died (lease ran out, or the enqueue was
-        # lost), and deletes expired export files.
+        # lost), deletes expired export files and late callbacks of erased messages.
         "privacy-sweep": {"task": "privacy.sweep", "schedule": 300.0},
     }
     values = {k: v for k, v in locals().items() if k.isupper()}

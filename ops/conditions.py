@@ -16,7 +16,7 @@ from django.utils import timezone
 from isvplatform import metrics, refusals
 from isvplatform.models import WorkerHeartbeat
 from messaging.models import Direction, Message, Status
-from ops import readings
+from ops import readings, thresholds
 from ops.models import AlertKind, Severity
 
 # A message's outcome is looked for among messages created this long before the window, so
@@ -41,7 +41,12 @@ def _outbound_since(minutes: int):
     return recent, since
 
 
-def delivery_rate() -> Finding | None:
+def _limit(kind: str, given: float | None) -> float:
+    return thresholds.threshold(kind) if given is None else given
+
+
+def delivery_rate(limit: float | None = None) -> Finding | None:
+    minimum = _limit(AlertKind.DELIVERY_RATE, limit)
     minutes = settings.OPS_DELIVERY_WINDOW_MINUTES
     recent, since = _outbound_since(minutes)
     delivered = recent.filter(delivered_at__gte=since).count()
@@ -52,18 +57,19 @@ def delivery_rate() -> Finding | None:
     if total < settings.OPS_DELIVERY_MIN_MESSAGES:
         return None
     rate = 100.0 * delivered / total
-    if rate >= settings.OPS_DELIVERY_RATE_MIN_PERCENT:
+    if rate >= minimum:
         return None
     return Finding(
         AlertKind.DELIVERY_RATE,
         Severity.CRITICAL,
         f"Only {rate:.0f}% of {total} messages delivered in the last {minutes} minutes "
-        f"(below {settings.OPS_DELIVERY_RATE_MIN_PERCENT:g}%).",
+        f"(below {minimum:g}%).",
         {"delivered": delivered, "failed": failed, "rate_percent": round(rate, 1)},
     )
 
 
-def carrier_filtering() -> Finding | None:
+def carrier_filtering(limit: float | None = None) -> Finding | None:
+    most = _limit(AlertKind.CARRIER_FILTERING, limit)
     minutes = settings.OPS_CARRIER_FILTER_WINDOW_MINUTES
     codes = list(settings.OPS_CARRIER_FILTER_CODES)
     recent, since = _outbound_since(minutes)
@@ -76,7 +82,7 @@ def carrier_filtering() -> Finding | None:
     for code in rows:
         by_code[str(code)] = by_code.get(str(code), 0) + 1
     total = sum(by_code.values())
-    if total < settings.OPS_CARRIER_FILTER_MAX:
+    if total < most:
         return None
     listed = ", ".join(f"{code}: {n}" for code, n in sorted(by_code.items()))
     return Finding(
@@ -87,11 +93,12 @@ def carrier_filtering() -> Finding | None:
     )
 
 
-def signature_failures() -> Finding | None:
+def signature_failures(limit: float | None = None) -> Finding | None:
+    most = _limit(AlertKind.SIGNATURE_FAILURES, limit)
     minutes = settings.OPS_SIGNATURE_WINDOW_MINUTES
     per_endpoint = refusals.refusals_since(timezone.now() - timedelta(minutes=minutes))
     total = sum(per_endpoint.values())
-    if total < settings.OPS_SIGNATURE_FAILURES_MAX:
+    if total < most:
         return None
     return Finding(
         AlertKind.SIGNATURE_FAILURES,
@@ -101,49 +108,51 @@ def signature_failures() -> Finding | None:
     )
 
 
-def outbox_age() -> Finding | None:
+def outbox_age(limit: float | None = None) -> Finding | None:
+    most = _limit(AlertKind.OUTBOX_AGE, limit)
     age = metrics.outbox_oldest_age()
-    if age <= settings.OPS_OUTBOX_MAX_AGE_SECONDS:
+    if age <= most:
         return None
     return Finding(
         AlertKind.OUTBOX_AGE,
         Severity.CRITICAL,
         f"The oldest unsent message has waited {age / 60:.0f} minutes "
-        f"(more than {settings.OPS_OUTBOX_MAX_AGE_SECONDS // 60} minutes).",
+        f"(more than {most // 60:.0f} minutes).",
         {"oldest_age_seconds": round(age)},
     )
 
 
-def queue_backlog() -> Finding | None:
+def queue_backlog(limit: float | None = None) -> Finding | None:
+    most = _limit(AlertKind.QUEUE_BACKLOG, limit)
     lengths = metrics.queue_lengths() or {}
-    over = {name: n for name, n in lengths.items() if n > settings.OPS_QUEUE_MAX_LENGTH}
+    over = {name: n for name, n in lengths.items() if n > most}
     if not over:
         return None
     listed = ", ".join(f"{name}: {n}" for name, n in sorted(over.items()))
     return Finding(
         AlertKind.QUEUE_BACKLOG,
         Severity.WARNING,
-        f"Tasks are piling up ({listed}; more than {settings.OPS_QUEUE_MAX_LENGTH} waiting).",
+        f"Tasks are piling up ({listed}; more than {most:g} waiting).",
         {"queue_lengths": over},
     )
 
 
-def registrations_stuck() -> Finding | None:
-    stuck = readings.stuck_registrations()
+def registrations_stuck(limit: float | None = None) -> Finding | None:
+    hours = _limit(AlertKind.REGISTRATIONS_STUCK, limit)
+    stuck = readings.stuck_registrations(hours=hours)
     if not stuck:
         return None
-    hours = settings.OPS_REGISTRATION_STUCK_HOURS
     return Finding(
         AlertKind.REGISTRATIONS_STUCK,
         Severity.WARNING,
-        f"{len(stuck)} registrations have been under review for more than {hours} hours.",
+        f"{len(stuck)} registrations have been under review for more than {hours:g} hours.",
         {"registrations": stuck},
     )
 
 
-def worker_heartbeat() -> Finding | None:
+def worker_heartbeat(limit: float | None = None) -> Finding | None:
     """The `worker` heartbeat beat schedules every 30 s (other names are one-off checks)."""
-    limit = settings.OPS_HEARTBEAT_MAX_AGE_SECONDS
+    limit = _limit(AlertKind.WORKER_HEARTBEAT, limit)
     seen = (
         WorkerHeartbeat.objects.filter(name=HEARTBEAT)
         .values_list("last_seen_at", flat=True)
@@ -162,13 +171,14 @@ def worker_heartbeat() -> Finding | None:
     return Finding(
         AlertKind.WORKER_HEARTBEAT,
         Severity.CRITICAL,
-        f"Worker heartbeat lost: last seen {age // 60} minutes ago (more than {limit} s).",
+        f"Worker heartbeat lost: last seen {age // 60} minutes ago (more than {limit:g} s).",
         {"age_seconds": age, "last_seen": seen.isoformat()},
     )
 
 
-def tenant_webhooks() -> Finding | None:
-    failing = readings.failing_endpoints()
+def tenant_webhooks(limit: float | None = None) -> Finding | None:
+    needed = int(_limit(AlertKind.TENANT_WEBHOOKS, limit))
+    failing = readings.failing_endpoints(needed=needed)
     if not failing:
         return None
     hosts = ", ".join(sorted({row["host"] for row in failing})[:5])
@@ -176,12 +186,12 @@ def tenant_webhooks() -> Finding | None:
         AlertKind.TENANT_WEBHOOKS,
         Severity.WARNING,
         f"{len(failing)} tenant webhook endpoints failing ({hosts}): their last "
-        f"{settings.OPS_WEBHOOK_FAILED_ATTEMPTS} attempts all failed.",
+        f"{needed} attempts all failed.",
         {"endpoints": failing},
     )
 
 
-CONDITIONS: dict[str, Callable[[], Finding | None]] = {
+CONDITIONS: dict[str, Callable[[float | None], Finding | None]] = {
     AlertKind.DELIVERY_RATE: delivery_rate,
     AlertKind.CARRIER_FILTERING: carrier_filtering,
     AlertKind.SIGNATURE_FAILURES: signature_failures,

@@ -5,6 +5,7 @@ worker), and staff alone see it. At most one alert of a kind is open at a time.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -64,3 +65,25 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
+
+
+class AlertThreshold(models.Model):
+    """Staff's say over one condition: its threshold (blank: the `OPS_…` setting's, see
+    `ops.thresholds`) and whether it is evaluated at all. A row per condition, made the
+    first time the admin lists them; a missing row means the setting and enabled."""
+
+    kind = models.CharField(max_length=32, choices=AlertKind.choices, unique=True)
+    threshold = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Blank: the default from the OPS_ settings.",
+    )
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -13,16 +13,17 @@ REVIEWING = ("submitted", "in_review")
 ENDPOINT_SAMPLE = 50
 
 
-def _stuck_before():
-    return timezone.now() - timedelta(hours=settings.OPS_REGISTRATION_STUCK_HOURS)
+def _stuck_before(hours: float | None = None):
+    hours = settings.OPS_REGISTRATION_STUCK_HOURS if hours is None else hours
+    return timezone.now() - timedelta(hours=hours)
 
 
-def stuck_registrations(limit: int = 20) -> list[dict]:
+def stuck_registrations(limit: int = 20, hours: float | None = None) -> list[dict]:
     """10DLC registrations and toll-free verifications submitted longer ago than the
     threshold and still under review, oldest first."""
     from compliance.models import Registration, TollFreeVerification
 
-    before = _stuck_before()
+    before = _stuck_before(hours)
     rows = []
     for kind, model in (("10dlc", Registration), ("toll_free", TollFreeVerification)):
         found = (
@@ -57,12 +58,12 @@ def _succeeded() -> Q:
     return Q(status_code__gte=200, status_code__lt=300)
 
 
-def failing_endpoints() -> list[dict]:
+def failing_endpoints(needed: int | None = None) -> list[dict]:
     """Active tenant endpoints whose latest `OPS_WEBHOOK_FAILED_ATTEMPTS` attempts, all
     within the window, all failed (no answer, or not a 2xx)."""
     from webhooks.models import WebhookAttempt
 
-    needed = settings.OPS_WEBHOOK_FAILED_ATTEMPTS
+    needed = settings.OPS_WEBHOOK_FAILED_ATTEMPTS if needed is None else needed
     since = timezone.now() - timedelta(minutes=settings.OPS_WEBHOOK_WINDOW_MINUTES)
     recent = WebhookAttempt.objects.filter(
         attempted_at__gte=since, delivery__endpoint__is_active=True

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from isvplatform import refusals
-from ops import notify
+from ops import notify, thresholds
 from ops.conditions import CONDITIONS, Finding
 from ops.models import Alert
 
@@ -73,10 +73,17 @@ def _resolve(kind: str, now: datetime) -> Alert | None:
 
 
 def _findings(result: Evaluation) -> dict[str, Finding | None]:
-    findings = {}
+    """Each enabled condition's finding under its current threshold; a disabled one counts
+    as not holding (its open alert resolves)."""
+    findings: dict[str, Finding | None] = {}
+    limits = thresholds.limits()
     for kind, check in CONDITIONS.items():
+        limit = limits[kind]
+        if not limit.enabled:
+            findings[kind] = None
+            continue
         try:
-            findings[kind] = check()
+            findings[kind] = check(limit.threshold)
         except Exception:
             logger.exception("ops: the %s condition could not be evaluated", kind)
             result.failed.append(kind)

@@ -8,6 +8,7 @@ from isvplatform.locks import single_run
 from privacy.services import (
     erasure_run,
     erasures_due,
+    erasures_scrub_late_events,
     export_run,
     exports_due,
     exports_expire,
@@ -34,7 +35,8 @@ def export_task(export_id: str) -> bool:
 
 @shared_task(name="privacy.sweep")
 def sweep_task() -> int:
-    """Beat: queue open erasures and exports nobody holds, delete expired export files."""
+    """Beat: queue open erasures and exports nobody holds, delete expired export files and
+    the late callbacks of erased messages."""
     with single_run("privacy:sweep", 240) as acquired:
         if not acquired:
             return 0
@@ -43,4 +45,5 @@ def sweep_task() -> int:
             erase_task.delay(request_id)
         for export_id in due_exports:
             export_task.delay(export_id)
-        return len(due_erasures) + len(due_exports) + exports_expire()
+        late = erasures_scrub_late_events()
+        return len(due_erasures) + len(due_exports) + exports_expire() + late

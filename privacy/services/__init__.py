@@ -6,6 +6,7 @@ from privacy.services.erasure import (
     erasure_request,
     erasure_run,
     erasures_due,
+    erasures_scrub_late_events,
 )
 from privacy.services.export import (
     export_downloaded,
@@ -21,6 +22,7 @@ __all__ = [
     "erasure_request",
     "erasure_run",
     "erasures_due",
+    "erasures_scrub_late_events",
     "export_downloaded",
     "export_request",
     "export_run",

@@ -20,7 +20,9 @@ from isvplatform.enqueue import publish_after_commit
 from messaging.services.common import normalize_email, normalize_number
 from privacy.hashing import subject_digest
 from privacy.models import ErasureRequest, SubjectKind
-from privacy.services.erasure_steps import STEPS, Subject
+from privacy.services.erasure_steps import STEPS
+from privacy.services.erasure_traces import erased_message_events
+from privacy.services.subject import Subject
 from tenants.models import Tenant
 from tenants.services import Actor, record_audit
 
@@ -134,8 +136,10 @@ def _run_steps(request: ErasureRequest, held: claims.Claim, subject: Subject) ->
         step = STEPS[request.step]
         if step.prepare is not None:
             step.prepare(subject, limit)
+        handled = None if step.in_transaction else step.run(subject, limit)
         with transaction.atomic():
-            handled = step.run(subject, limit)
+            if handled is None:
+                handled = step.run(subject, limit)
             if handled:
                 counts = dict(request.counts)
                 counts[step.name] = counts.get(step.name, 0) + handled
@@ -190,3 +194,20 @@ def erasures_due() -> list[str]:
     """Open requests nobody holds: a lost enqueue, or a worker that died mid-way."""
     found = ErasureRequest.objects.filter(status__in=OPEN).filter(claims.free())
     return [str(pk) for pk in found.order_by("created_at").values_list("pk", flat=True)[:200]]
+
+
+def erasures_scrub_late_events(now=None) -> int:
+    """Twilio's callbacks that arrived after an erasure about the messages it erased (a late
+    `delivered`, a retried callback) carry the number again: the sweep deletes them for
+    `PRIVACY_LATE_EVENT_HOURS` after each erasure."""
+    now = now or timezone.now()
+    recent = ErasureRequest.objects.filter(
+        status=ErasureRequest.Status.DONE,
+        finished_at__gte=now - timedelta(hours=settings.PRIVACY_LATE_EVENT_HOURS),
+    ).select_related("tenant")
+    deleted = 0
+    for request in recent.order_by("finished_at")[:200]:
+        since = request.started_at or request.created_at
+        found = erased_message_events(request.tenant, since=since)
+        deleted += found.filter(pk__in=list(found.values_list("pk", flat=True)[:5000])).delete()[0]
+    return deleted

@@ -10,12 +10,12 @@ work (deleting stored media files) that must not happen under a lock.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, Q, TextField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, Replace
 from django.utils import timezone
 
 from broadcasts.models import BroadcastRecipient
-from contacts.models import Contact, ContactImportError
+from contacts.models import AudienceMember, Contact, ContactImportError
 from emails.models import EmailEvent
 from messaging.models import (
     STATUS_RANK,
@@ -29,30 +29,18 @@ from messaging.models import (
     media_storage,
 )
 from privacy.hashing import subject_digest
-from privacy.models import SubjectKind, SuppressionHash
-from tenants.models import AuditEvent, Tenant
+from privacy.models import SuppressionHash
+from privacy.services.erasure_traces import (
+    erase_admin_log,
+    erase_audience_filters,
+    erase_idempotency_records,
+    erase_webhook_deliveries,
+    erase_webhook_events,
+    rewrite_import_files,
+)
+from privacy.services.subject import ERASED, Subject, text_mentions
+from tenants.models import AuditEvent
 from verify.models import VerificationAttempt, VerificationCheck, WidgetToken
-
-ERASED = "[erased]"
-
-
-@dataclass(frozen=True)
-class Subject:
-    """The person to forget: the tenant, the kind, and the address as each table stores it."""
-
-    tenant: Tenant
-    kind: str
-    value: str
-
-    @property
-    def addresses(self) -> list[str]:
-        if self.kind == SubjectKind.EMAIL:
-            return [self.value]
-        return [self.value, f"whatsapp:{self.value}"]
-
-    @property
-    def is_phone(self) -> bool:
-        return self.kind == SubjectKind.PHONE
 
 
 def _messages(subject: Subject):
@@ -114,6 +102,9 @@ def erase_messages(subject: Subject, limit: int) -> int:
         error_message="Erased before it was sent.",
         failed_at=now,
     )
+    Message.objects.filter(pk__in=ids, error_message__contains=subject.needle).update(
+        error_message=Replace(F("error_message"), Value(subject.needle), Value(ERASED))
+    )
     addresses = subject.addresses
     blank = {
         "body": "",
@@ -148,6 +139,10 @@ def erase_conversations(subject: Subject, limit: int) -> int:
         contact_number__in=subject.addresses
     )
     ids = list(found.values_list("pk", flat=True)[:limit])
+    # Explicitly, not by the database: the message table may be partitioned, without FKs.
+    Message.objects.for_tenant(subject.tenant).filter(conversation_id__in=ids).update(
+        conversation=None
+    )
     Conversation.objects.filter(pk__in=ids).delete()
     return len(ids)
 
@@ -161,6 +156,10 @@ def erase_contacts(subject: Subject, limit: int) -> int:
         Contact.objects.for_tenant(subject.tenant)
         .filter(found)
         .values_list("pk", flat=True)[:limit]
+    )
+    AudienceMember.objects.filter(tenant=subject.tenant, contact_id__in=ids).delete()
+    BroadcastRecipient.objects.filter(tenant=subject.tenant, contact_id__in=ids).update(
+        contact=None
     )
     Contact.objects.filter(pk__in=ids).delete()
     return len(ids)
@@ -203,7 +202,11 @@ def erase_verifications(subject: Subject, limit: int) -> int:
     VerificationCheck.objects.filter(tenant=subject.tenant, attempt_id__in=ids).update(
         client_ip=None
     )
-    VerificationAttempt.objects.filter(pk__in=ids).update(to=ERASED, client_ip=None)
+    VerificationAttempt.objects.filter(pk__in=ids).update(
+        to=ERASED,
+        client_ip=None,
+        error_message=Replace(F("error_message"), Value(subject.needle), Value(ERASED)),
+    )
     tokens = WidgetToken.objects.for_tenant(subject.tenant).filter(phone__in=subject.addresses)
     tokens.delete()
     return len(ids)
@@ -211,12 +214,8 @@ def erase_verifications(subject: Subject, limit: int) -> int:
 
 def erase_audit_mentions(subject: Subject, limit: int) -> int:
     """Audit rows that name the person (an opt-out added by hand, a contact edited)."""
-    mentions = Q(target_label__icontains=subject.value) | Q(changes_text__icontains=subject.value)
-    found = (
-        AuditEvent.objects.for_tenant(subject.tenant)
-        .annotate(changes_text=Cast(F("changes"), TextField()))
-        .filter(mentions)
-    )
+    annotations, mentions = text_mentions(subject, "target_label", "changes")
+    found = AuditEvent.objects.for_tenant(subject.tenant).annotate(**annotations).filter(mentions)
     ids = list(found.values_list("pk", flat=True)[:limit])
     AuditEvent.objects.filter(pk__in=ids).update(target_label=ERASED, changes={"erased": True})
     return len(ids)
@@ -227,6 +226,9 @@ class Step:
     name: str
     run: Callable[[Subject, int], int]
     prepare: Callable[[Subject, int], None] | None = None
+    # False for a step that works on files (network calls, no lock held): its `run` is
+    # called outside the batch's transaction, which then only records the progress.
+    in_transaction: bool = True
 
 
 STEPS: tuple[Step, ...] = (
@@ -241,4 +243,11 @@ STEPS: tuple[Step, ...] = (
     Step("consent_events", erase_consent_events),
     Step("verifications", erase_verifications),
     Step("audit_events", erase_audit_mentions),
+    # Added later, so after the first steps: a request under way keeps its step index.
+    Step("idempotency_records", erase_idempotency_records),
+    Step("webhook_events", erase_webhook_events),
+    Step("webhook_deliveries", erase_webhook_deliveries),
+    Step("contact_import_files", rewrite_import_files, in_transaction=False),
+    Step("admin_log", erase_admin_log),
+    Step("audience_filters", erase_audience_filters),
 )

@@ -20,13 +20,17 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from isvplatform.fields import EncryptedTextField
+from messaging.models import Message, WebhookEvent
+from provisioning.models import TwilioSubaccount
 from tenants.models import AuditEvent, Membership, Tenant, TenantOwned
+from webhooks.models import WebhookAttempt
 
 # Tables that are the platform's own bookkeeping, never the tenant's data (or only copies of
-# its own requests and hashes): replayed API answers, Stripe's raw events, keyed hashes.
+# its own hashes): Stripe's raw events, keyed hashes. Everything an erasure can remove is
+# exported (the replayed API answers too, and below the raw callbacks and delivery attempts
+# that are the tenant's without a tenant column).
 SKIPPED_MODELS = frozenset(
     {
-        "messaging.idempotencyrecord",
         "provisioning.stripeevent",
         "privacy.suppressionhash",
     }
@@ -64,6 +68,28 @@ def _user_fields() -> tuple[models.Field, ...]:
     return tuple(meta.get_field(name) for name in USER_FIELDS)
 
 
+def _twilio_events(tenant: Tenant) -> QuerySet:
+    """Twilio's callbacks about the tenant's messages, or on its accounts."""
+    sids = Message.objects.for_tenant(tenant).filter(sid__isnull=False).values("sid")
+    accounts = TwilioSubaccount.objects.filter(tenant=tenant).values("sid")
+    return WebhookEvent.objects.filter(
+        models.Q(message_sid__in=sids) | models.Q(account_sid__in=accounts)
+    )
+
+
+def _untenanted() -> list[Table]:
+    """The tenant's rows in tables without a tenant column."""
+    return [
+        Table("messaging.webhookevent", WebhookEvent, _twilio_events, ()),
+        Table(
+            "webhooks.webhookattempt",
+            WebhookAttempt,
+            lambda t: WebhookAttempt.objects.filter(delivery__tenant=t),
+            (),
+        ),
+    ]
+
+
 def tables() -> list[Table]:
     """The export's tables in a stable order: the tenant first, then every app's own."""
     found = [
@@ -76,6 +102,7 @@ def tables() -> list[Table]:
         if not issubclass(model, TenantOwned) or label in SKIPPED_MODELS:
             continue
         found.append(Table(label, model, lambda t, m=model: m.objects.filter(tenant=t), ()))
+    found += _untenanted()
     ordered = found[:3] + sorted(found[3:], key=lambda t: t.name)
     return [Table(t.name, t.model, t.rows, t.fields or exported_fields(t.model)) for t in ordered]
 
