@@ -99,8 +99,15 @@ class Conversation(TenantOwned):
     # The tenant's number on this thread; empty while a messaging service has not said which.
     our_number = models.CharField(max_length=254, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
+    # No database constraint references a message: its table is partitioned on
+    # PostgreSQL, where `id` alone is not unique (see `isvplatform.partitions`).
     last_message = models.ForeignKey(
-        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     last_message_at = models.DateTimeField(default=timezone.now)
     # WhatsApp's 24-hour customer-service window opens with each inbound message.
@@ -262,7 +269,9 @@ class MessageMedia(TenantOwned):
         TYPE_NOT_ALLOWED = "type_not_allowed", "Content type not allowed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="media")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="media", db_constraint=False
+    )
     position = models.PositiveSmallIntegerField()
     sid = models.CharField(max_length=34, blank=True)
     url = models.URLField(max_length=500)
@@ -344,7 +353,12 @@ class ConsentEvent(TenantOwned):
     reason = models.CharField(max_length=500, blank=True)
     actor_label = models.CharField(max_length=200, blank=True)
     message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
 

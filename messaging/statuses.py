@@ -73,7 +73,7 @@ def _json_param(payload: Mapping[str, Any]) -> str:
 _INSERT_EVENT = (
     f"INSERT INTO {EVENT_TABLE} (kind, message_sid, status, account_sid, payload, received_at) "
     "VALUES (%s, %s, %s, %s, {payload}, %s) "
-    "ON CONFLICT (message_sid, status) DO NOTHING RETURNING id"
+    "ON CONFLICT DO NOTHING RETURNING id"
 )
 
 
