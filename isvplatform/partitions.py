@@ -134,6 +134,7 @@ def key_trigger_sql(spec: PartitionedTable) -> list[str]:
         f"INSERT INTO {KEY_TABLE} (key) SELECT k FROM (VALUES {key_values(spec, 'NEW')}) "
         "AS v(k) WHERE k IS NOT NULL; END IF; RETURN NULL;"
     )
+    scopes = " OR ".join(f"key LIKE '{key.scope}:%'" for key in spec.keys)
     columns = sorted({column for key in spec.keys for column in key.columns})
     changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
     return [
@@ -141,6 +142,9 @@ def key_trigger_sql(spec: PartitionedTable) -> list[str]:
         f"LANGUAGE plpgsql AS $$ BEGIN {on_insert} END $$",
         f"CREATE OR REPLACE FUNCTION {table}_key_change() RETURNS trigger "
         f"LANGUAGE plpgsql AS $$ BEGIN {on_change} END $$",
+        f"CREATE OR REPLACE FUNCTION {table}_key_truncate() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN DELETE FROM {KEY_TABLE} WHERE {scopes}; "
+        "RETURN NULL; END $$",
         f"CREATE TRIGGER {table}_key_insert BEFORE INSERT ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION {table}_key_insert()",
         # Only an UPDATE naming a key column fires it: status callbacks never do.
@@ -148,16 +152,21 @@ def key_trigger_sql(spec: PartitionedTable) -> list[str]:
         f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {table}_key_change()",
         f"CREATE TRIGGER {table}_key_delete AFTER DELETE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION {table}_key_change()",
+        # A TRUNCATE (a test's flush, a benchmark's reset) empties the table's keys too.
+        f"CREATE TRIGGER {table}_key_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_key_truncate()",
     ]
 
 
 def drop_key_triggers_sql(table: str, functions: bool = False) -> list[str]:
     drops = [
         f"DROP TRIGGER IF EXISTS {table}_key_{event} ON {table}"
-        for event in ("insert", "update", "delete")
+        for event in ("insert", "update", "delete", "truncate")
     ]
     if functions:
-        drops += [f"DROP FUNCTION IF EXISTS {table}_key_{f}()" for f in ("insert", "change")]
+        drops += [
+            f"DROP FUNCTION IF EXISTS {table}_key_{f}()" for f in ("insert", "change", "truncate")
+        ]
     return drops
 
 
