@@ -133,7 +133,11 @@ class Message(TenantOwned, Claimable):
     """One SMS, WhatsApp or email message, outbound or inbound, with its whole delivery story.
 
     An email's addresses are in `from_number` / `to_number`, its text part in `body`; it has
-    no Twilio SID but the ESP's message id."""
+    no Twilio SID but the ESP's message id.
+
+    On PostgreSQL the table is partitioned by month of `created_at` (`isvplatform.partitions`):
+    its primary key there is (id, created_at), `sid` and `esp_message_id` are kept unique by
+    the key table, and no database constraint references a message."""
 
     class Origin(models.TextChoices):
         API = "api", "API"
@@ -421,7 +425,9 @@ class WebhookEvent(models.Model):
 
     Deduplicating on the pair, not the SID alone, keeps every later status of a message.
     Inbound messages are recorded with the status `received`; statuses found by the
-    reconciler are recorded with `kind=reconcile`.
+    reconciler are recorded with `kind=reconcile`. On PostgreSQL the table is partitioned by
+    month of `received_at`, and a repeated (SID, status) is skipped by its key trigger
+    (`isvplatform.partitions`): insert with `ON CONFLICT DO NOTHING`, naming no columns.
     """
 
     class Kind(models.TextChoices):
