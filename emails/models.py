@@ -169,8 +169,13 @@ class EmailEvent(TenantOwned):
     event id, type): a repeated SNS delivery changes nothing."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No database constraint: messages are partitioned on PostgreSQL (`id` alone is not
+    # unique there); Django's CASCADE still deletes a message's events with it.
     message = models.ForeignKey(
-        "messaging.Message", on_delete=models.CASCADE, related_name="email_events"
+        "messaging.Message",
+        on_delete=models.CASCADE,
+        related_name="email_events",
+        db_constraint=False,
     )
     esp_name = models.CharField(max_length=32)
     event_id = models.CharField(max_length=255)

@@ -32,3 +32,15 @@ class CallbackRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.reason}: {self.count} at {self.minute:%Y-%m-%d %H:%M}"
+
+
+class PartitionKey(models.Model):
+    """A unique value of a partitioned table (a message's Twilio SID, a raw event's (SID,
+    status)...), kept here by triggers on PostgreSQL, where a partitioned table cannot
+    enforce uniqueness without its partition column (see `isvplatform.partitions`). Stays
+    empty on SQLite, whose tables keep their own unique constraints."""
+
+    key = models.TextField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.key

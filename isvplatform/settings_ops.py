@@ -6,6 +6,7 @@ holds the two together)."""
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 
 
 def ops_settings(env: environ.Env) -> dict[str, Any]:
@@ -38,7 +39,14 @@ def ops_settings(env: environ.Env) -> dict[str, Any]:
     # active staff user with an email address.
     OPS_ALERT_EMAILS = env.list("OPS_ALERT_EMAILS", default=[])
     OPS_EVALUATE_SECONDS = env.float("OPS_EVALUATE_SECONDS", default=60.0)
+    # Monthly partitions (PostgreSQL, isvplatform/partitions.py) exist this many months
+    # ahead: a missed run or two leaves rows going to the right month, never the default.
+    OPS_PARTITION_MONTHS_AHEAD = env.int("OPS_PARTITION_MONTHS_AHEAD", default=3)
     OPS_BEAT = {
-        "ops-evaluate-alerts": {"task": "ops.evaluate_alerts", "schedule": OPS_EVALUATE_SECONDS}
+        "ops-evaluate-alerts": {"task": "ops.evaluate_alerts", "schedule": OPS_EVALUATE_SECONDS},
+        "ops-ensure-partitions": {
+            "task": "ops.ensure_partitions",
+            "schedule": crontab(hour=2, minute=17),
+        },
     }
     return {k: v for k, v in locals().items() if k.startswith("OPS_")}

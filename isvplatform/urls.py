@@ -8,6 +8,7 @@ from isvplatform.api.errors import json_bad_request, json_error_view
 from isvplatform.csp_reports import csp_report
 from isvplatform.metrics_view import metrics_endpoint
 from ops.admin_dashboard import alerts as ops_admin_alerts
+from ops.admin_partitions import partitions_page as ops_admin_partitions
 from provisioning.webhooks import stripe_webhook
 
 api_v1 = [
@@ -38,6 +39,7 @@ urlpatterns = [
     # A staff page of the admin that is no model's (billing/admin_overview.py).
     path("admin/billing/overview/", billing_admin_overview, name="billing-admin-overview"),
     path("admin/ops/alerts/", ops_admin_alerts, name="ops-admin-alerts"),
+    path("admin/ops/partitions/", ops_admin_partitions, name="ops-admin-partitions"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -99,8 +99,15 @@ class Conversation(TenantOwned):
     # The tenant's number on this thread; empty while a messaging service has not said which.
     our_number = models.CharField(max_length=254, blank=True)
     contact_name = models.CharField(max_length=200, blank=True)
+    # No database constraint references a message: its table is partitioned on
+    # PostgreSQL, where `id` alone is not unique (see `isvplatform.partitions`).
     last_message = models.ForeignKey(
-        "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     last_message_at = models.DateTimeField(default=timezone.now)
     # WhatsApp's 24-hour customer-service window opens with each inbound message.
@@ -126,7 +133,11 @@ class Message(TenantOwned, Claimable):
     """One SMS, WhatsApp or email message, outbound or inbound, with its whole delivery story.
 
     An email's addresses are in `from_number` / `to_number`, its text part in `body`; it has
-    no Twilio SID but the ESP's message id."""
+    no Twilio SID but the ESP's message id.
+
+    On PostgreSQL the table is partitioned by month of `created_at` (`isvplatform.partitions`):
+    its primary key there is (id, created_at), `sid` and `esp_message_id` are kept unique by
+    the key table, and no database constraint references a message."""
 
     class Origin(models.TextChoices):
         API = "api", "API"
@@ -262,7 +273,9 @@ class MessageMedia(TenantOwned):
         TYPE_NOT_ALLOWED = "type_not_allowed", "Content type not allowed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="media")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="media", db_constraint=False
+    )
     position = models.PositiveSmallIntegerField()
     sid = models.CharField(max_length=34, blank=True)
     url = models.URLField(max_length=500)
@@ -344,7 +357,12 @@ class ConsentEvent(TenantOwned):
     reason = models.CharField(max_length=500, blank=True)
     actor_label = models.CharField(max_length=200, blank=True)
     message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Message,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -407,7 +425,9 @@ class WebhookEvent(models.Model):
 
     Deduplicating on the pair, not the SID alone, keeps every later status of a message.
     Inbound messages are recorded with the status `received`; statuses found by the
-    reconciler are recorded with `kind=reconcile`.
+    reconciler are recorded with `kind=reconcile`. On PostgreSQL the table is partitioned by
+    month of `received_at`, and a repeated (SID, status) is skipped by its key trigger
+    (`isvplatform.partitions`): insert with `ON CONFLICT DO NOTHING`, naming no columns.
     """
 
     class Kind(models.TextChoices):

@@ -2,7 +2,8 @@
 
 This is the hot path of the platform (every message brings two to four callbacks), so it is
 written as plain SQL: on PostgreSQL one statement inserts the raw event (`ON CONFLICT DO
-NOTHING` on (MessageSid, status)) and, only when that insert happened, applies the status
+NOTHING`: a repeated (MessageSid, status) is skipped, by the key trigger of the partitioned
+table, see `isvplatform.partitions`) and, only when that insert happened, applies the status
 with a conditional UPDATE (`WHERE sid = … AND status_rank < …`) that also reports whether
 the tenant has a webhook endpoint listening. A duplicate callback changes nothing; a late one
 is recorded but never moves a message backwards (delivered stays delivered when a late
@@ -73,7 +74,7 @@ def _json_param(payload: Mapping[str, Any]) -> str:
 _INSERT_EVENT = (
     f"INSERT INTO {EVENT_TABLE} (kind, message_sid, status, account_sid, payload, received_at) "
     "VALUES (%s, %s, %s, %s, {payload}, %s) "
-    "ON CONFLICT (message_sid, status) DO NOTHING RETURNING id"
+    "ON CONFLICT DO NOTHING RETURNING id"
 )
 
 

@@ -1,5 +1,8 @@
 from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
 
+from isvplatform import partitions
 from isvplatform.locks import single_run
 from ops import services
 
@@ -21,3 +24,18 @@ def evaluate_alerts_task() -> dict:
         "open": result.opened + result.refreshed,
         "failed": result.failed,
     }
+
+
+@shared_task(
+    name="ops.ensure_partitions",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=5,
+)
+def ensure_partitions_task() -> list[str]:
+    """Beat, daily: the monthly partitions of this month and the next
+    `OPS_PARTITION_MONTHS_AHEAD` (idempotent; nothing on SQLite). A lock timeout (the table
+    busy under a long transaction) is an OperationalError: retried later, with backoff."""
+    return partitions.ensure_partitions(settings.OPS_PARTITION_MONTHS_AHEAD)
