@@ -72,6 +72,22 @@ def _status_counts(tally: Tally, message_sids: list[str], true: dict, after_load
     }
 
 
+def _seconds(crash: dict) -> dict:
+    """How long the phases took, and the recovery: from the restart (and from the load's
+    end) to every message in its true status."""
+    consistent = crash["consistent"]
+    return {
+        "seconds handing the messages to the sandbox": crash["sending"],
+        "seconds of webhook load": crash["load_ended"] - crash["load_began"],
+        "seconds from restart to all consistent": consistent - crash["restarted"]
+        if consistent
+        else "never",
+        "seconds from the load's end to all consistent": consistent - crash["load_ended"]
+        if consistent
+        else "never",
+    }
+
+
 def counts_and_failures(
     tenant, tally: Tally, crash: dict, message_sids, inbound_sids, true, after_load: int
 ) -> tuple[dict, list[str]]:
@@ -87,9 +103,7 @@ def counts_and_failures(
         "answers other than 2xx": refusals or "none",
         "retries": tally.retries,
         "webhooks given up": len(tally.given_up),
-        "seconds from restart to all consistent": (crash["consistent"] - crash["restarted"])
-        if crash["consistent"]
-        else "never",
+        **_seconds(crash),
     }
     failures = [
         f"{counts[k]} {k}"

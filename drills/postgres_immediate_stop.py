@@ -193,13 +193,17 @@ def _drill(drill, messages, inbound, sender_count, down, timeout):
     provisioned = provisioned_tenant("drill-pgstop")
     harness.start_worker(drill, {**FAST_RECOVERY, "CELERY_QUEUE": QUEUE}, QUEUE)
     web = harness.WebServer(drill, env={"CELERY_QUEUE": QUEUE})
+    began = time.monotonic()
     message_sids = send_outbound(provisioned.tenant, messages, timeout)
+    sending = time.monotonic() - began
     inbound_sids = twilio_side(provisioned.number.phone_number, message_sids, inbound)
     true = truth(message_sids)
     jobs = webhook_jobs(message_sids, inbound_sids)
     total_posts = sum(len(job) for job in jobs)
     senders = Senders(web.url, jobs, sender_count, deadline=time.monotonic() + timeout)
+    load_began = time.monotonic()
     crash = crash_under_load(drill, senders, total_posts, down)
+    crash.update(sending=sending, load_began=load_began, load_ended=time.monotonic())
     after_load = in_true_status(message_sids, true)
     consistent = reconcile_until_true(message_sids, true, timeout)
     crash["consistent"] = time.monotonic() if consistent else None
