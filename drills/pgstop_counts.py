@@ -9,6 +9,22 @@ FINAL = ("delivered", "undelivered", "failed")
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 
 
+def ours(message_sids: list[str]) -> dict[str, tuple[str, int | None]]:
+    """(status, error code) of each message in the platform's database."""
+    from messaging.models import Message
+
+    rows = Message.objects.filter(sid__in=message_sids)
+    return {
+        sid: (status, code) for sid, status, code in rows.values_list("sid", "status", "error_code")
+    }
+
+
+def in_true_status(message_sids: list[str], true: dict) -> int:
+    """How many messages the platform holds in the status (and error) the sandbox knows."""
+    now = ours(message_sids)
+    return sum(1 for sid in message_sids if now.get(sid) == true[sid])
+
+
 def _inbound_counts(tenant, tally: Tally, inbound_sids: list[str]) -> dict[str, int]:
     from messaging.models import ConsentEvent, Direction, Message, OptOut
     from sandbox.resources.messages.models import Message as SandboxMessage
@@ -45,7 +61,6 @@ def _inbound_counts(tenant, tally: Tally, inbound_sids: list[str]) -> dict[str, 
 
 
 def _status_counts(tally: Tally, message_sids: list[str], true: dict, after_load: int) -> dict:
-    from drills.postgres_immediate_stop import in_true_status
     from messaging.models import WebhookEvent
 
     events = WebhookEvent.objects.filter(message_sid__in=message_sids)

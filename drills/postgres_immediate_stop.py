@@ -21,11 +21,11 @@ import time
 
 from drills import harness
 from drills.dispatch import FAST_RECOVERY, kicker, numbers_for, provisioned_tenant
+from drills.pgstop_counts import FINAL, counts_and_failures, in_true_status
 from drills.twilio_senders import Post, Senders, path_of
 
 NAME = "postgres_immediate_stop"
 QUEUE = "drill-pg-stop"
-FINAL = ("delivered", "undelivered", "failed")
 STOP_BODIES = ("STOP", "stop", "Unsubscribe", "CANCEL ")
 FAILED_TO = "+15005550014"  # the sandbox fails these (30008)
 UNDELIVERED_TO = ("+15005550010", "+15005550011", "+15005550012", "+15005550013")
@@ -129,20 +129,6 @@ def truth(message_sids: list[str]) -> dict[str, tuple[str, int | None]]:
     }
 
 
-def ours(message_sids: list[str]) -> dict[str, tuple[str, int | None]]:
-    from messaging.models import Message
-
-    rows = Message.objects.filter(sid__in=message_sids)
-    return {
-        sid: (status, code) for sid, status, code in rows.values_list("sid", "status", "error_code")
-    }
-
-
-def in_true_status(message_sids: list[str], true: dict) -> int:
-    now = ours(message_sids)
-    return sum(1 for sid in message_sids if now.get(sid) == true[sid])
-
-
 def crash_under_load(drill, senders: Senders, total_posts: int, down: float) -> dict:
     """Start the senders; at a third answered stop the cluster in immediate mode, `down` s
     later start it; then wait for the senders. Times of the stop and of the restart."""
@@ -188,8 +174,6 @@ def reconcile_until_true(message_sids: list[str], true: dict, timeout: float) ->
 
 
 def _drill(drill, messages, inbound, sender_count, down, timeout):
-    from drills.pgstop_counts import counts_and_failures
-
     provisioned = provisioned_tenant("drill-pgstop")
     harness.start_worker(drill, {**FAST_RECOVERY, "CELERY_QUEUE": QUEUE}, QUEUE)
     web = harness.WebServer(drill, env={"CELERY_QUEUE": QUEUE})
