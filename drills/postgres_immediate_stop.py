@@ -11,7 +11,7 @@ worker hands them to the sandbox), lets the sandbox move them to their final sta
 receive the inbound messages with its callbacks dropped, then posts those very callbacks
 itself from a few sender threads (`drills.twilio_senders`), signed as Twilio signs them.
 
-    python -m drills.postgres_immediate_stop [--messages 500] [--inbound 300] [--down 2]
+    python -m drills.postgres_immediate_stop [--messages 400] [--inbound 240] [--down 2]
 """
 
 import argparse
@@ -198,8 +198,8 @@ def _drill(drill, messages, inbound, sender_count, down, timeout):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--messages", type=int, default=500)
-    parser.add_argument("--inbound", type=int, default=300)
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--inbound", type=int, default=240)
     parser.add_argument("--senders", type=int, default=6)
     parser.add_argument("--down", type=float, default=2.0, help="seconds PostgreSQL stays down")
     parser.add_argument("--timeout", type=float, default=240.0)
