@@ -4,8 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from billing.admin_overview import overview as billing_admin_overview
 from isvplatform import health
-from isvplatform.api.errors import json_bad_request, json_error_view
+from isvplatform.api.errors import json_bad_request, json_error_view, unavailable_json
 from isvplatform.csp_reports import csp_report
+from isvplatform.db_unavailable import is_database_unavailable, unavailable_page
 from isvplatform.metrics_view import metrics_endpoint
 from ops.admin_dashboard import alerts as ops_admin_alerts
 from ops.admin_partitions import partitions_page as ops_admin_partitions
@@ -92,6 +93,10 @@ handler500 = "isvplatform.urls.server_error"
 
 
 def server_error(request):
+    """The 500 page, or a 503 with Retry-After when the database was unreachable (called
+    while the exception is being handled, so it is there to look at)."""
+    if is_database_unavailable():
+        return unavailable_json() if request.path.startswith("/api/") else unavailable_page()
     if request.path.startswith("/api/"):
         return json_error_view(500, "server_error", "Something went wrong on our side.")(request)
     from django.views.defaults import server_error as html_server_error

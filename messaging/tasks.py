@@ -5,6 +5,7 @@ import logging
 import structlog
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from isvplatform import gateway
 from isvplatform.locks import single_run
@@ -73,15 +74,27 @@ def fetch_message_price_task(self, message_id: str) -> bool:
         return False
 
 
+# A connection that died with the database (a crash, a restart): the same task retried
+# soon on a new connection, not left to the next reconcile run (an hour later by default).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 @shared_task(bind=True, name="messaging.reconcile", max_retries=3)
 def reconcile_message_task(self, message_id: str) -> str:
+    try:
+        return _reconcile(self, message_id)
+    except DATABASE_UNAVAILABLE as err:
+        raise self.retry(countdown=5 * 2**self.request.retries, exc=err)
+
+
+def _reconcile(task, message_id: str) -> str:
     message = Message.objects.select_related("tenant").filter(pk=message_id).first()
     if message is None or not message.sid or message.is_final:
         return "skipped"
     try:
         result = gateway.fetch_message(tenant_account(message.tenant).client(), message.sid)
     except gateway.RetryableGatewayError as err:
-        raise self.retry(countdown=60, exc=err)
+        raise task.retry(countdown=60, exc=err)
     except (gateway.GatewayError, NoTwilioAccount) as err:
         logger.warning("reconcile of %s failed: %s", message_id, err)
         Message.objects.filter(pk=message.pk).update(reconciles=message.reconciles + 1)

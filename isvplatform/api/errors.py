@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from isvplatform import db_unavailable
 from isvplatform.api.exceptions import PayloadTooLarge
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,10 @@ def exception_handler(exc, context):
         exc = suspicious_exception(exc)
 
     response = drf_exception_handler(exc, context)
+    if response is None and db_unavailable.is_database_unavailable(exc):
+        logger.error("API request failed: database unavailable", exc_info=exc)
+        body = error_body(db_unavailable.CODE, db_unavailable.MESSAGE)
+        return db_unavailable.with_retry_after(Response(body, status=503))
     if response is None:
         logger.exception("unhandled API error", exc_info=exc)
         return Response(
@@ -105,6 +110,12 @@ def json_error_view(status_code: int, code: str, message: str):
         return JsonResponse(error_body(code, message), status=status_code)
 
     return view
+
+
+def unavailable_json() -> JsonResponse:
+    """The 503 of a database outage under /api/ (see `isvplatform.db_unavailable`)."""
+    body = error_body(db_unavailable.CODE, db_unavailable.MESSAGE)
+    return db_unavailable.with_retry_after(JsonResponse(body, status=503))
 
 
 def json_bad_request(request, exception=None) -> JsonResponse:
