@@ -1,14 +1,16 @@
-"""Message log pages at a million messages: the first and the 1,000th page of a tenant's log.
+"""Message log pages at ten million messages: the first and the 1,000th page of a tenant's log.
 
-Fills PostgreSQL with 1,000,000 messages across 100 tenants (one large tenant holds 100,000 so
-that its log has well over 1,000 pages of 50), walks that tenant's log page by page through
-the real views, then times the first and the 1,000th page, as the portal page (keyset
-cursor, rendered template) and as the API list (cursor pagination). Target: p95 < 50 ms.
+Fills PostgreSQL with 10,000,000 messages across 100 tenants in generated SQL chunks (one
+large tenant holds 1,000,000, so its log has far more than 1,000 pages of 50), walks that
+tenant's log page by page through the real views, then times the first and the 1,000th page,
+as the portal page (keyset cursor, rendered template) and as the API list (cursor
+pagination). Target: p95 < 20 ms for each; every figure is printed with PASS or FAIL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/isv_bench_log \\
-        .venv/bin/python bench/message_log.py [--rows 1000000] [--repeat 40]
+        .venv/bin/python bench/message_log.py [--rows 10000000] [--repeat 40]
 
 The database is created if missing; its messages are replaced when the row count differs.
+Filling drops the table's indexes that back no constraint and builds them again afterwards.
 """
 
 import argparse
@@ -23,6 +25,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/isv_bench_log"
 TENANTS = 100
 BIG_SHARE = 0.10
 PAGE = 50
+TARGET_MS = 20.0
 
 
 def configure(var_dir: Path, database_url: str) -> None:
@@ -61,9 +64,150 @@ def tenants_and_user():
     return tenants, user
 
 
-def fill(rows: int, tenants) -> None:
-    """`rows` messages; the first tenant gets BIG_SHARE of them, the others the rest evenly."""
-    from django.db import connection
+def templates_for(tenant) -> list:
+    """A few WhatsApp templates of the big tenant, so that template sends join their names."""
+    from content.models import MessageTemplate
+
+    return [
+        MessageTemplate.objects.get_or_create(
+            tenant=tenant, name=name, defaults={"body": "Hello {{1}}, your order {{2}} shipped."}
+        )[0].pk
+        for name in ("order_shipped", "appointment_reminder", "verification_code")
+    ]
+
+
+# One chunk of generated messages, rows lo..hi: every 10th row is the big tenant's, the others
+# go round the other tenants. A hash of the row number picks the rest, so that every tenant
+# gets the mix: SMS, WhatsApp (some template sends) and email, both directions, the statuses
+# and error codes Twilio reports, prices on delivered SMS; one message every 1.5 s going back
+# in time (10,000,000 rows span about six months).
+FILL_SQL = """
+INSERT INTO {table} (
+    id, tenant_id, direction, channel, origin, from_number, to_number, body, subject,
+    from_name, html, headers, esp_name, esp_message_id, media_urls, content_sid,
+    content_variables, template_id, button_payload, button_text, messaging_service_sid,
+    account_sid, via_master, status, status_rank, segments, encoding, estimated_price, price,
+    price_unit, sid, error_code, error_message, actor_label, send_attempts, sweeps, reconciles,
+    created_at, updated_at, submitted_at, sent_at, delivered_at, failed_at, read_at,
+    received_at
+)
+SELECT
+    gen_random_uuid(), tenant_id, direction, channel,
+    CASE WHEN direction = 'inbound' THEN 'inbound'
+         ELSE (ARRAY['api','api','api','portal','broadcast','batch'])[1 + m %% 6] END,
+    CASE WHEN channel = 'email' THEN CASE WHEN direction = 'inbound' THEN contact ELSE
+        'hello@shop' || (tenant_id %% 1000) || '.example' END
+         WHEN direction = 'inbound' THEN contact
+         WHEN m %% 4 = 0 THEN '' ELSE '+1833555' || lpad((tenant_id %% 10000)::text, 4, '0') END,
+    CASE WHEN channel = 'email' AND direction = 'outbound' THEN contact
+         WHEN channel = 'email' THEN 'hello@shop' || (tenant_id %% 1000) || '.example'
+         WHEN direction = 'inbound' THEN '+1833555' || lpad((tenant_id %% 10000)::text, 4, '0')
+         ELSE contact END,
+    CASE WHEN template_id IS NOT NULL THEN ''
+         ELSE (ARRAY[
+            'Your order #' || g || ' is on its way.',
+            'Hi! Your appointment is confirmed for tomorrow at ' || (8 + g %% 10) || ':30.',
+            'Your verification code is ' || lpad((g %% 1000000)::text, 6, '0'),
+            'Thanks for shopping with us. Reply STOP to opt out. Order ' || g ||
+                ' ships within two business days; track it from your account page.',
+            'Yes', 'What time do you open on Saturday?',
+            'Flash sale: 20%% off everything this weekend only. Use code SAVE' || (g %% 100) ||
+                ' at checkout. Terms apply, see our site for details. Reply STOP to opt out.'
+         ])[1 + m %% 7] END,
+    CASE WHEN channel = 'email' THEN 'Order ' || g || ' update' ELSE '' END,
+    '', '', '{{}}', CASE WHEN channel = 'email' THEN 'ses' ELSE '' END,
+    CASE WHEN channel = 'email' THEN 'ses-' || md5(g::text) END,
+    '[]', CASE WHEN template_id IS NOT NULL THEN 'HX' || md5(template_id::text) ELSE '' END,
+    CASE WHEN template_id IS NOT NULL THEN '{{"1": "Sam", "2": "' || g || '"}}' ELSE '{{}}' END
+        ::jsonb,
+    template_id, '', '', CASE WHEN m %% 4 = 0 AND channel <> 'email' THEN
+        'MG' || md5('svc' || tenant_id) ELSE '' END,
+    'AC' || md5('acct' || tenant_id), false, status,
+    CASE status WHEN 'received' THEN 100 WHEN 'read' THEN 60 WHEN 'opened' THEN 60
+        WHEN 'delivered' THEN 50 WHEN 'sent' THEN 30 WHEN 'queued' THEN 10 ELSE 40 END,
+    CASE WHEN channel = 'email' THEN 0 ELSE 1 + m %% 3 END,
+    CASE WHEN channel = 'email' THEN '' WHEN m %% 9 = 0 THEN 'UCS-2' ELSE 'GSM-7' END,
+    CASE WHEN direction = 'outbound' AND channel = 'sms' THEN 0.0079 * (1 + m %% 3) END,
+    CASE WHEN status IN ('delivered', 'read', 'sent') AND channel <> 'email' THEN
+        -0.0079 * (1 + m %% 3) END,
+    'USD',
+    CASE WHEN channel = 'email' THEN NULL WHEN direction = 'inbound' THEN 'SM' || md5(g::text)
+         WHEN channel = 'whatsapp' THEN 'MM' || md5(g::text) ELSE 'SM' || md5(g::text) END,
+    CASE WHEN status IN ('failed', 'undelivered') THEN
+        (ARRAY[30003, 30005, 30006, 30007, 21610, 63016])[1 + m %% 6] END,
+    CASE WHEN status IN ('failed', 'undelivered') THEN 'Unreachable destination handset'
+         ELSE '' END,
+    CASE WHEN direction = 'inbound' THEN '' WHEN m %% 6 = 3 THEN 'owner@shop.example'
+         ELSE 'API key live_' || (tenant_id %% 100) END,
+    CASE WHEN direction = 'outbound' THEN 1 ELSE 0 END, 0, 0,
+    ts, ts + interval '9 seconds',
+    CASE WHEN direction = 'outbound' THEN ts + interval '1 second' END,
+    CASE WHEN direction = 'outbound' AND status <> 'queued' THEN ts + interval '2 seconds' END,
+    CASE WHEN status IN ('delivered', 'read') THEN ts + interval '6 seconds' END,
+    CASE WHEN status IN ('failed', 'undelivered') THEN ts + interval '6 seconds' END,
+    CASE WHEN status = 'read' THEN ts + interval '9 seconds' END,
+    CASE WHEN direction = 'inbound' THEN ts END
+FROM (
+    SELECT g, m, tenant_id, direction, channel, ts,
+        CASE WHEN channel = 'email' THEN 'customer' || (g %% 50000) || '@mail.example'
+             ELSE '+1628' || lpad((g %% 5000000)::text, 7, '0') END AS contact,
+        CASE WHEN direction = 'inbound' THEN 'received'
+             WHEN channel = 'email' THEN (ARRAY['delivered','delivered','opened','sent',
+                 'failed'])[1 + m %% 5]
+             WHEN channel = 'whatsapp' THEN (ARRAY['read','read','delivered','sent',
+                 'failed','undelivered','read','delivered'])[1 + m %% 8]
+             ELSE (ARRAY['delivered','delivered','delivered','sent','failed','undelivered',
+                 'delivered','delivered','queued','delivered'])[1 + m %% 10] END AS status,
+        CASE WHEN channel = 'whatsapp' AND direction = 'outbound' AND tenant_id = %(first)s
+             AND m %% 3 = 0 THEN (%(templates)s::uuid[])[1 + m %% 3] END AS template_id
+    FROM (
+        SELECT g, hashint8(g) & 2147483647 AS m,
+            CASE WHEN g %% 10 = 0 THEN %(first)s
+                 ELSE (%(others)s::bigint[])[1 + (g / 10) %% %(n_others)s] END AS tenant_id,
+            CASE WHEN (hashint8(g) & 2147483647) %% 5 = 1 THEN 'inbound'
+                 ELSE 'outbound' END AS direction,
+            CASE WHEN (hashint8(g) & 2147483647) %% 20 = 7 THEN 'email'
+                 WHEN (hashint8(g) & 2147483647) %% 7 IN (2, 5) THEN 'whatsapp'
+                 ELSE 'sms' END AS channel,
+            %(now)s::timestamptz - g * interval '1.5 seconds' AS ts
+        FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) AS g
+    ) AS base
+) AS s
+"""
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """The table's indexes that back no constraint (name, definition), to drop while filling
+    (with its unique constraints): building each once afterwards is far faster than keeping
+    them up to date row by row."""
+    cursor.execute(
+        """
+        SELECT c.relname, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = %s::regclass
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+        """,
+        [table],
+    )
+    return [(name, ddl.replace(" ON ONLY ", " ON ")) for name, ddl in cursor.fetchall()]
+
+
+def _unique_constraints(cursor, table: str) -> list[tuple[str, str]]:
+    """The table's unique constraints (name, definition): no foreign key points at them."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype = 'u'",
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def fill(rows: int, tenants, chunk: int = 500_000) -> None:
+    """`rows` messages in SQL chunks; the first tenant gets BIG_SHARE of them (every 10th).
+
+    One transaction: a fill stopped half-way leaves the table as it was, indexes included."""
+    from django.db import connection, transaction
+    from django.utils import timezone
 
     from messaging.models import Message
 
@@ -73,58 +217,61 @@ def fill(rows: int, tenants) -> None:
         cursor.execute(f"SELECT count(*) FROM {table}")
         if cursor.fetchone()[0] == rows:
             return
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table} CASCADE")
-        big = int(rows * BIG_SHARE)
-        started = time.perf_counter()
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (
-                id, tenant_id, direction, channel, origin, from_number, to_number, body,
-                media_urls, content_sid, content_variables, messaging_service_sid, account_sid,
-                via_master, status, status_rank, segments, encoding, price_unit, error_message,
-                actor_label, send_attempts, sweeps, reconciles, created_at, updated_at, sid,
-                error_code
+        indexes = _secondary_indexes(cursor, table)
+        uniques = _unique_constraints(cursor, table)
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for name, _ in uniques:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        # The rows are generated consistent (tenants and templates exist): no FK triggers.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        params = {
+            "first": ids[0],
+            "others": ids[1:],
+            "n_others": len(ids) - 1,
+            "templates": [str(pk) for pk in templates_for(tenants[0])],
+            "now": timezone.now(),
+        }
+        sql = FILL_SQL.format(table=table)
+        for lo in range(1, rows + 1, chunk):
+            cursor.execute(sql, {**params, "lo": lo, "hi": min(rows, lo + chunk - 1)})
+            print(
+                f"  {min(rows, lo + chunk - 1):>11,} rows  {time.perf_counter() - started:5.0f} s"
             )
-            SELECT
-                gen_random_uuid(),
-                CASE WHEN g <= %(big)s THEN %(first)s
-                     ELSE (%(others)s::bigint[])[1 + (g %% %(n_others)s)] END,
-                CASE WHEN g %% 5 = 0 THEN 'inbound' ELSE 'outbound' END,
-                CASE WHEN g %% 7 = 0 THEN 'whatsapp' ELSE 'sms' END,
-                'api', '+18335550100', '+1628' || lpad((g %% 10000000)::text, 7, '0'),
-                'Message number ' || g || ': your order is on its way.',
-                '[]', '', '{{}}', '', 'AC' || md5('acct' || (g %% 100)::text), false,
-                (ARRAY['delivered','delivered','delivered','sent','failed','undelivered',
-                       'read','delivered'])[1 + (g %% 8)],
-                50, 1 + (g %% 3), 'GSM-7', 'USD', '', 'api', 1, 0, 0,
-                ts, ts, 'SM' || md5(g::text),
-                CASE WHEN g %% 8 IN (4, 5) THEN 30003 END
-            FROM (
-                SELECT g, now() - (g * interval '2 seconds') AS ts
-                FROM generate_series(1, %(rows)s) AS g
-            ) AS s
-            """,
-            {
-                "big": big,
-                "first": ids[0],
-                "others": ids[1:],
-                "n_others": len(ids) - 1,
-                "rows": rows,
-            },
-        )
-        cursor.execute(f"ANALYZE {table}")
-        print(f"inserted {rows} messages in {time.perf_counter() - started:.0f} s")
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        inserted = time.perf_counter()
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for name, definition in uniques:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for _, ddl in indexes:
+            cursor.execute(ddl)
+    indexed = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {table}")
+    done = time.perf_counter()
+    print(
+        f"filled {rows:,} messages in {done - started:.0f} s (insert {inserted - started:.0f} s,"
+        f" {len(indexes) + len(uniques)} indexes {indexed - inserted:.0f} s,"
+        f" vacuum analyze {done - indexed:.0f} s)"
+    )
 
 
-def timed(client, url: str, repeat: int) -> tuple[float, float]:
-    samples = []
+def timed(client, url: str, repeat: int) -> tuple[float, float, float]:
+    """Wall-clock p50 and p95 of `url`, and the p50 of this process's CPU time per request
+    (the Python part: it leaves out waiting for the database and for a CPU on a busy host)."""
+    samples, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, on_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - on_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95, statistics.median(cpu)
 
 
 def walk_portal(client, pages: int) -> str:
@@ -146,9 +293,10 @@ def walk_api(client, pages: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--target-ms", type=float, default=TARGET_MS)
     parser.add_argument("--var-dir", default="/tmp/isv-bench-log")
     args = parser.parse_args()
     var_dir = Path(args.var_dir)
@@ -165,23 +313,32 @@ def main() -> int:
     session["tenant_id"] = tenants[0].pk
     session.save()
 
-    results = {}
     deep_portal = walk_portal(client, args.page)
     deep_api = walk_api(client, args.page)
-    for label, url in (
-        ("portal page 1", "/messages/"),
-        (f"portal page {args.page}", deep_portal),
-        ("api page 1", f"/api/v1/messages?page_size={PAGE}"),
-        (f"api page {args.page}", deep_api),
-        ("portal page 1, status=failed", "/messages/?status=failed"),
+    print(f"load before timing: {os.getloadavg()[0]:.2f} (1-minute average)")
+    failing = []
+    for label, url, judged in (
+        ("portal page 1", "/messages/", True),
+        (f"portal page {args.page}", deep_portal, True),
+        ("api page 1", f"/api/v1/messages?page_size={PAGE}", True),
+        (f"api page {args.page}", deep_api, True),
+        ("portal page 1, status=failed", "/messages/?status=failed", False),
     ):
         client.get(url)  # warm
-        results[label] = timed(client, url, args.repeat)
-        p50, p95 = results[label]
-        print(f"{label:<32} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
-
-    failing = [label for label, (_, p95) in results.items() if p95 >= 50 and "status" not in label]
-    print("PASS first and deep pages under 50 ms p95" if not failing else f"FAIL {failing}")
+        p50, p95, cpu = timed(client, url, args.repeat)
+        verdict = ("PASS" if p95 < args.target_ms else "FAIL") if judged else "(not judged)"
+        print(
+            f"{label:<30} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {verdict:<12}"
+            f"  (python cpu p50 {cpu:5.1f} ms)"
+        )
+        if judged and p95 >= args.target_ms:
+            failing.append(label)
+    print(f"load after timing: {os.getloadavg()[0]:.2f} (1-minute average)")
+    print(
+        f"PASS first and deep pages under {args.target_ms:.0f} ms p95"
+        if not failing
+        else f"FAIL {failing}"
+    )
     return 0 if not failing else 1
 
 

@@ -143,9 +143,14 @@ def keyset_page(queryset: QuerySet, cursor: str | None, size: int = PAGE_SIZE) -
         )
     rows = list(ordered[: size + 1])
     items = rows[:size]
-    next_cursor = (
-        encode_cursor(items[-1].created_at, items[-1].pk) if len(rows) > size and items else None
-    )
+    next_cursor = None
+    if len(rows) > size and items:
+        last = items[-1]
+        # A `.values()` queryset gives dicts (the log pages read only the columns shown).
+        if isinstance(last, dict):
+            next_cursor = encode_cursor(last["created_at"], last["id"])
+        else:
+            next_cursor = encode_cursor(last.created_at, last.pk)
     return KeysetPage(items=items, next_cursor=next_cursor, has_previous=position is not None)
 
 

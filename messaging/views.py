@@ -25,6 +25,7 @@ from messaging.forms import (
     ReplyForm,
 )
 from messaging.keywords import keyword_responders
+from messaging.log_rows import PORTAL_COLUMNS, portal_rows
 from messaging.media import media_response
 from messaging.models import Channel, Conversation, Message, MessageMedia, OptOut
 from messaging.selectors import (
@@ -174,16 +175,14 @@ class MessageLogView(TenantRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = LogFilterForm(self.request.GET or None)
         filters = form.filters()
-        queryset = filter_messages(
-            Message.objects.for_tenant(self.tenant).select_related("template"), filters
-        )
-        page = keyset_page(queryset, self.request.GET.get("after"))
+        queryset = filter_messages(Message.objects.for_tenant(self.tenant), filters)
+        page = keyset_page(queryset.values(*PORTAL_COLUMNS), self.request.GET.get("after"))
         params = self.request.GET.copy()
         params.pop("after", None)
         context.update(
             form=form,
             page=page,
-            messages_page=page.items,
+            messages_page=portal_rows(page.items),
             filter_query=params.urlencode(),
             filtered=filters.active,
         )
