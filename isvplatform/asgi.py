@@ -5,7 +5,16 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
-from isvplatform.asgi_limits import ActiveRequestLimit
+from isvplatform.asgi_limits import ActiveRequestLimit, close_connections_per_request
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
-application = ActiveRequestLimit(get_asgi_application(), settings.WEB_ACTIVE_REQUESTS)
+
+
+def build_application() -> ActiveRequestLimit:
+    """Django's ASGI handler, with the web process's bound on requests and connections."""
+    django_application = get_asgi_application()
+    close_connections_per_request(settings.DATABASES)
+    return ActiveRequestLimit(django_application, settings.WEB_ACTIVE_REQUESTS)
+
+
+application = build_application()

@@ -42,3 +42,16 @@ class ActiveRequestLimit:
             await self.app(scope, receive, send_and_give_back)
         finally:
             give_back()
+
+
+def close_connections_per_request(databases: dict[str, dict]) -> None:
+    """Close each request's database connection when it ends (`CONN_MAX_AGE` 0), in the web
+    process only.
+
+    Under ASGI a request's thread is its own (asgiref's ThreadSensitiveContext), so the
+    connection it opened can never serve the next request; kept open for `CONN_MAX_AGE` it
+    lingered until its dead thread was collected: a web process answering 8 clients held 80
+    idle connections and the database refused the next ("too many clients": a 500). The
+    workers keep their persistent connections (their threads live on)."""
+    for database in databases.values():
+        database["CONN_MAX_AGE"] = 0
