@@ -166,8 +166,9 @@ def _drill(drill, sends, clients, down, timeout, kick_every):
     threads = api.run()
     api.third_answered.wait(timeout)
     drill.redis_server.stop()
-    at_stop = api.counts["sends"]
+    at_stop, answered_before = api.counts["sends"], api.counts["answered_2xx"]
     time.sleep(down)
+    answered_down = api.counts["answered_2xx"] - answered_before
     drill.redis_server.start()
     back_at = time.monotonic()
     for thread in threads:
@@ -178,8 +179,9 @@ def _drill(drill, sends, clients, down, timeout, kick_every):
     recovery = time.monotonic() - back_at
     time.sleep(2 * kick_every)  # a late duplicate would show now
     stop_kicks.set()
-    counts = {"sends": sends, "clients": clients, **_answers(api),
+    counts = {"sends": sends, **_answers(api), "clients": clients,
               "answered when Redis stopped": at_stop, "seconds Redis was down": down,
+              "answered_2xx while Redis was down": answered_down,
               "seconds for all sends to be answered": api_seconds,
               **committed(numbers), **tally(numbers),
               "seconds from Redis back to all sent": recovery,
@@ -194,8 +196,7 @@ def _drill(drill, sends, clients, down, timeout, kick_every):
 
 def _answers(api: Clients) -> dict[str, int]:
     names = ("answered_2xx", "answered_5xx", "answered_other", "retries", "connection_errors")
-    counts = {name: api.counts[name] for name in names}
-    counts["answered_other_non_2xx"] = counts.pop("answered_other")
+    counts = {name.replace("other", "other_non_2xx"): api.counts[name] for name in names}
     counts["distinct message ids"] = len(set(api.ids.values()))
     return counts
 
