@@ -4,16 +4,18 @@ import os
 
 from django.conf import settings
 from django.core.asgi import get_asgi_application
+from django.core.signals import request_finished
 
-from isvplatform.asgi_limits import ActiveRequestLimit, close_connections_per_request
+from isvplatform.asgi_limits import ActiveRequestLimit, close_request_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
+CLOSE_CONNECTIONS = "isvplatform.asgi.close_request_connections"
 
 
 def build_application() -> ActiveRequestLimit:
     """Django's ASGI handler, with the web process's bound on requests and connections."""
     django_application = get_asgi_application()
-    close_connections_per_request(settings.DATABASES)
+    request_finished.connect(close_request_connections, dispatch_uid=CLOSE_CONNECTIONS)
     return ActiveRequestLimit(django_application, settings.WEB_ACTIVE_REQUESTS)
 
 

@@ -1,11 +1,12 @@
 """Under ASGI each request's Django code runs in a thread of its own, so its database
-connection cannot serve the next request: the web process closes it at the request's end.
+connection cannot serve the next request: the web process closes it when the request ends.
 Kept open (`CONN_MAX_AGE`), a web process answering 8 API clients held 80 idle connections
 and the database refused the next with "too many clients" (a 500; issue 17's drill)."""
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connection
 from django.db.backends.signals import connection_created
 
@@ -35,12 +36,12 @@ def test_under_asgi_every_requests_connection_is_closed_when_it_ends():
     def remember(sender, connection, **kwargs):
         opened.append(connection)  # held, so a dead thread's is not collected meanwhile
 
+    from isvplatform.asgi import CLOSE_CONNECTIONS, build_application  # it connects: undone
+
     connection_created.connect(remember)
     try:
         for database in databases:
-            database["CONN_MAX_AGE"] = 600  # persistent, as production runs the workers
-        from isvplatform.asgi import build_application
-
+            database["CONN_MAX_AGE"] = 600  # persistent, as production's
         application = build_application()
 
         async def three_requests() -> list[int]:
@@ -49,6 +50,7 @@ def test_under_asgi_every_requests_connection_is_closed_when_it_ends():
         statuses = run_in_a_loop_of_its_own(three_requests)
     finally:
         connection_created.disconnect(remember)
+        request_finished.disconnect(dispatch_uid=CLOSE_CONNECTIONS)  # the web process's only
         for database, value in zip(databases, saved, strict=True):
             database["CONN_MAX_AGE"] = value
     assert all(status < 500 for status in statuses), statuses
