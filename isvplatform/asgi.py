@@ -5,7 +5,17 @@ import os
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
-from isvplatform.asgi_limits import ActiveRequestLimit
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
-application = ActiveRequestLimit(get_asgi_application(), settings.WEB_ACTIVE_REQUESTS)
+_django = get_asgi_application()
+
+from isvplatform.api.concurrency import TenantConcurrencyLimit  # noqa: E402 (after setup)
+from isvplatform.asgi_limits import ActiveRequestLimit  # noqa: E402
+
+# A tenant over its API concurrency is refused before it waits for one of the places.
+application = TenantConcurrencyLimit(
+    ActiveRequestLimit(_django, settings.WEB_ACTIVE_REQUESTS),
+    settings.API_TENANT_CONCURRENCY,
+    settings.API_TENANT_CONCURRENCY_REDIS_URL,
+    ttl=settings.API_TENANT_CONCURRENCY_TTL_SECONDS,
+    retry_after=settings.API_TENANT_CONCURRENCY_RETRY_AFTER,
+)
