@@ -18,4 +18,5 @@ application = TenantConcurrencyLimit(
     settings.API_TENANT_CONCURRENCY_REDIS_URL,
     ttl=settings.API_TENANT_CONCURRENCY_TTL_SECONDS,
     retry_after=settings.API_TENANT_CONCURRENCY_RETRY_AFTER,
+    refusal_delay=settings.API_TENANT_REFUSAL_DELAY_SECONDS,
 )

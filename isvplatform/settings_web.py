@@ -8,16 +8,17 @@ import environ
 
 
 def web_capacity_settings(env: environ.Env) -> dict[str, Any]:
-    workers = env.int("WEB_WORKERS", default=4)
+    workers = env.int("WEB_WORKERS", default=4)  # deploy/: about two per CPU
     return {
         # Requests one web process works on at once before they start their answer; more
         # wait (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
         "WEB_ACTIVE_REQUESTS": env.int("WEB_ACTIVE_REQUESTS", default=24),
         # One tenant's API-key requests in flight at once, all web processes together; the
-        # next is answered 429 before any of its work. The default is the web processes of
-        # one host: a tenant can keep that many busy but not queue the others behind it.
-        # 0 turns the limit off (so does a missing Redis: the count lives there).
-        "API_TENANT_CONCURRENCY": env.int("API_TENANT_CONCURRENCY", default=workers),
+        # next is answered 429 before any of its work. The default, half a host's web
+        # processes, is about a request per CPU of one host: a tenant can keep that much busy
+        # but not queue the others behind it. Raise it with the number of hosts. 0 turns
+        # the limit off (so does a missing Redis: the count lives there).
+        "API_TENANT_CONCURRENCY": env.int("API_TENANT_CONCURRENCY", default=max(1, workers // 2)),
         "API_TENANT_CONCURRENCY_REDIS_URL": env(
             "API_TENANT_CONCURRENCY_REDIS_URL", default=env("REDIS_URL", default="")
         ),
@@ -28,5 +29,10 @@ def web_capacity_settings(env: environ.Env) -> dict[str, Any]:
         ),
         "API_TENANT_CONCURRENCY_RETRY_AFTER": env.int(
             "API_TENANT_CONCURRENCY_RETRY_AFTER", default=1
+        ),
+        # A refused request is answered this long after it came: a client that retries at
+        # once, ignoring Retry-After, sends one request per this long and connection.
+        "API_TENANT_REFUSAL_DELAY_SECONDS": env.float(
+            "API_TENANT_REFUSAL_DELAY_SECONDS", default=0.5
         ),
     }

@@ -11,14 +11,16 @@ flood of refused requests stays cheap for everyone else.
 The ASGI layer knows the key, not its tenant: a successful authentication records which
 tenant a key belongs to (`remember_key_tenant`, under a digest of the key, at most every
 `REMEMBER_EVERY_SECONDS` per process), and one Lua script reads it and takes a place in the
-tenant's sorted set of requests in flight. A key not recorded yet (its first request) goes
-through uncounted; a revoked key's record only counts its requests, which authentication
-refuses anyway, against its old tenant. A place is given back when the request ends
-(an exception included); one whose process died expires after
-`API_TENANT_CONCURRENCY_TTL_SECONDS`. With Redis down the request goes through (fail open,
+tenant's sorted set of requests in flight. A refusal is answered after
+`API_TENANT_REFUSAL_DELAY_SECONDS`, so a flood that ignores Retry-After paces itself. A key
+not recorded yet (its first request) goes through uncounted; a revoked key's record only
+counts its requests, which authentication refuses anyway, against its old tenant. A place is
+given back when the request ends (an exception included); one whose process died expires
+after `API_TENANT_CONCURRENCY_TTL_SECONDS`. With Redis down the request goes through (fail open,
 logged and counted in `isv_failopen_total{component="api_concurrency"}`).
 """
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -133,9 +135,10 @@ def refusal_body(limit: int) -> bytes:
 class TenantConcurrencyLimit:
     """ASGI middleware: one tenant's API requests in flight, at most `limit` at once."""
 
-    def __init__(self, app, limit: int, redis_url: str, ttl: int = 60, retry_after: int = 1):
+    def __init__(self, app, limit: int, redis_url: str, ttl: int = 60, retry_after: int = 1,
+                 refusal_delay: float = 0.0):  # fmt: skip
         self.app, self.limit, self.redis_url = app, limit, redis_url
-        self.ttl, self.retry_after = ttl, retry_after
+        self.ttl, self.retry_after, self.refusal_delay = ttl, retry_after, refusal_delay
         self._client: redis.asyncio.Redis | None = None
         self._script = None
         self._down_until = 0.0
@@ -194,6 +197,11 @@ class TenantConcurrencyLimit:
             record_failopen(COMPONENT, err, "giving back an API request's place")
 
     async def _refuse(self, send) -> None:
+        """The 429, after `refusal_delay`: a client retrying at once, Retry-After ignored,
+        sends one request per delay and connection, not as many as the server can refuse.
+        The wait costs a coroutine: no place, thread or connection of the database."""
+        if self.refusal_delay > 0:
+            await asyncio.sleep(self.refusal_delay)
         body = self._refusal
         await send({
             "type": "http.response.start", "status": 429,
