@@ -14,11 +14,11 @@ def web_capacity_settings(env: environ.Env) -> dict[str, Any]:
         # wait (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
         "WEB_ACTIVE_REQUESTS": env.int("WEB_ACTIVE_REQUESTS", default=24),
         # One tenant's API-key requests in flight at once, all web processes together; the
-        # next is answered 429 before any of its work. The default, half a host's web
-        # processes, is about a request per CPU of one host: a tenant can keep that much busy
-        # but not queue the others behind it. Raise it with the number of hosts. 0 turns
-        # the limit off (so does a missing Redis: the count lives there).
-        "API_TENANT_CONCURRENCY": env.int("API_TENANT_CONCURRENCY", default=max(1, workers // 2)),
+        # next is answered 429 before any of its work. The default, a quarter of a host's
+        # web processes, is half its CPUs: a tenant can keep half of one host busy, so the
+        # others' latency at most about doubles. Raise it with the hosts (it counts all of
+        # them). 0 turns the limit off (so does a missing Redis: the count lives there).
+        "API_TENANT_CONCURRENCY": env.int("API_TENANT_CONCURRENCY", default=max(1, workers // 4)),
         "API_TENANT_CONCURRENCY_REDIS_URL": env(
             "API_TENANT_CONCURRENCY_REDIS_URL", default=env("REDIS_URL", default="")
         ),

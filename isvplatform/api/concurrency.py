@@ -159,10 +159,25 @@ class TenantConcurrencyLimit:
             await self.app(scope, receive, send)
             return
         metrics.count_api_concurrency("admitted")
+        held = True
+
+        async def give_back() -> None:
+            nonlocal held
+            if held:
+                held = False
+                await self._release(tenant, token)
+
+        async def send_and_give_back(message) -> None:
+            # Given back before the answer's last part leaves: a client sending its next
+            # request the moment it has the answer must find the place free.
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await give_back()
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_and_give_back)
         finally:
-            await self._release(tenant, token)
+            await give_back()
 
     def _redis(self) -> redis.asyncio.Redis:
         if self._client is None:

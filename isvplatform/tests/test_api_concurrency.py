@@ -6,6 +6,7 @@ by an exception too; with Redis down every request goes through, counted and log
 import asyncio
 import json
 import logging
+import time
 from collections import Counter
 
 import pytest
@@ -134,6 +135,49 @@ def test_a_request_that_raises_gives_its_place_back(redis_url):
     first, second = run_in_a_loop_of_its_own(run)
     assert first["raised"] == second["raised"] == "boom"  # not a 429: the place came back
     assert redis.Redis.from_url(redis_url).zcard(f"{concurrency.KEY_PREFIX}t1") == 0
+
+
+def test_the_place_is_free_before_the_answer_arrives(redis_url):
+    """A client sending one request after another (its next the moment it has the answer)
+    is never refused, whatever the limit."""
+    record_tenants(redis_url, **{KEY_A: 1})
+    places = redis.Redis.from_url(redis_url)
+    held_when_answered = []
+
+    async def run():
+        app = Held()
+        app.release.set()
+        limited = TenantConcurrencyLimit(app, limit=1, redis_url=redis_url)
+
+        async def send(message):
+            if message["type"] == "http.response.body":
+                held_when_answered.append(places.zcard(f"{concurrency.KEY_PREFIX}t1"))
+
+        for _ in range(3):
+            await limited(scope(KEY_A), None, send)
+
+    run_in_a_loop_of_its_own(run)
+    assert held_when_answered == [0, 0, 0]
+
+
+def test_a_refusal_is_answered_after_the_delay(redis_url):
+    record_tenants(redis_url, **{KEY_A: 1})
+
+    async def run():
+        app = Held()
+        limited = TenantConcurrencyLimit(app, limit=1, redis_url=redis_url, refusal_delay=0.3)
+        holding = asyncio.create_task(call(limited, scope(KEY_A)))
+        while app.started < 1:
+            await asyncio.sleep(0.01)
+        began = time.monotonic()
+        refused = await call(limited, scope(KEY_A))
+        waited = time.monotonic() - began
+        app.release.set()
+        await holding
+        return refused, waited
+
+    refused, waited = run_in_a_loop_of_its_own(run)
+    assert refused["status"] == 429 and waited >= 0.3
 
 
 def test_a_place_never_given_back_expires(redis_url):
