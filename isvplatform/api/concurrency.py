@@ -15,9 +15,10 @@ tenant's sorted set of requests in flight. A refusal is answered after
 `API_TENANT_REFUSAL_DELAY_SECONDS`, so a flood that ignores Retry-After paces itself. A key
 not recorded yet (its first request) goes through uncounted; a revoked key's record only
 counts its requests, which authentication refuses anyway, against its old tenant. A place is
-given back when the request ends (an exception included); one whose process died expires
-after `API_TENANT_CONCURRENCY_TTL_SECONDS`. With Redis down the request goes through (fail open,
-logged and counted in `isv_failopen_total{component="api_concurrency"}`).
+given back when the answer starts (a progress stream holds none while it streams) or the
+request fails; one whose process died expires after `API_TENANT_CONCURRENCY_TTL_SECONDS`.
+With Redis down the request goes through (fail open, logged and counted in
+`isv_failopen_total{component="api_concurrency"}`).
 """
 
 import asyncio
@@ -168,9 +169,10 @@ class TenantConcurrencyLimit:
                 await self._release(tenant, token)
 
         async def send_and_give_back(message) -> None:
-            # Given back before the answer's last part leaves: a client sending its next
-            # request the moment it has the answer must find the place free.
-            if message["type"] == "http.response.body" and not message.get("more_body"):
+            # Given back as the answer starts, before it leaves: the view's work is done (a
+            # stream holds no place while it streams), and a client sending its next request
+            # the moment it has the answer must find the place free.
+            if message["type"] == "http.response.start":
                 await give_back()
             await send(message)
 

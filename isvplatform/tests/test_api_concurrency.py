@@ -1,7 +1,7 @@
 """The per-tenant API concurrency limit (isvplatform/api/concurrency.py) on a private
 Redis: a tenant's request beyond its limit is refused (429, Retry-After, the API's error
-format) while another tenant's goes through; a place comes back when its request ends,
-by an exception too; with Redis down every request goes through, counted and logged."""
+format) while another tenant's goes through; a place comes back when its answer starts or
+its request raises; with Redis down every request goes through, counted and logged."""
 
 import asyncio
 import json
@@ -150,7 +150,7 @@ def test_the_place_is_free_before_the_answer_arrives(redis_url):
         limited = TenantConcurrencyLimit(app, limit=1, redis_url=redis_url)
 
         async def send(message):
-            if message["type"] == "http.response.body":
+            if message["type"] == "http.response.start":
                 held_when_answered.append(places.zcard(f"{concurrency.KEY_PREFIX}t1"))
 
         for _ in range(3):
