@@ -84,6 +84,11 @@ BROADCAST_RECIPIENTS = Counter(
     "Broadcast recipients handed to the send path (queued) or refused there (skipped).",
     ["channel", "outcome"],
 )
+API_CONCURRENCY = Counter(
+    "isv_api_tenant_concurrency",
+    "API-key requests by the per-tenant in-flight limit's verdict (admitted, refused 429).",
+    ["outcome"],
+)
 FAILOPEN = Counter(
     "isv_failopen",
     "Operations that went on without Redis (cache, quota counters, broker): fail open.",
@@ -144,6 +149,10 @@ def count_status(channel: str, status: str, error_code: int | None) -> None:
 
 def count_signature_failure(endpoint: str, reason: str) -> None:
     SIGNATURE_FAILURES.labels(endpoint, reason).inc()
+
+
+def count_api_concurrency(outcome: str) -> None:
+    API_CONCURRENCY.labels(outcome).inc()
 
 
 def count_failopen(component: str) -> None:

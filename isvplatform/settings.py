@@ -23,6 +23,7 @@ from isvplatform.settings_ops import ops_settings
 from isvplatform.settings_privacy import privacy_settings
 from isvplatform.settings_retention import retention_settings
 from isvplatform.settings_security import security_settings
+from isvplatform.settings_web import web_capacity_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -43,9 +44,6 @@ def _default(name: str) -> str | None:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_default("DJANGO_SECRET_KEY"))
 PORT = env.int("PORT", default=8000)
-# Requests one web process works on at once before they start their answer; more wait
-# (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
-WEB_ACTIVE_REQUESTS = env.int("WEB_ACTIVE_REQUESTS", default=24)
 # Every absolute URL the platform sends (emails, Twilio callbacks) is built from this, never
 # from the request's Host header.
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
@@ -593,7 +591,7 @@ CELERY_BEAT_SCHEDULE["emails-poll-identities"] = {
 # Each module's function returns its settings; a `*_BEAT` entry joins the beat schedule.
 for _domain in (lambda e: billing_settings(e, TWILIO_MODE), retention_settings,
                 metrics_settings, logging_settings, security_settings, ops_settings,
-                privacy_settings, deploy_settings):  # fmt: skip
+                privacy_settings, deploy_settings, web_capacity_settings):  # fmt: skip
     for _name, _value in _domain(env).items():
         if _name.endswith("_BEAT"):
             CELERY_BEAT_SCHEDULE.update(_value)

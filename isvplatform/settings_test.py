@@ -35,3 +35,6 @@ MESSAGING_SENDER_CACHE_SECONDS = 0
 # apps' bigger batches); the billing app's quota tests set the levels.
 BILLING_RAMP_UP_LEVELS: list[int] = []
 CELERY_QUEUE_ROUTING = False  # the suite's worker consumes one queue (isvplatform/routing.py)
+# No per-tenant API concurrency limit (isvplatform/api/concurrency.py): the suite's clients
+# never go through the ASGI layer, and its own tests build the limit with a Redis of theirs.
+API_TENANT_CONCURRENCY = 0

@@ -2,6 +2,7 @@ import structlog
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from isvplatform.api.concurrency import remember_key_tenant
 from isvplatform.api.throttling import AuthFailureThrottle
 from tenants.services import api_key_authenticate
 
@@ -30,6 +31,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         if not api_key.tenant.is_active and request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.PermissionDenied(api_key.tenant.inactive_message)
         structlog.contextvars.bind_contextvars(tenant_id=api_key.tenant_id)
+        remember_key_tenant(raw_key, api_key.tenant_id)
         return (APIKeyUser(api_key), api_key)
 
     def authenticate_header(self, request):

@@ -66,6 +66,7 @@ def start_web_server(
         "DATABASE_URL": database_url_for_subprocess(),
         "ISV_VAR_DIR": str(settings.VAR_DIR),
         "CELERY_QUEUE_ROUTING": "false",  # as the suite's workers (testing/worker.py)
+        "API_TENANT_CONCURRENCY": "0",  # no per-tenant limit, as in settings_test.py
         **(extra_env or {}),
     }
     if settings.CELERY_BROKER_URL.startswith("redis"):
