@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from compliance.testing import verify_toll_free
 from isvplatform.gateway import compute_signature
+from messaging.tests.factories import MessageFactory
 from provisioning.models import PhoneNumber, TwilioSubaccount
 from provisioning.numbers import number_buy, number_search
 from provisioning.services import subaccount_provision, subaccount_request
@@ -101,6 +102,19 @@ def accounted(tenant) -> Provisioned:
 @pytest.fixture
 def other_accounted(other_tenant) -> Provisioned:
     return rows_only(other_tenant, "+18335550199")
+
+
+@pytest.fixture
+def sent(accounted):
+    """A queued outbound message on the tenant's number, awaiting its callbacks."""
+    return MessageFactory(
+        tenant=accounted.tenant,
+        to_number=HANDSET,
+        from_number=accounted.number.phone_number,
+        account_sid=accounted.sub.sid,
+        status="queued",
+        status_rank=10,
+    )
 
 
 @pytest.fixture

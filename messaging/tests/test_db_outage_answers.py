@@ -6,7 +6,6 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from messaging.tests.conftest import HANDSET, signed_post
-from messaging.tests.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,18 +15,6 @@ def _raise(exc):
         raise exc
 
     return fail
-
-
-@pytest.fixture
-def sent(accounted):
-    return MessageFactory(
-        tenant=accounted.tenant,
-        to_number=HANDSET,
-        from_number=accounted.number.phone_number,
-        account_sid=accounted.sub.sid,
-        status="queued",
-        status_rank=10,
-    )
 
 
 def _status(client, message, token):

@@ -15,18 +15,6 @@ pytestmark = pytest.mark.django_db
 PATH = "/webhooks/twilio/status"
 
 
-@pytest.fixture
-def sent(accounted):
-    return MessageFactory(
-        tenant=accounted.tenant,
-        to_number=HANDSET,
-        from_number=accounted.number.phone_number,
-        account_sid=accounted.sub.sid,
-        status="queued",
-        status_rank=10,
-    )
-
-
 def callback(message, status, **extra):
     params = {
         "MessageSid": message.sid,
