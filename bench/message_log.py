@@ -4,13 +4,24 @@ Fills PostgreSQL with 10,000,000 messages across 100 tenants in generated SQL ch
 large tenant holds 1,000,000, so its log has far more than 1,000 pages of 50), walks that
 tenant's log page by page through the real views, then times the first and the 1,000th page,
 as the portal page (keyset cursor, rendered template) and as the API list (cursor
-pagination). Target: p95 < 20 ms for each; every figure is printed with PASS or FAIL.
+pagination). Target: p95 < 20 ms for each; every figure is printed with PASS or FAIL, with
+the Python CPU time per request (what the code costs, apart from waiting for the database
+or for a CPU on a busy host).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/isv_bench_log \\
         .venv/bin/python bench/message_log.py [--rows 10000000] [--repeat 40]
 
 The database is created if missing; its messages are replaced when the row count differs.
-Filling drops the table's indexes that back no constraint and builds them again afterwards.
+The schema is the product's: `messaging_message` partitioned by month (the run prints the
+partition count). Filling makes the months' partitions with `attach_month` (dropping the
+empty legacy partition a fresh migration leaves), drops the parent's indexes that back no
+constraint and builds them again afterwards, and runs with the triggers off: the key
+table's entries (SIDs, ESP message ids) are written in one INSERT ... SELECT at the end.
+The cache (throttle counters) is Redis db 9 at 127.0.0.1:6379 as in production
+(BENCH_REDIS_URL; "none" for the file cache). The API is called with the session, as the
+portal's own scripts would; an API key skips the two-factor gate's query.
+
+RESULTS
 """
 
 import argparse
@@ -384,9 +395,10 @@ def is_partitioned(table: str) -> bool:
     return partitioned(table)
 
 
-def timed(client, url: str, repeat: int) -> tuple[float, float, float]:
-    """Wall-clock p50 and p95 of `url`, and the p50 of this process's CPU time per request
-    (the Python part: it leaves out waiting for the database and for a CPU on a busy host)."""
+def timed(client, url: str, repeat: int) -> tuple[float, float, float, float]:
+    """Wall-clock p50 and p95 of `url`, and the p50 and least of this process's CPU time per
+    request (the Python part: it leaves out waiting for the database and for a CPU on a busy
+    host; the least is the figure a loaded, shared host disturbs least)."""
     samples, cpu = [], []
     for _ in range(repeat):
         started, on_cpu = time.perf_counter(), time.process_time()
@@ -396,7 +408,7 @@ def timed(client, url: str, repeat: int) -> tuple[float, float, float]:
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    return statistics.median(samples), p95, statistics.median(cpu)
+    return statistics.median(samples), p95, statistics.median(cpu), min(cpu)
 
 
 def walk_portal(client, pages: int) -> str:
@@ -451,11 +463,11 @@ def main() -> int:
         ("portal page 1, status=failed", "/messages/?status=failed", False),
     ):
         client.get(url)  # warm
-        p50, p95, cpu = timed(client, url, args.repeat)
+        p50, p95, cpu, least = timed(client, url, args.repeat)
         verdict = ("PASS" if p95 < args.target_ms else "FAIL") if judged else "(not judged)"
         print(
             f"{label:<30} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {verdict:<12}"
-            f"  (python cpu p50 {cpu:5.1f} ms)"
+            f"  (python cpu p50 {cpu:5.1f} ms, least {least:5.1f} ms)"
         )
         if judged and p95 >= args.target_ms:
             failing.append(label)
