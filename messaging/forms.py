@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse
 
 from messaging import csvio
+from messaging.filter_widgets import FilterDateInput, FilterSelect, FilterTextInput
 from messaging.models import Channel, MessagingSettings, Status
 from messaging.segments import MAX_BODY_CHARS
 from messaging.selectors import MessageFilters
@@ -135,7 +136,7 @@ def filter_date(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=FilterDateInput(attrs={"type": "date"}),
         validators=[
             MinValueValidator(FILTER_DATE_MIN, "Enter a date from 1900-01-01 on."),
             MaxValueValidator(FILTER_DATE_MAX, "Enter a date up to 9998-12-31."),
@@ -148,14 +149,18 @@ class LogFilterForm(forms.Form):
 
     direction = forms.ChoiceField(
         required=False, choices=[("", "Any direction"), ("outbound", "Outbound"),
-                                 ("inbound", "Inbound")]
+                                 ("inbound", "Inbound")], widget=FilterSelect
     )  # fmt: skip
-    channel = forms.ChoiceField(required=False, choices=[("", "Any channel"), *Channel.choices])
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
-    number = forms.CharField(required=False, max_length=254)
+    channel = forms.ChoiceField(
+        required=False, choices=[("", "Any channel"), *Channel.choices], widget=FilterSelect
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *Status.choices], widget=FilterSelect
+    )
+    number = forms.CharField(required=False, max_length=254, widget=FilterTextInput)
     date_from = filter_date("From")
     date_to = filter_date("To")
-    q = forms.CharField(label="Text", required=False, max_length=200)
+    q = forms.CharField(label="Text", required=False, max_length=200, widget=FilterTextInput)
 
     def filters(self) -> MessageFilters:
         """The filters of a valid form (none of an invalid one)."""

@@ -1,4 +1,4 @@
-from tenants.selectors import memberships_for_user
+from tenants.middleware import request_memberships
 
 
 def tenant(request) -> dict:
@@ -9,5 +9,5 @@ def tenant(request) -> dict:
     return {
         "current_membership": membership if membership else None,
         "current_tenant": membership.tenant if membership else None,
-        "my_memberships": memberships_for_user(user),
+        "my_memberships": request_memberships(request),
     }

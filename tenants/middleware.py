@@ -1,9 +1,18 @@
 import structlog
 from django.utils.functional import SimpleLazyObject
 
-from tenants.selectors import membership_for, memberships_for_user
+from tenants.models import Membership
+from tenants.selectors import memberships_for_user
 
 SESSION_TENANT_KEY = "tenant_id"
+
+
+def request_memberships(request) -> list[Membership]:
+    """The signed-in person's memberships, read once per request: the tenant of the session
+    is picked from them, and every page's tenant switcher lists them."""
+    if not hasattr(request, "_memberships"):
+        request._memberships = memberships_for_user(request.user)
+    return request._memberships
 
 
 def _resolve_membership(request):
@@ -11,9 +20,10 @@ def _resolve_membership(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    membership = membership_for(user, request.session.get(SESSION_TENANT_KEY))
+    memberships = request_memberships(request)
+    chosen = request.session.get(SESSION_TENANT_KEY)
+    membership = next((m for m in memberships if str(m.tenant_id) == str(chosen)), None)
     if membership is None:
-        memberships = memberships_for_user(user)
         membership = memberships[0] if memberships else None
         if membership is not None:
             request.session[SESSION_TENANT_KEY] = membership.tenant_id

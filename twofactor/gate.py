@@ -18,9 +18,10 @@ def step_needed(user) -> str | None:
     """`VERIFY`, `ENROL` or None for an authenticated user (django-otp's `is_verified`)."""
     if not user.is_authenticated or user.is_verified():
         return None
-    if selectors.has_two_factor(user):
+    has_two_factor, enforced = selectors.gate_facts(user)
+    if has_two_factor:
         return VERIFY
-    if selectors.two_factor_required(user):
+    if enforced or selectors.staff_requirement_applies(user):
         return ENROL
     return None
 

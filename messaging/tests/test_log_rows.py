@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -102,3 +103,29 @@ def test_the_log_page_shows_the_rows(varied, member_client):
     assert '<div class="muted small">error 30003</div>' in html
     assert f'href="/messages/{varied[0].pk}/"' in html and ">service<" in html
     assert '<span class="badge badge-channel">WhatsApp</span>' in html
+
+
+# The log table's row as the template printed it before `row_markup` took over.
+_TEMPLATE_ROW = """<tr>
+              <td class="nowrap"><a href="{{ m.href }}"><time datetime="{{ m.iso }}">{{ m.when }}</time></a></td>
+              <td class="nowrap">{% if m.inbound %}↙ in{% else %}↗ out{% endif %} <span class="badge badge-channel">{{ m.channel_label }}</span></td>
+              <td class="mono nowrap">{{ m.from }}</td>
+              <td class="mono nowrap">{{ m.to }}</td>
+              <td class="body-cell" title="{{ m.title }}">{% if m.kind == "email" %}<strong class="email-subject">{{ m.subject }}</strong>{% if m.snippet %} <span class="muted">— {{ m.snippet }}</span>{% endif %}{% elif m.kind == "template" %}<span class="template-tag">Template · {{ m.text }}</span>{% elif m.kind == "button" %}Tapped: {{ m.text }}{% else %}{{ m.text }}{% endif %}</td>
+              <td><span class="badge badge-{{ m.status }}">{{ m.status_label }}</span>{% if m.error_code %}<div class="muted small">error {{ m.error_code }}</div>{% endif %}</td>
+              <td>{{ m.segments }}{% if m.encoding %} <span class="muted small">{{ m.encoding }}</span>{% endif %}</td>
+            </tr>"""  # noqa: E501
+
+
+def test_row_markup_is_what_the_template_printed(varied, tenant):
+    MessageFactory(
+        tenant=tenant, body='<script>alert("x")</script> & \'quotes\'', encoding="UCS-2",
+        to_number="+1<b>", created_at=timezone.now() - timedelta(seconds=6),
+    )  # fmt: skip
+    template = Template(_TEMPLATE_ROW)
+    rows = portal_rows(list(Message.objects.filter(tenant=tenant).values(*PORTAL_COLUMNS)))
+    assert len(rows) == 6
+    for row in rows:
+        assert row["html"] == template.render(Context({"m": row}))
+    scripted = next(row["html"] for row in rows if "script" in row["title"])
+    assert "&lt;script&gt;" in scripted and "<script>" not in scripted
