@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tenants.models import Membership
@@ -18,6 +19,18 @@ def other_tenant(db):
 @pytest.fixture
 def owner(tenant):
     return MembershipFactory(tenant=tenant, role=Membership.Role.OWNER).user
+
+
+@pytest.fixture
+def portal(tenant):
+    """A browser-like client signed in as an owner of `tenant`, with it chosen in the session."""
+    membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
+    client = Client()
+    client.force_login(membership.user)
+    session = client.session
+    session["tenant_id"] = tenant.pk
+    session.save()
+    return client
 
 
 @pytest.fixture

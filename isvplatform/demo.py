@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -149,3 +150,16 @@ def _toll_free_tenant(User, saved: dict) -> tuple[Tenant, bool]:
         profile=TOLL_FREE_PROFILE,
     )
     return tenant, True
+
+
+class DemoTenantCommand(BaseCommand):
+    """A `manage.py demo_*` command acting on one tenant (`--tenant`, the demo's by default)."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tenant", default=DEMO_TENANT_SLUG, help="The tenant's slug.")
+
+    def demo_tenant(self, options) -> Tenant:
+        tenant = Tenant.objects.filter(slug=options["tenant"]).first()
+        if tenant is None:
+            raise CommandError(f"No tenant {options['tenant']!r}: run `make run` (or seed_demo).")
+        return tenant

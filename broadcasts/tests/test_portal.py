@@ -5,25 +5,11 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from broadcasts.models import Broadcast, BroadcastRecipient, BroadcastSettings
 from broadcasts.tests.factories import BroadcastFactory
-from tenants.models import Membership
-from tenants.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def portal(tenant):
-    membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session["tenant_id"] = tenant.pk
-    session.save()
-    return client
 
 
 def _form(audience, **overrides):

@@ -1,13 +1,8 @@
 """The portal pages: list with search, status filter and pages; the author page's live
 preview and lint; the detail page with its timeline; other tenants' templates are 404s."""
 
-import pytest
-from django.test import Client
-
 from content.models import MessageTemplate
 from content.tests.factories import ApprovedTemplateFactory, MessageTemplateFactory
-from tenants.models import Membership
-from tenants.tests.factories import MembershipFactory
 
 FORM = {
     "name": "order_update",
@@ -19,17 +14,6 @@ FORM = {
     "buttons_text": "Track it | track\nCall me",
     "add_security_recommendation": "on",
 }
-
-
-@pytest.fixture
-def portal(tenant):
-    membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session["tenant_id"] = tenant.pk
-    session.save()
-    return client
 
 
 def test_list_searches_filters_and_pages(portal, tenant):

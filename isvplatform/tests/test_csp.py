@@ -10,9 +10,7 @@ from django.test import Client
 
 from isvplatform.settings_security import csp_settings
 from messaging.tests.factories import MessageFactory
-from tenants.models import Membership
 from tenants.services import Actor
-from tenants.tests.factories import MembershipFactory
 from twofactor.tests.helpers import login_verified
 from verify.tests.factories import VerifyServiceFactory
 from verify.widget.keys import widget_enable, widget_update
@@ -50,17 +48,6 @@ def assert_strict(response) -> dict[str, list[str]]:
     assert directives["form-action"] == ["'self'"]
     assert directives["connect-src"] == ["'self'"]
     return directives
-
-
-@pytest.fixture
-def portal(tenant):
-    membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session["tenant_id"] = tenant.pk
-    session.save()
-    return client
 
 
 @pytest.fixture

@@ -1,26 +1,12 @@
 """The Verification pages: switch on, settings, test send and check, the log and its CSV;
 and the admin's views of Verify."""
 
-import pytest
 from django.test import Client
 
-from tenants.models import Membership
-from tenants.tests.factories import MembershipFactory
 from twofactor.tests.helpers import login_verified
 from verify.models import PumpingAlert, VerificationAttempt, VerifyService
 from verify.tests.conftest import code_for, provision_subaccount
 from verify.tests.factories import VerificationAttemptFactory
-
-
-@pytest.fixture
-def portal(tenant):
-    membership = MembershipFactory(tenant=tenant, role=Membership.Role.OWNER)
-    client = Client()
-    client.force_login(membership.user)
-    session = client.session
-    session["tenant_id"] = tenant.pk
-    session.save()
-    return client
 
 
 def test_switch_on_test_send_and_check(tenant, portal, django_capture_on_commit_callbacks):

@@ -1,25 +1,19 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from billing.demo import demo_spending_cap
 from billing.portal_data import limit_description
-from isvplatform.demo import DEMO_TENANT_SLUG
-from tenants.models import Tenant
+from isvplatform.demo import DemoTenantCommand
 
 
-class Command(BaseCommand):
+class Command(DemoTenantCommand):
     help = (
         "Hit a spending cap on purpose: give the demo tenant a hard daily spend limit just "
         "above today's spend, send SMS until the sandbox's usage trigger fires, and print "
         "the refusal of the next send."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--tenant", default=DEMO_TENANT_SLUG, help="The tenant's slug.")
-
     def handle(self, *args, **options):
-        tenant = Tenant.objects.filter(slug=options["tenant"]).first()
-        if tenant is None:
-            raise CommandError(f"No tenant {options['tenant']!r}: run `make run` (or seed_demo).")
+        tenant = self.demo_tenant(options)
         result = demo_spending_cap(tenant)
         self.stdout.write(
             f"Hard limit: {limit_description(result.limit)} "

@@ -1,26 +1,20 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from isvplatform.demo import DEMO_TENANT_SLUG
+from isvplatform.demo import DemoTenantCommand
 from isvplatform.public import absolute_url
 from ops.demo import demo_alert
 from ops.notify import DASHBOARD_PATH
-from tenants.models import Tenant
 
 
-class Command(BaseCommand):
+class Command(DemoTenantCommand):
     help = (
         "Raise a live staff alert on purpose: turn on the sandbox's delivery-failure fault, "
         "send the demo tenant's SMS through the normal path (and a few to the sandbox's "
         "carrier-filtered number), evaluate the alerts and print them."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--tenant", default=DEMO_TENANT_SLUG, help="The tenant's slug.")
-
     def handle(self, *args, **options):
-        tenant = Tenant.objects.filter(slug=options["tenant"]).first()
-        if tenant is None:
-            raise CommandError(f"No tenant {options['tenant']!r}: run `make run` (or seed_demo).")
+        tenant = self.demo_tenant(options)
         result = demo_alert(tenant)
         self.stdout.write(f"Sent {result.sent} SMS with every delivery failing in the sandbox.")
         if result.refused:
