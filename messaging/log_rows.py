@@ -7,6 +7,7 @@ These functions read only the columns shown and produce the same text, and (chec
 tests against `MessageSerializer`) the same JSON, from plain dicts.
 """
 
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from isvplatform.labels import humanize_code
@@ -105,9 +105,9 @@ def api_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return items
 
 
-def _when(moment, months: dict[int, str]) -> tuple[str, str]:
+def _when(moment, zone, months: dict[int, str]) -> tuple[str, str]:
     """The `datetime` attribute (ISO 8601) and the text ("Dec 2, 00:37:12") of a time."""
-    local = timezone.localtime(moment)
+    local = moment.astimezone(zone)
     return local.isoformat(), f"{months[local.month]} {local.day}, {local:%H:%M:%S}"
 
 
@@ -144,55 +144,69 @@ _ROW = (
 )
 
 
-def _body_markup(m: dict[str, Any]) -> SafeString:
+def _escape(value: Any) -> str:
+    """Django's `conditional_escape` without its lazy-string wrapper, for the 15 values of
+    each of a page's 50 rows: safe markup as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _body_markup(m: dict[str, Any]) -> str:
     kind = m["kind"]
     if kind == "email":
-        snippet = (
-            format_html(' <span class="muted">— {}</span>', m["snippet"]) if m["snippet"] else ""
-        )
-        return format_html('<strong class="email-subject">{}</strong>{}', m["subject"], snippet)
+        snippet = f' <span class="muted">— {_escape(m["snippet"])}</span>' if m["snippet"] else ""
+        return f'<strong class="email-subject">{_escape(m["subject"])}</strong>{snippet}'
     if kind == "template":
-        return format_html('<span class="template-tag">Template · {}</span>', m["text"])
+        return f'<span class="template-tag">Template · {_escape(m["text"])}</span>'
     if kind == "button":
-        return format_html("Tapped: {}", m["text"])
-    return format_html("{}", m["text"])
+        return f"Tapped: {_escape(m['text'])}"
+    return _escape(m["text"])
 
 
-def row_markup(m: dict[str, Any]) -> SafeString:
+def row_markup(m: dict[str, Any], numbers: dict[Any, str] | None = None) -> SafeString:
     """The table row of a `portal_rows` row, as the template would print it: 50 rows of a
-    dozen variables and conditions each were the largest part of the page's rendering."""
+    dozen variables and conditions each were the largest part of the page's rendering.
+    `numbers` keeps the page's localized numbers (a few segment counts and error codes)."""
+    numbers = {} if numbers is None else numbers
+
+    def number(value) -> str:
+        if value not in numbers:
+            numbers[value] = _escape(localize(value))
+        return numbers[value]
+
     error, encoding = m["error_code"], m["encoding"]
-    return format_html(
-        _ROW,
-        href=m["href"],
-        iso=m["iso"],
-        when=m["when"],
-        direction="↙ in" if m["inbound"] else "↗ out",
-        channel_label=m["channel_label"],
-        sender=m["from"],
-        to=m["to"],
-        title=m["title"],
-        body=_body_markup(m),
-        status=m["status"],
-        status_label=m["status_label"],
-        error=format_html('<div class="muted small">error {}</div>', localize(error))
-        if error
-        else "",
-        segments=localize(m["segments"]),
-        encoding=format_html(' <span class="muted small">{}</span>', encoding) if encoding else "",
+    return mark_safe(  # every value in it is escaped above
+        _ROW.format(
+            href=_escape(m["href"]),
+            iso=_escape(m["iso"]),
+            when=_escape(m["when"]),
+            direction="↙ in" if m["inbound"] else "↗ out",
+            channel_label=_escape(m["channel_label"]),
+            sender=_escape(m["from"]),
+            to=_escape(m["to"]),
+            title=_escape(m["title"]),
+            body=_body_markup(m),
+            status=_escape(m["status"]),
+            status_label=_escape(m["status_label"]),
+            error=f'<div class="muted small">error {number(error)}</div>' if error else "",
+            segments=number(m["segments"]),
+            encoding=f' <span class="muted small">{_escape(encoding)}</span>' if encoding else "",
+        )
     )
 
 
 def portal_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The log table's rows, every text ready: no filter, include or lookup per row."""
     months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    zone = timezone.get_current_timezone()
     channels = _labels(Channel.choices)
     statuses = _labels(Status.choices)
     detail = reverse("messaging:message", args=["00000000-0000-0000-0000-000000000000"])
     prefix, suffix = detail.split("00000000-0000-0000-0000-000000000000")
     shown = []
     for row in rows:
-        iso, when = _when(row["created_at"], months)
+        iso, when = _when(row["created_at"], zone, months)
         status = row["status"]
         channel = row["channel"]
         shown.append(
@@ -213,6 +227,7 @@ def portal_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 **_body_cell(row),
             }
         )
+    numbers: dict[Any, str] = {}
     for m in shown:
-        m["html"] = row_markup(m)
+        m["html"] = row_markup(m, numbers)
     return shown

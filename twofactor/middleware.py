@@ -9,7 +9,7 @@ widget) pass untouched.
 from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from isvplatform.api.errors import error_body
@@ -24,25 +24,25 @@ MESSAGES = {
 }
 
 
-def _is_open(path: str) -> bool:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return True  # a 404 shows nothing; let it answer as it would
-    return match.view_name in OPEN_VIEWS
-
-
 class TwoFactorGateMiddleware:
+    """Gates in `process_view`, once the URL is resolved: the view's name says whether the
+    page is open, and a path that resolves to nothing (a 404) never gets here."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or _is_open(request.path_info):
-            return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.resolver_match.view_name in OPEN_VIEWS:
+            return None
         step = step_needed(user)
         if step is None:
-            return self.get_response(request)
+            return None
         if request.path_info.startswith("/api/"):
             body = error_body("two_factor_required", MESSAGES[step])
             return JsonResponse(body, status=403)

@@ -3,9 +3,8 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists
+from django.db import connection
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -55,21 +54,27 @@ def enforcing_tenants(user: AbstractBaseUser) -> list[Tenant]:
     return [policy.tenant for policy in policies.select_related("tenant")]
 
 
+# Both facts in one statement, written out: the gate asks them on every request of a person
+# without a second factor, and the ORM took longer to build the query than the database to
+# answer it.
+_GATE_FACTS_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM {device} WHERE user_id = %s AND confirmed),"
+    " EXISTS (SELECT 1 FROM {policy} p JOIN {membership} m ON m.tenant_id = p.tenant_id"
+    " WHERE m.user_id = %s AND p.require_two_factor)"
+)
+
+
 def gate_facts(user: AbstractBaseUser) -> tuple[bool, bool]:
-    """(`has_two_factor`, a tenant of the person enforces 2FA) in one query: the sign-in gate
-    asks both on every request of a person who has no second factor."""
-    devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
-    policies = TenantSecurityPolicy.objects.filter(
-        tenant_id__in=Membership.objects.filter(user=user).values("tenant_id"),
-        require_two_factor=True,
+    """(`has_two_factor`, a tenant of the person enforces 2FA) in one query."""
+    sql = _GATE_FACTS_SQL.format(
+        device=TOTPDevice._meta.db_table,
+        policy=TenantSecurityPolicy._meta.db_table,
+        membership=Membership._meta.db_table,
     )
-    facts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values_list(Exists(devices), Exists(policies))
-        .first()
-    )
-    return facts or (False, False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        has_device, enforced = cursor.fetchone()
+    return bool(has_device), bool(enforced)
 
 
 def two_factor_required(user: AbstractBaseUser) -> bool:
