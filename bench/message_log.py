@@ -21,15 +21,15 @@ The cache (throttle counters) is Redis db 9 at 127.0.0.1:6379 as in production
 (BENCH_REDIS_URL; "none" for the file cache). The API is called with the session, as the
 portal's own scripts would; an API key skips the two-factor gate's query.
 
-Measured 2026-12-02 on the shared 2-CPU development host (load 4 to 11 from other jobs, so
-every wall-clock p95 failed there: the process waits for a CPU), 10,000,000 rows in 11
-partitions (fill 834 s: insert 353 s, keys 260 s, indexes 196 s). Python CPU per request,
-p50 / least, before (main at 6fd0bf8) and after the portal's nav cache, kept filter widgets,
-row markup and the two queries saved, run back to back at load 5 to 7:
-portal page 1 18.5 / 15.4 ms -> 11.6 / 9.4 ms; portal page 1,000 20.1 / 16.3 -> 12.5 / 9.4;
-API page 1 17.2 / 10.8 -> 12.4 / 10.6; API page 1,000 20.7 / 13.1 -> 13.1 / 9.7. Wall p50
-of the after run: 15.7 ms (portal, both pages), 19.8 and 21.0 ms (API); the page's SQL
-plans in about 1 ms and runs in under 1 ms once the catalog is cached.
+Measured 2026-12-02 on the 2-CPU development host, 10,000,000 rows in 11 partitions (fill
+511 s: insert 222 s, keys 151 s, indexes 122 s), load 0.6 to 0.9, after the row markup without
+format_html's lazy wrapper, the two-factor gate's one written-out query in `process_view`, and
+the tenant rate's two counters (DRF's throttle kept a pickled list of every request's time).
+The same code's CPU time per request doubled from one minute to the next on this host, so six
+runs back to back gave, p95 portal page 1 / page 1,000 / API page 1 / API page 1,000:
+fast minutes 9.7 / 10.0 / 16.6 / 16.9 ms and 14.5 / 14.1 / 20.9 / 19.5 ms (CPU p50 6.5 to
+8.4 ms and 7.9 to 13.1 ms), slow minutes up to 19.2 / 20.1 / 27.7 / 25.7 ms (CPU p50 12 to
+17 ms). Before, on the previous host: p95 23.8 / 21.9 / 29.2 / 28.5 ms at CPU p50 13 to 16 ms.
 """
 
 import argparse
