@@ -164,19 +164,20 @@ def _body_markup(m: dict[str, Any]) -> str:
     return _escape(m["text"])
 
 
+def _number(value: Any, numbers: dict[Any, str]) -> str:
+    """`value` localized and escaped, kept in the page's `numbers` (a few segment counts
+    and error codes repeat over its 50 rows)."""
+    if value not in numbers:
+        numbers[value] = _escape(localize(value))
+    return numbers[value]
+
+
 def row_markup(m: dict[str, Any], numbers: dict[Any, str] | None = None) -> SafeString:
     """The table row of a `portal_rows` row, as the template would print it: 50 rows of a
-    dozen variables and conditions each were the largest part of the page's rendering.
-    `numbers` keeps the page's localized numbers (a few segment counts and error codes)."""
+    dozen variables and conditions each were the largest part of the page's rendering."""
     numbers = {} if numbers is None else numbers
-
-    def number(value) -> str:
-        if value not in numbers:
-            numbers[value] = _escape(localize(value))
-        return numbers[value]
-
     error, encoding = m["error_code"], m["encoding"]
-    return mark_safe(  # every value in it is escaped above
+    return mark_safe(  # every value put into it is escaped
         _ROW.format(
             href=_escape(m["href"]),
             iso=_escape(m["iso"]),
@@ -189,8 +190,10 @@ def row_markup(m: dict[str, Any], numbers: dict[Any, str] | None = None) -> Safe
             body=_body_markup(m),
             status=_escape(m["status"]),
             status_label=_escape(m["status_label"]),
-            error=f'<div class="muted small">error {number(error)}</div>' if error else "",
-            segments=number(m["segments"]),
+            error=f'<div class="muted small">error {_number(error, numbers)}</div>'
+            if error
+            else "",
+            segments=_number(m["segments"], numbers),
             encoding=f' <span class="muted small">{_escape(encoding)}</span>' if encoding else "",
         )
     )
