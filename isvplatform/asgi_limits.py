@@ -53,7 +53,8 @@ def close_request_connections(**kwargs: object) -> None:
     ThreadSensitiveContext), so a connection it kept (`CONN_MAX_AGE`) could serve no other
     request and stayed open until the dead thread was collected: a web process answering 8
     clients held 80 idle connections and PostgreSQL refused the next ("too many clients": a
-    500). The loop's shared pool threads (a stream's polls) keep theirs; they live on."""
+    500). With the pool (isvplatform/settings_database.py) the close gives the connection
+    back to it. The loop's shared pool threads (a stream's polls) keep theirs; they live on."""
     for conn in connections.all(initialized_only=True):
         if not conn.in_atomic_block:
             conn.close()

@@ -14,6 +14,7 @@ import environ
 from isvplatform.localenv import GENERATED, load_local_defaults
 from isvplatform.settings_billing import billing_settings
 from isvplatform.settings_broadcasts import broadcast_settings
+from isvplatform.settings_database import default_database
 from isvplatform.settings_deploy import deploy_settings
 from isvplatform.settings_email import email_channel_settings
 from isvplatform.settings_failopen import redis_cache
@@ -23,7 +24,7 @@ from isvplatform.settings_ops import ops_settings
 from isvplatform.settings_privacy import privacy_settings
 from isvplatform.settings_retention import retention_settings
 from isvplatform.settings_security import security_settings
-from isvplatform.settings_web import web_capacity_settings
+from isvplatform.settings_web import web_active_requests, web_capacity_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ISV_VAR_DIR", BASE_DIR / "var"))
@@ -142,19 +143,8 @@ TEMPLATES = [
     },
 ]
 
-# --- database ---------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL and a busy timeout let the web server, the worker and beat share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# --- database (and a web process's pool: settings_database.py) ---------------------------
+DATABASES = {"default": default_database(env, VAR_DIR, web_active_requests(env))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache ------------------------------------------------------------------------------

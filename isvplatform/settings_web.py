@@ -7,12 +7,16 @@ from typing import Any
 import environ
 
 
+def web_active_requests(env: environ.Env) -> int:
+    """Requests one web process works on at once before they start their answer; more wait
+    (isvplatform/asgi_limits.py). Each holds a database connection meanwhile."""
+    return env.int("WEB_ACTIVE_REQUESTS", default=24)
+
+
 def web_capacity_settings(env: environ.Env) -> dict[str, Any]:
     workers = env.int("WEB_WORKERS", default=4)  # deploy/: about two per CPU
     return {
-        # Requests one web process works on at once before they start their answer; more
-        # wait (isvplatform/asgi_limits.py). Each holds a database connection meanwhile.
-        "WEB_ACTIVE_REQUESTS": env.int("WEB_ACTIVE_REQUESTS", default=24),
+        "WEB_ACTIVE_REQUESTS": web_active_requests(env),
         # One tenant's API-key requests in flight at once, all web processes together; the
         # next is answered 429 before any of its work. The default, a quarter of a host's
         # web processes, is half its CPUs: a tenant can keep half of one host busy, so the
