@@ -21,15 +21,20 @@ The cache (throttle counters) is Redis db 9 at 127.0.0.1:6379 as in production
 (BENCH_REDIS_URL; "none" for the file cache). The API is called with the session, as the
 portal's own scripts would; an API key skips the two-factor gate's query.
 
-Measured 2026-12-02 on the 2-CPU development host, 10,000,000 rows in 11 partitions (fill
-511 s: insert 222 s, keys 151 s, indexes 122 s), load 0.6 to 0.9, after the row markup without
-format_html's lazy wrapper, the two-factor gate's one written-out query in `process_view`, and
-the tenant rate's two counters (DRF's throttle kept a pickled list of every request's time).
-The same code's CPU time per request doubled from one minute to the next on this host, so six
-runs back to back gave, p95 portal page 1 / page 1,000 / API page 1 / API page 1,000:
-fast minutes 9.7 / 10.0 / 16.6 / 16.9 ms and 14.5 / 14.1 / 20.9 / 19.5 ms (CPU p50 6.5 to
-8.4 ms and 7.9 to 13.1 ms), slow minutes up to 19.2 / 20.1 / 27.7 / 25.7 ms (CPU p50 12 to
-17 ms). Before, on the previous host: p95 23.8 / 21.9 / 29.2 / 28.5 ms at CPU p50 13 to 16 ms.
+Measured 2026-12-03 on a 2-CPU development host (AMD EPYC, slower than the one before),
+10,000,000 rows in 11 partitions (fill 599 s: insert 330 s, keys 146 s, indexes 110 s), load
+0.9, p95 portal page 1 / page 1,000 / API page 1 / API page 1,000, two runs back to back:
+14.0 / 14.3 / 13.8 / 14.3 ms and 13.9 / 15.4 / 16.5 / 14.9 ms (CPU p50 10.1 to 11.4 ms
+portal, 9.7 to 11.2 ms API); at load 1.8, before the last change, 17.6 / 17.8 / 17.1 /
+17.1 ms. The same host before this round:
+16.6 / 16.9 / 19.8 / 19.6 ms and 19.3 / 16.9 / 20.2 / 21.8 ms (API CPU p50 14.1 to 15.6 ms).
+The round: timestamps read by psycopg's C loader instead of Django's Python one
+(`isvplatform/pg_timestamps.py`, 1.4 ms for a page's 230), one redis-py client per pool
+instead of one per cache call, no filter form built for a page without filters, the API
+items written in the serializer's order then typed in place, and the membership read
+without `first()`'s ORDER BY. Earlier, on the previous host: fast minutes 9.7 / 10.0 / 16.6 /
+16.9 ms, slow minutes up to 19.2 / 20.1 / 27.7 / 25.7 ms; before the row markup, gate and
+throttle work 23.8 / 21.9 / 29.2 / 28.5 ms.
 """
 
 import argparse

@@ -16,14 +16,32 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from isvplatform.failopen import REDIS_DOWN_ERRORS, record_failopen
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis`, with its table of some 80 reply parsers,
+    for every cache call (a few per request); one per connection pool serves them all, as
+    redis-py's clients are safe to share between threads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class FailOpenRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self._retry_seconds = float(params.get("FAILOPEN_RETRY_SECONDS", 1.0))
         self._down_until = 0.0
 

@@ -180,6 +180,8 @@ class LogFilterForm(forms.Form):
 
 def message_filters(params) -> MessageFilters:
     """The message filters of a query string; raises ValidationError naming each bad one."""
+    if not any(params.get(name) for name in LogFilterForm.base_fields):
+        return MessageFilters()  # none asked for (a plain page): no form to build
     form = LogFilterForm(params)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())

@@ -80,27 +80,22 @@ def _api_datetime(value, zone) -> str | None:
 
 
 def api_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`MessageSerializer(many=True).data` of rows read with `API_COLUMNS`."""
+    """`MessageSerializer(many=True).data` of rows read with `API_COLUMNS`: each item is
+    made in the serializer's key order, then the typed values are written over in place."""
     zone = timezone.get_current_timezone()
     items = []
     for row in rows:
-        item: dict[str, Any] = {}
-        for name, column in API_FIELDS:
-            if name == "template_name":
-                value = row["template__name"]
-            elif name == "estimated_price_unit":
-                value = "USD" if row["estimated_price"] is not None else ""
-            else:
-                value = row[column]
-                if value is None:
-                    pass
-                elif column in _DATETIMES:
-                    value = _api_datetime(value, zone)
-                elif column in _UUIDS:
-                    value = str(value)
-                elif column in _DECIMALS:
-                    value = f"{Decimal(value).quantize(_PLACES):f}"
-            item[name] = value
+        item = {name: row.get(column) for name, column in API_FIELDS}
+        item["template_name"] = row["template__name"]
+        item["estimated_price_unit"] = "USD" if row["estimated_price"] is not None else ""
+        for column in _DATETIMES:
+            item[column] = _api_datetime(row[column], zone)
+        for column in _UUIDS:
+            if row[column] is not None:
+                item[column] = str(row[column])
+        for column in _DECIMALS:
+            if row[column] is not None:
+                item[column] = f"{Decimal(row[column]).quantize(_PLACES):f}"
         items.append(item)
     return items
 

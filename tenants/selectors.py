@@ -25,12 +25,13 @@ def memberships_for_user(user: AbstractBaseUser) -> list[Membership]:
 def membership_for(user: AbstractBaseUser, tenant_id: int | None) -> Membership | None:
     if not user.is_authenticated or tenant_id is None:
         return None
-    return (
+    memberships = (
         Membership.objects.filter(user=user, tenant_id=tenant_id)
         .exclude(tenant__status=Tenant.Status.CLOSED)
         .select_related("tenant")
-        .first()
     )
+    # One at most (unique per tenant and user): no ORDER BY for `first()` to compile.
+    return next(iter(memberships), None)
 
 
 # Business-profile fields every registration (brand, customer profile) needs; the dashboard

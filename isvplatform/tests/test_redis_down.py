@@ -215,6 +215,10 @@ def test_the_cache_works_on_a_live_redis_and_again_after_it_restarts(settings, t
         server.start()
         cache.set("k", "back", 30)
         assert cache.get("k") == "back"
+        # One redis-py client served every call (Django's builds one per call), through the
+        # restart too: its pool replaced the dead connections.
+        assert cache._cache.get_client("k") is cache._cache.get_client("x", write=True)
+        assert len(cache._cache._clients) == 1
     finally:
         server.stop()
 
