@@ -23,11 +23,16 @@ portal's own scripts would; an API key skips the two-factor gate's query.
 
 Measured 2026-12-03 on a 2-CPU development host (AMD EPYC, slower than the one before),
 10,000,000 rows in 11 partitions (fill 599 s: insert 330 s, keys 146 s, indexes 110 s), load
-0.9, p95 portal page 1 / page 1,000 / API page 1 / API page 1,000, two runs back to back:
-14.0 / 14.3 / 13.8 / 14.3 ms and 13.9 / 15.4 / 16.5 / 14.9 ms (CPU p50 10.1 to 11.4 ms
-portal, 9.7 to 11.2 ms API); at load 1.8, before the last change, 17.6 / 17.8 / 17.1 /
-17.1 ms. The same host before this round:
-16.6 / 16.9 / 19.8 / 19.6 ms and 19.3 / 16.9 / 20.2 / 21.8 ms (API CPU p50 14.1 to 15.6 ms).
+0.4 to 0.9. p95 portal page 1 / page 1,000 / API page 1 / API page 1,000 of the ten runs
+after this round, in order: 14.0 / 14.3 / 13.8 / 14.3, 13.9 / 15.4 / 16.5 / 14.9, 17.6 /
+17.8 / 17.1 / 17.1 (load 1.8), 17.7 / 18.0 / 19.0 / 18.7, 18.9 / 21.3 / 20.5 / 19.0 (FAIL),
+19.7 / 17.3 / 18.4 / 18.9, 27.3 / 27.0 / 20.6 / 18.6 (FAIL: CPU p50 19.9 ms against a least
+of 11.7 in the same run), 16.5 / 16.8 / 18.5 / 19.4, 12.9 / 12.9 / 13.6 / 13.7 and 16.7 /
+17.5 / 22.5 / 21.3 ms (FAIL). The code's CPU per request is 9 to 10 ms in this host's fast
+minutes and 12 to 14 ms in its slow ones (a minute apart, the same code, no CPU steal
+reported); at the slow speed the API's p95 reaches 20 to 22 ms. The same host before this
+round: 16.6 / 16.9 / 19.8 / 19.6 ms and 19.3 / 16.9 / 20.2 / 21.8 ms (API CPU p50 14.1 to
+15.6 ms).
 The round: timestamps read by psycopg's C loader instead of Django's Python one
 (`isvplatform/pg_timestamps.py`, 1.4 ms for a page's 230), one redis-py client per pool
 instead of one per cache call, no filter form built for a page without filters, the API
