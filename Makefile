@@ -26,8 +26,16 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/python manage.py run_platform
 
+# Without PYTEST_ARGS, as .ci/run does: everything but the integration tests on the xdist
+# workers, then those (the drills among them time what they break) one at a time, so that
+# no other test shares the CPUs with a drill's timings.
 test: $(VENV)/.dev-installed
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/python -m pytest $(XDIST) -m "not integration"
+	$(BIN)/python -m pytest -m integration
+else
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+endif
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
