@@ -55,12 +55,14 @@ def test_sqlite_never_pools():
 
 
 def test_a_gunicorn_worker_turns_the_pool_on_unless_told_otherwise(monkeypatch):
-    monkeypatch.delenv("DB_POOL", raising=False)
+    # An environment of its own: DB_POOL must not leak into the processes later tests start.
+    environ: dict[str, str] = {}
+    monkeypatch.setattr(os, "environ", environ)
     post_fork(server=None, worker=None)
-    assert os.environ["DB_POOL"] == "true"
-    monkeypatch.setenv("DB_POOL", "false")
+    assert environ == {"DB_POOL": "true"}
+    environ["DB_POOL"] = "false"
     post_fork(server=None, worker=None)
-    assert os.environ["DB_POOL"] == "false"
+    assert environ == {"DB_POOL": "false"}
 
 
 def _backends(application_name: str) -> set[int]:
