@@ -88,6 +88,7 @@ class Clients:
                 self._count("answered_2xx")
                 return response.json()["id"]
             self._count("answered_5xx" if response.status_code >= 500 else "answered_other")
+            self._count(f"status {response.status_code}")  # which non-2xx, for the report
             if response.status_code >= 500:
                 print(f"{response.status_code} for {number}: {response.text[:300]}",
                       file=sys.stderr)  # fmt: skip
@@ -197,6 +198,8 @@ def _drill(drill, sends, clients, down, timeout, kick_every):
 def _answers(api: Clients) -> dict[str, int]:
     names = ("answered_2xx", "answered_5xx", "answered_other", "retries", "connection_errors")
     counts = {name.replace("other", "other_non_2xx"): api.counts[name] for name in names}
+    codes = sorted(name for name in api.counts if name.startswith("status "))
+    counts["non-2xx answers by status"] = ", ".join(f"{c[7:]}: {api.counts[c]}" for c in codes)
     counts["distinct message ids"] = len(set(api.ids.values()))
     return counts
 
