@@ -88,7 +88,7 @@ class Clients:
                 self._count("answered_2xx")
                 return response.json()["id"]
             self._count("answered_5xx" if response.status_code >= 500 else "answered_other")
-            self._count(f"status {response.status_code}")  # which non-2xx, for the report
+            self._count(f"status {response.status_code} {_error_code(response)}")
             if response.status_code >= 500:
                 print(f"{response.status_code} for {number}: {response.text[:300]}",
                       file=sys.stderr)  # fmt: skip
@@ -105,6 +105,14 @@ class Clients:
     def _count(self, name: str) -> None:
         with self.lock:
             self.counts[name] += 1
+
+
+def _error_code(response) -> str:
+    """The code of the API's error body ("throttled"), or "-" for a body without one."""
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "-"
 
 
 def kick_periodically(stop: threading.Event, every: float) -> threading.Thread:
