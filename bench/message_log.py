@@ -21,25 +21,28 @@ The cache (throttle counters) is Redis db 9 at 127.0.0.1:6379 as in production
 (BENCH_REDIS_URL; "none" for the file cache). The API is called with the session, as the
 portal's own scripts would; an API key skips the two-factor gate's query.
 
-Measured 2026-12-03 on a 2-CPU development host (AMD EPYC, slower than the one before),
-10,000,000 rows in 11 partitions (fill 599 s: insert 330 s, keys 146 s, indexes 110 s), load
-0.4 to 0.9. p95 portal page 1 / page 1,000 / API page 1 / API page 1,000 of the ten runs
-after this round, in order: 14.0 / 14.3 / 13.8 / 14.3, 13.9 / 15.4 / 16.5 / 14.9, 17.6 /
-17.8 / 17.1 / 17.1 (load 1.8), 17.7 / 18.0 / 19.0 / 18.7, 18.9 / 21.3 / 20.5 / 19.0 (FAIL),
-19.7 / 17.3 / 18.4 / 18.9, 27.3 / 27.0 / 20.6 / 18.6 (FAIL: CPU p50 19.9 ms against a least
-of 11.7 in the same run), 16.5 / 16.8 / 18.5 / 19.4, 12.9 / 12.9 / 13.6 / 13.7 and 16.7 /
-17.5 / 22.5 / 21.3 ms (FAIL). The code's CPU per request is 9 to 10 ms in this host's fast
-minutes and 12 to 14 ms in its slow ones (a minute apart, the same code, no CPU steal
-reported); at the slow speed the API's p95 reaches 20 to 22 ms. The same host before this
-round: 16.6 / 16.9 / 19.8 / 19.6 ms and 19.3 / 16.9 / 20.2 / 21.8 ms (API CPU p50 14.1 to
-15.6 ms).
-The round: timestamps read by psycopg's C loader instead of Django's Python one
-(`isvplatform/pg_timestamps.py`, 1.4 ms for a page's 230), one redis-py client per pool
-instead of one per cache call, no filter form built for a page without filters, the API
-items written in the serializer's order then typed in place, and the membership read
-without `first()`'s ORDER BY. Earlier, on the previous host: fast minutes 9.7 / 10.0 / 16.6 /
-16.9 ms, slow minutes up to 19.2 / 20.1 / 27.7 / 25.7 ms; before the row markup, gate and
-throttle work 23.8 / 21.9 / 29.2 / 28.5 ms.
+Measured 2026-12-03 on a 2-CPU development host (AMD EPYC, a Firecracker VM whose speed
+changes by about 2x from one quarter hour to the next: the same code's CPU per request is 6.7
+to 8 ms in its fast phases and 10 to 14 ms in its slow ones, with no local load and no steal
+reported), 10,000,000 rows in 11 partitions (fill 596 s: insert 265 s, keys 179 s, indexes
+136 s). p95 portal page 1 / page 1,000 / API page 1 / API page 1,000 after the membership
+read was written out (0.5 ms CPU less per request), the eight runs in order: 10.1 / 13.9 /
+13.0 / 14.1, 15.7 / 18.7 / 20.0 / 19.2, 16.7 / 16.6 / 18.4 / 24.5 (FAIL), 17.1 / 16.3 / 17.8
+/ 19.9, 18.9 / 22.6 / 26.5 / 22.0 (FAIL), 23.1 / 24.1 / 24.5 / 21.0 (FAIL), 15.6 / 14.1 /
+20.3 / 26.1 (FAIL) and 17.4 / 17.5 / 18.9 / 15.0 ms: the target holds in the host's fast
+phases (CPU p50 7 to 10 ms) and not in its slow ones (12 to 14 ms). The same session before
+the change: 25.1 / 33.0 / 30.4 / 27.9 ms right after the fill (CPU p50 15 to 18 ms) and 11.5
+/ 10.5 / 14.7 / 14.6 ms in a fast phase. The round before: ten runs, seven under 20 ms
+(12.9 to 19.7 ms), three at 20.5 to 27.3 ms. Tried and not kept: server-side parameter
+binding with prepared statements (the page query's planning, 0.5 to 1.2 ms, would go) breaks
+queries ("could not determine data type of parameter $1"; 71 of the suite's tests fail and 46
+error on PostgreSQL with it on), and Django 5.2 doesn't cap its 65,535 parameters a statement;
+and, for want of a gain beyond the host's noise, the JSON columns read as text and parsed once
+per page, `gc.freeze()` with higher collection thresholds, and dropping the
+partitions' redundant indexes (0.05 ms of planning). Earlier rounds: the timestamps' C loader
+(`isvplatform/pg_timestamps.py`), one redis-py client per pool, no filter form on a page
+without filters, the API items typed in place; before the row markup, gate and throttle
+work, 23.8 / 21.9 / 29.2 / 28.5 ms.
 """
 
 import argparse
