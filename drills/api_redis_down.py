@@ -203,7 +203,7 @@ def _drill(drill, sends, clients, down, timeout, kick_every):
     return counts, failures
 
 
-def _answers(api: Clients) -> dict[str, int]:
+def _answers(api: Clients) -> dict[str, int | str]:
     names = ("answered_2xx", "answered_5xx", "answered_other", "retries", "connection_errors")
     counts = {name.replace("other", "other_non_2xx"): api.counts[name] for name in names}
     codes = sorted(name for name in api.counts if name.startswith("status "))

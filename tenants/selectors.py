@@ -22,7 +22,7 @@ _MEMBERSHIPS_SQL = (
 _MEMBERSHIP_FIELDS = ["id", "tenant_id", "user_id", "role"]
 
 
-def _memberships(user: AbstractBaseUser, tenant_id: object = None) -> list[Membership]:
+def _memberships(user: AbstractBaseUser, tenant_id: int | None = None) -> list[Membership]:
     """The person's memberships of tenants not closed (of `tenant_id`'s alone, if given), by
     tenant name, each with its tenant and person attached."""
     sql = _MEMBERSHIPS_SQL.format(
