@@ -24,8 +24,12 @@ def sentry_to_sandbox(live_server, settings):
     host = live_server.url.split("://", 1)[1]
     sentry_init(f"http://publickey@{host}/sandbox/sentry/42", "test", 0.0)
     yield live_server
-    sentry_sdk.flush(timeout=5)
+    # Closed, not only flushed: its session flusher and transport threads would otherwise
+    # post a late envelope to the live server after the test database is gone.
+    client = sentry_sdk.get_client()
+    client.close(timeout=5)
     sentry_sdk.init(dsn=None)  # the client is off again for the rest of the session
+    assert client.transport is None
 
 
 def test_a_failing_request_reaches_the_local_sentry_without_its_secrets(
