@@ -2,8 +2,8 @@
 
 import os
 
+import django
 from django.conf import settings
-from django.core.asgi import get_asgi_application
 from django.core.signals import request_finished
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isvplatform.settings")
@@ -15,7 +15,10 @@ def build_application():
     context outermost, then a tenant over its API concurrency refused before it waits for
     one of the process's places, then the bound on active requests; each request's database
     connections are closed when it finishes."""
-    django_application = get_asgi_application()
+    django.setup(set_prefix=False)
+    from isvplatform.asgi_handler import SyncChainASGIHandler
+
+    django_application = SyncChainASGIHandler()
     from isvplatform.access_log import AccessLogContext
     from isvplatform.api.concurrency import TenantConcurrencyLimit
     from isvplatform.asgi_limits import ActiveRequestLimit, close_request_connections
