@@ -21,7 +21,7 @@ The cache (throttle counters) is Redis db 9 at 127.0.0.1:6379 as in production
 (BENCH_REDIS_URL; "none" for the file cache). The API is called with the session, as the
 portal's own scripts would; an API key skips the two-factor gate's query.
 
-Then the same URLs through the web process (`bench/served.py`: gunicorn, uvicorn workers,
+Then the same URLs through the web process (`bench/page_clients.py`: gunicorn, uvicorn workers,
 the pooled connection), printed and not judged (`--in-process-only` leaves them out). The
 target is the application's own time, the figure the issue measured; serving adds about 5
 ms here (HTTP parsing, the hand-over to the request's thread, the pool's check of its
@@ -30,14 +30,16 @@ before `isvplatform/asgi_handler.py`.
 
 Measured 2026-12-04 on a 2-CPU development host (AMD EPYC, a Firecracker VM whose speed
 swings by up to 2x between quarter hours with no local load), 10,000,000 rows in 11
-partitions: fourteen runs, p95 portal page 1 / page 1,000 / API page 1 / page 1,000, all
+partitions: seventeen runs, p95 portal page 1 / page 1,000 / API page 1 / page 1,000, all
 PASS: 8.7 / 9.9 / 7.8 / 10.0 right after the fill, then 6.2 / 7.7 / 9.3 / 7.5, 9.5 / 12.0 /
 12.6 / 11.0, 9.9 / 10.4 / 13.5 / 13.4, 9.7 / 10.1 / 10.5 / 10.4, 9.6 / 9.0 / 11.9 / 11.3,
 16.1 / 13.2 / 10.2 / 9.0, 9.9 / 12.4 / 11.4 / 10.8, 9.8 / 7.6 / 8.6 / 7.6, 7.5 / 6.6 / 7.9 /
 8.1, 12.1 / 11.2 / 11.8 / 15.2 (`--repeat 200`), 12.9 / 16.1 / 15.7 / 15.8, 10.4 / 12.3 /
-10.8 / 11.2 and 10.9 / 13.4 / 11.6 / 12.4 ms (CPU p50 4.2 to 11.6 ms); served, the last
-three: p50 12 to 18 ms, p95 15.2 to 21.4 ms. On 2026-12-03 the same code ran on a slower
-host (CPU p50 6.7 to 14 ms): four of eight runs passed, the others at 20.3 to 26.5 ms.
+10.8 / 11.2, 10.9 / 13.4 / 11.6 / 12.4, 13.8 / 15.3 / 19.3 / 17.8 (a slow phase: CPU p50
+7.5 to 12 ms), 14.0 / 16.7 / 18.1 / 16.7 and 11.5 / 9.3 / 13.4 / 15.8 ms; served, in four
+runs: p50 12 to 18 ms, p95 15.2 to 21.4 ms (8 of 16 figures over 20 ms). On 2026-12-03 the
+same code ran on a slower host (CPU p50 6.7 to 14 ms): four of eight runs passed, the
+others at 20.3 to 26.5 ms.
 Tried and not kept (each measured): server-side parameter binding with prepared statements
 (planning the page query, 0.5 to 1.2 ms, would go, but 71 of the suite's tests fail and 46
 error on PostgreSQL with it: "could not determine data type of parameter $1"), the JSON
@@ -51,7 +53,6 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -419,67 +420,6 @@ def is_partitioned(table: str) -> bool:
     return partitioned(table)
 
 
-class Handler:
-    """GETs through Django's own request handler, as the web server calls it: the session's
-    cookie on each request, the answer read whole and closed (`request_finished` runs).
-
-    Not Django's test `Client`: it connects and disconnects three signal receivers per
-    request, and each leaves a `weakref.finalize` behind (about 12 objects a request, never
-    freed), so over the thousands of requests of the walks the garbage collector's passes
-    grew and landed in the timings; the server has none of that."""
-
-    def __init__(self, session_key: str) -> None:
-        from django.conf import settings
-        from django.core.handlers.wsgi import WSGIHandler
-        from django.test import RequestFactory
-
-        self.handler = WSGIHandler()
-        self.factory = RequestFactory()
-        self.cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
-
-    def get(self, url: str) -> tuple[int, bytes]:
-        environ = self.factory.get(url).environ
-        environ["HTTP_COOKIE"] = self.cookie
-        status = []
-        response = self.handler(environ, lambda line, headers: status.append(line))
-        try:
-            body = b"".join(response)
-        finally:
-            response.close()
-        return int(status[0].split()[0]), body
-
-
-def timed(client, url: str, repeat: int) -> tuple[float, float, float, float]:
-    """Wall-clock p50 and p95 of `url`, and the p50 and least of this process's CPU time per
-    request (the Python part: it leaves out waiting for the database and for a CPU on a busy
-    host; the least is the figure a loaded, shared host disturbs least)."""
-    samples, cpu = [], []
-    for _ in range(repeat):
-        started, on_cpu = time.perf_counter(), time.process_time()
-        status, _ = client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - on_cpu) * 1000)
-        assert status == 200, (url, status)
-    samples.sort()
-    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
-    return statistics.median(samples), p95, statistics.median(cpu), min(cpu)
-
-
-def time_pages(client, urls, args, prefix: str, judge: bool = True) -> list[str]:
-    """Each URL warmed, then timed: its line printed; the judged ones over the target."""
-    failing = []
-    for label, url, judged in urls:
-        judged = judged and judge
-        client.get(url)  # warm
-        p50, p95, cpu, least = timed(client, url, args.repeat)
-        verdict = ("PASS" if p95 < args.target_ms else "FAIL") if judged else "(not judged)"
-        cost = f"  (python cpu p50 {cpu:5.1f} ms, least {least:5.1f} ms)" if not prefix else ""
-        print(f"{prefix + label:<37} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {verdict:<12}{cost}")
-        if judged and p95 >= args.target_ms:
-            failing.append(prefix + label)
-    return failing
-
-
 def walk_portal(client, pages: int) -> str:
     """The cursor of the `pages`-th page of the portal log, following "Older" links."""
     url = "/messages/"
@@ -514,7 +454,7 @@ def main() -> int:
 
     from django.test import Client
 
-    from bench.served import ServedClient
+    from bench.page_clients import Handler, ServedClient, time_pages
 
     tenants, user = tenants_and_user()
     fill(args.rows, tenants)
