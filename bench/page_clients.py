@@ -11,7 +11,6 @@ all of it, from one kept-alive connection with the signed-in session's cookie.
 
 import http.client
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,27 +20,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class ServedClient:
     """The web process on a free port of this machine, in this process's environment (its
     database, cache and `ISV_VAR_DIR`, so its secrets and the session's are the same)."""
 
     def __init__(self, cookie: str, workers: int = 1, log_path: Path | None = None) -> None:
         from isvplatform.management.commands.run_platform import gunicorn_command
+        from isvplatform.testing.web import WebServer, free_port
 
-        self.port = _free_port()
+        self.port = free_port()
         self.cookie = cookie
         command = gunicorn_command(sys.executable, "127.0.0.1", self.port, workers)
         command[command.index("--access-logfile") + 1] = "/dev/null"
-        log = (log_path or Path(os.devnull)).open("wb")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT
-        )
+        log_path = log_path or Path(os.devnull)
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT
+            )
+        self.server = WebServer(self.port, self.process, log_path)
         self.conn = self._wait_for_the_server(timeout=90)
 
     def _wait_for_the_server(self, timeout: float) -> http.client.HTTPConnection:
@@ -66,12 +62,7 @@ class ServedClient:
 
     def close(self) -> None:
         self.conn.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.server.stop()
 
 
 class Handler:
