@@ -476,11 +476,11 @@ def main() -> int:
         (f"api page {args.page}", deep_api, True),
         ("portal page 1, status=failed", "/messages/?status=failed", False),
     )
-    failing = time_pages(client, urls, args, "")
+    failing = time_pages(client, urls, args)
     if not args.in_process_only:
         served = ServedClient(client.cookie, log_path=var_dir / "served-web.log")
         try:
-            time_pages(served, urls, args, "served ", judge=False)
+            time_pages(served, urls, args, served=True)
         finally:
             served.close()
     print(f"load after timing: {os.getloadavg()[0]:.2f} (1-minute average)")

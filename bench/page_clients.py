@@ -34,16 +34,16 @@ class ServedClient:
         command[command.index("--access-logfile") + 1] = "/dev/null"
         log_path = log_path or Path(os.devnull)
         with log_path.open("wb") as log:
-            self.process = subprocess.Popen(
+            process = subprocess.Popen(
                 command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT
             )
-        self.server = WebServer(self.port, self.process, log_path)
+        self.server = WebServer(self.port, process, log_path)
         self.conn = self._wait_for_the_server(timeout=90)
 
     def _wait_for_the_server(self, timeout: float) -> http.client.HTTPConnection:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if self.server.process.poll() is not None:
                 raise RuntimeError("the web process exited")
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             try:
@@ -111,16 +111,20 @@ def timed(client, url: str, repeat: int) -> tuple[float, float, float, float]:
     return statistics.median(samples), p95, statistics.median(cpu), min(cpu)
 
 
-def time_pages(client, urls, args, prefix: str, judge: bool = True) -> list[str]:
-    """Each URL warmed, then timed: its line printed; the judged ones over the target."""
+def time_pages(client, urls, args, served: bool = False) -> list[str]:
+    """Each URL warmed, then timed: its line printed; the judged ones over the target.
+
+    Served figures are printed, never judged, and without a CPU time: this process only
+    reads the answers."""
     failing = []
     for label, url, judged in urls:
-        judged = judged and judge
+        judged = judged and not served
         client.get(url)  # warm
         p50, p95, cpu, least = timed(client, url, args.repeat)
         verdict = ("PASS" if p95 < args.target_ms else "FAIL") if judged else "(not judged)"
-        cost = f"  (python cpu p50 {cpu:5.1f} ms, least {least:5.1f} ms)" if not prefix else ""
-        print(f"{prefix + label:<37} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {verdict:<12}{cost}")
+        cost = "" if served else f"  (python cpu p50 {cpu:5.1f} ms, least {least:5.1f} ms)"
+        label = f"served {label}" if served else label
+        print(f"{label:<37} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {verdict:<12}{cost}")
         if judged and p95 >= args.target_ms:
-            failing.append(prefix + label)
+            failing.append(label)
     return failing
